@@ -1,0 +1,61 @@
+package io.switchboard;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.attachment.AttachmentStore;
+import io.switchboard.auth.Authenticator;
+import io.switchboard.auth.LoginLimiter;
+import io.switchboard.auth.Passwords;
+import io.switchboard.auth.Roles;
+import io.switchboard.config.Config;
+import io.switchboard.db.Db;
+import io.switchboard.ingest.Ingest;
+import io.switchboard.live.Presence;
+import io.switchboard.outbound.Senders;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+
+/**
+ * The hub's shared parts, built once by {@link Main} and handed to every verticle and feature. Holds no logic.
+ */
+public final class Hub {
+
+  public final Vertx vertx;
+  public final Config config;
+  public final Db db;
+  public final Roles roles;
+  public final Passwords passwords;
+  public final Authenticator auth;
+  public final LoginLimiter loginLimiter;
+  public final PrometheusMeterRegistry metrics;
+  public final AttachmentStore attachments;
+  public final Ingest ingest;
+  public final Senders senders;
+  public final WebClient http;
+  public final Presence presence = new Presence();
+  /** The HTTP port actually bound (differs from http.port when that is 0). */
+  public volatile int httpPort;
+  /** Identifies this node in claims and logs. */
+  public final String nodeId;
+  /** Cleared at shutdown so /ready fails before anything stops. */
+  public volatile boolean ready = true;
+
+  public Hub(Vertx vertx, Config config, Db db, Roles roles, PrometheusMeterRegistry metrics, String nodeId) {
+    this.vertx = vertx;
+    this.config = config;
+    this.db = db;
+    this.roles = roles;
+    this.metrics = metrics;
+    this.nodeId = nodeId;
+    this.passwords = new Passwords(vertx);
+    String secure = config.string("http.cookie_secure");
+    boolean secureCookie = secure.equals("auto") ? config.string("http.public_url").startsWith("https:") : Boolean.parseBoolean(secure);
+    this.auth = new Authenticator(db, roles, secureCookie, java.time.Duration.ofHours(config.integer("auth.session_ttl_hours")));
+    this.loginLimiter = new LoginLimiter(config.integer("auth.login_attempts_per_minute"));
+    this.attachments = new AttachmentStore(vertx, java.nio.file.Path.of(config.string("data.dir"), "attachments"),
+        config.longValue("attachments.max_bytes"));
+    this.http = WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()
+        .setUserAgent("Switchboard").setConnectTimeout(5000).setIdleTimeout(30).setFollowRedirects(true));
+    this.senders = new Senders();
+    this.ingest = new Ingest(db, attachments, metrics);
+  }
+}

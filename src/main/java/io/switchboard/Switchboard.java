@@ -1,0 +1,131 @@
+package io.switchboard;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.auth.Roles;
+import io.switchboard.config.Config;
+import io.switchboard.db.Database;
+import io.switchboard.db.Db;
+import io.switchboard.event.Sequencer;
+import io.switchboard.http.HttpVerticle;
+import io.switchboard.live.LiveGateway;
+import io.switchboard.ops.Janitor;
+import io.switchboard.outbound.Dispatcher;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running hub: configuration → database → migrations → verticles. {@link Main} runs one for the process; tests
+ * run them in-process on their own database and ports.
+ */
+public final class Switchboard {
+
+  private static final Logger log = LoggerFactory.getLogger(Switchboard.class);
+
+  private final Database database;
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Hub hub;
+
+  private Switchboard(Database database, Vertx vertx, Pool pool, Hub hub) {
+    this.database = database;
+    this.vertx = vertx;
+    this.pool = pool;
+    this.hub = hub;
+  }
+
+  /** Starts a hub; blocks the calling thread (never an event loop) until it listens. */
+  public static Switchboard start(Config config) throws Exception {
+    Database database = Database.open(config);
+    try {
+      return start(config, database);
+    } catch (Exception e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  private static Switchboard start(Config config, Database database) throws Exception {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+    Pool pool = database.pool(vertx, config.integer("db.pool_size"));
+    Db db = new Db(pool);
+    Roles roles = await(Roles.load(db));
+    Hub hub = new Hub(vertx, config, db, roles, registry, nodeId());
+    registry.gauge("switchboard.live.sockets", LiveGateway.class, c -> LiveGateway.openSockets());
+    Switchboard s = new Switchboard(database, vertx, pool, hub);
+    try {
+      await(Bootstrap.run(db, hub.passwords, config));
+      await(vertx.deployVerticle(new Sequencer(db)));
+      await(vertx.deployVerticle(new Dispatcher(hub)));
+      await(vertx.deployVerticle(new Janitor(hub)));
+      int instances = config.integer("http.instances") > 0 ? config.integer("http.instances")
+          : Math.max(1, Runtime.getRuntime().availableProcessors());
+      // the first instance binds (possibly a random port); the others share the port it got
+      await(vertx.deployVerticle(new HttpVerticle(hub, config.integer("http.port"))));
+      int port = hub.httpPort;
+      if (instances > 1) {
+        await(vertx.deployVerticle(() -> new HttpVerticle(hub, port), new DeploymentOptions().setInstances(instances - 1)));
+      }
+    } catch (Exception e) {
+      s.stop();
+      throw e;
+    }
+    log.info("switchboard listening http={} smtp={}", hub.httpPort, "off");
+    return s;
+  }
+
+  public Hub hub() {
+    return hub;
+  }
+
+  public int httpPort() {
+    return hub.httpPort;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  /** Drains sockets, stops verticles, closes the pool and stops an embedded database. */
+  public void stop() {
+    hub.ready = false;
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("stopping took too long or failed: {}", e.toString());
+    }
+    database.close();
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof Exception ex) throw ex;
+      throw e;
+    }
+  }
+
+  private static String nodeId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      host = "node";
+    }
+    return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+}

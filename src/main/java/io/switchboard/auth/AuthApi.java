@@ -1,0 +1,157 @@
+package io.switchboard.auth;
+
+import io.switchboard.Hub;
+import io.switchboard.http.Api;
+import io.switchboard.http.Api.Reply;
+import io.switchboard.http.ApiError;
+import io.switchboard.http.Input;
+import io.switchboard.http.Page;
+import io.switchboard.http.Times;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Locale;
+
+/** Sign-in, sign-out, the current user, and personal access tokens. */
+public final class AuthApi {
+
+  private final Hub hub;
+
+  private AuthApi(Hub hub) {
+    this.hub = hub;
+  }
+
+  /** Routes that need no user: mounted before the authentication handler. */
+  public static void mountPublic(Router api, Hub hub) {
+    AuthApi a = new AuthApi(hub);
+    api.post("/auth/login").handler(Api.handle(a::login));
+    api.post("/auth/logout").handler(Api.handle(a::logout));
+  }
+
+  public static void mount(Router api, Hub hub) {
+    AuthApi a = new AuthApi(hub);
+    api.get("/me").handler(Api.handle(a::me));
+    api.patch("/me").handler(Api.handle(a::updateMe));
+    api.get("/tokens").handler(Api.handle(a::listTokens));
+    api.post("/tokens").handler(Api.handle(a::createToken));
+    api.delete("/tokens/:id").handler(Api.handle(a::revokeToken));
+  }
+
+  private Future<?> login(RoutingContext ctx) {
+    Input in = Input.of(ctx);
+    String email = in.text("email", 254).trim().toLowerCase(Locale.ROOT);
+    String password = in.text("password", 1024);
+    String ip = Authenticator.clientIp(ctx.request());
+    long now = System.currentTimeMillis();
+    int wait = hub.loginLimiter.retryAfter(email, ip, now);
+    if (wait > 0) throw ApiError.rateLimited(wait);
+    return hub.db.one("SELECT " + Users.COLUMNS + ", workspace_id, password_hash FROM app_user WHERE lower(email) = $1 AND active",
+        email).compose(user -> hub.passwords.verify(password, user == null ? null : user.getString("password_hash"))
+        .compose(ok -> {
+          if (!ok) {
+            hub.loginLimiter.failed(email, ip, now);
+            return Future.failedFuture(ApiError.unauthorized("wrong e-mail or password"));
+          }
+          hub.loginLimiter.succeeded(email);
+          return hub.auth.startSession(user.getLong("id"), user.getLong("workspace_id"), ctx.request(), ctx.response())
+              .compose(csrf -> profile(user.getLong("id"), user.getString("role"))
+                  .map(u -> new JsonObject().put("user", u).put("csrf_token", csrf)));
+        }));
+  }
+
+  private Future<?> logout(RoutingContext ctx) {
+    return hub.auth.endSession(ctx.request(), ctx.response());
+  }
+
+  private Future<?> me(RoutingContext ctx) {
+    Actor a = Actor.of(ctx);
+    return profile(a.userId(), a.role()).map(u -> {
+      JsonObject out = new JsonObject().put("user", u);
+      if (!a.viaToken()) out.put("csrf_token", a.csrfToken());
+      return out;
+    });
+  }
+
+  /** A user with their permissions and the inboxes they are a member of. */
+  private Future<JsonObject> profile(long userId, String role) {
+    return hub.db.one("SELECT " + Users.COLUMNS + ", ARRAY(SELECT inbox_id FROM membership WHERE user_id = $1 ORDER BY inbox_id) AS inboxes "
+        + "FROM app_user WHERE id = $1", userId).map(r -> {
+          JsonObject u = Users.json(r);
+          JsonArray perms = new JsonArray();
+          hub.roles.permissions(role).forEach(p -> perms.add(p.key));
+          u.put("permissions", perms);
+          JsonArray inboxes = new JsonArray();
+          for (Long id : r.getArrayOfLongs("inboxes")) inboxes.add(id);
+          u.put("inbox_ids", inboxes);
+          return u;
+        });
+  }
+
+  /** Users change their own name, password (with the current one) and default inbox. */
+  private Future<?> updateMe(RoutingContext ctx) {
+    Actor a = Actor.of(ctx);
+    Input in = Input.of(ctx);
+    String name = in.optText("name", 200);
+    if (in.has("name") && (name == null || name.isBlank())) throw ApiError.validation("name", "name cannot be empty");
+    String password = in.optText("password", 1024);
+    if (password != null && password.length() < 8) throw ApiError.validation("password", "password must have at least 8 characters");
+    String current = in.optText("current_password", 1024);
+    if (password != null && current == null) throw ApiError.validation("current_password", "current_password is required to change the password");
+    Long defaultInbox = in.optId("default_inbox_id");
+    Future<Void> check = password == null ? Future.succeededFuture()
+        : hub.db.one("SELECT password_hash FROM app_user WHERE id = $1", a.userId())
+            .compose(r -> hub.passwords.verify(current, r.getString("password_hash")))
+            .compose(ok -> ok ? Future.succeededFuture() : Future.failedFuture(ApiError.validation("current_password", "current_password is wrong")));
+    return check
+        .compose(v -> UsersApi.checkDefaultInbox(hub, a.userId(), defaultInbox))
+        .compose(v -> password == null ? Future.succeededFuture((String) null) : hub.passwords.hash(password))
+        .compose(hash -> hub.db.query("""
+            UPDATE app_user SET name = COALESCE($2, name), password_hash = COALESCE($3, password_hash),
+              default_inbox_id = CASE WHEN $4 THEN $5 ELSE default_inbox_id END, updated_at = now()
+            WHERE id = $1""", a.userId(), name == null ? null : name.trim(), hash, in.has("default_inbox_id"), defaultInbox))
+        .compose(v -> profile(a.userId(), a.role()))
+        .map(u -> new JsonObject().put("user", u));
+  }
+
+  private Future<?> listTokens(RoutingContext ctx) {
+    Actor a = Actor.of(ctx);
+    Page page = Page.of(ctx);
+    long after = page.after() == null ? Long.MAX_VALUE : page.afterLong(0);
+    return hub.db.list("""
+        SELECT id, name, created_at, last_used_at, expires_at FROM access_token
+        WHERE user_id = $1 AND revoked_at IS NULL AND id < $2 ORDER BY id DESC LIMIT $3""",
+        a.userId(), after, page.limit() + 1).map(rows -> page.result(rows, r -> new JsonObject()
+        .put("id", r.getLong("id")).put("name", r.getString("name"))
+        .put("created_at", Times.iso(r, "created_at")).put("last_used_at", Times.iso(r, "last_used_at"))
+        .put("expires_at", Times.iso(r, "expires_at")), r -> Page.cursor(r.getLong("id"))));
+  }
+
+  private Future<?> createToken(RoutingContext ctx) {
+    Actor a = Actor.of(ctx);
+    Input in = Input.orEmpty(ctx);
+    String name = in.optText("name", 200);
+    Long days = in.optLong("expires_in_days", 1, 3650);
+    String token = "sbp_" + Secrets.token(32);
+    return hub.db.one("""
+        INSERT INTO access_token (workspace_id, user_id, name, token_hash, expires_at)
+        VALUES ($1, $2, $3, $4, CASE WHEN $5::int IS NULL THEN NULL ELSE now() + make_interval(days => $5::int) END)
+        RETURNING id, created_at, expires_at""",
+        a.workspaceId(), a.userId(), name == null || name.isBlank() ? "token" : name.trim(), Secrets.sha256(token),
+        days == null ? null : days.intValue())
+        .map(r -> Reply.created(new JsonObject().put("id", r.getLong("id")).put("token", token)
+            .put("created_at", Times.iso(r, "created_at")).put("expires_at", Times.iso(r, "expires_at"))));
+  }
+
+  private Future<?> revokeToken(RoutingContext ctx) {
+    Actor a = Actor.of(ctx);
+    long id = Api.pathId(ctx, "id", "token");
+    return hub.db.query("UPDATE access_token SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
+        id, a.userId()).map(rs -> {
+          if (rs.rowCount() == 0) throw ApiError.notFound("token");
+          return null;
+        });
+  }
+}

@@ -1,0 +1,148 @@
+package io.switchboard.auth;
+
+import io.switchboard.db.Db;
+import io.switchboard.http.Api;
+import io.switchboard.http.ApiError;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Row;
+
+import java.time.Duration;
+
+/**
+ * Who is calling: a session cookie (browsers; writes must carry the session's CSRF token) or a bearer token
+ * (integrations; no cookie, so no CSRF). Deactivated users and expired sessions authenticate as nobody.
+ */
+public final class Authenticator {
+
+  public static final String COOKIE = "sb_session";
+  public static final String CSRF_HEADER = "X-CSRF-Token";
+
+  private final Db db;
+  private final Roles roles;
+  private final boolean secureCookie;
+  private final Duration sessionTtl;
+
+  public Authenticator(Db db, Roles roles, boolean secureCookie, Duration sessionTtl) {
+    this.db = db;
+    this.roles = roles;
+    this.secureCookie = secureCookie;
+    this.sessionTtl = sessionTtl;
+  }
+
+  /** Route handler for everything under /api/v1 that needs a user. */
+  public Handler<RoutingContext> required() {
+    return ctx -> authenticate(ctx.request(), false).onComplete(ar -> {
+      if (ar.failed()) {
+        Api.fail(ctx, ar.cause());
+        return;
+      }
+      Actor actor = ar.result();
+      if (actor == null) {
+        Api.fail(ctx, ApiError.unauthorized("sign in or send a bearer token"));
+        return;
+      }
+      if (!actor.viaToken() && !safe(ctx.request().method())) {
+        String sent = ctx.request().getHeader(CSRF_HEADER);
+        if (!Secrets.constantTimeEquals(sent, actor.csrfToken())) {
+          Api.fail(ctx, ApiError.forbidden("missing or wrong " + CSRF_HEADER + " header"));
+          return;
+        }
+      }
+      ctx.put(Actor.KEY, actor);
+      ctx.next();
+    });
+  }
+
+  private static boolean safe(HttpMethod m) {
+    return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS;
+  }
+
+  /**
+   * The actor behind a request, or null. {@code allowQueryToken} lets WebSocket upgrades pass a token as
+   * {@code ?access_token=}, since browsers cannot set headers on them.
+   */
+  public Future<Actor> authenticate(HttpServerRequest req, boolean allowQueryToken) {
+    String auth = req.getHeader("Authorization");
+    String token = null;
+    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) token = auth.substring(7).trim();
+    else if (allowQueryToken) token = req.getParam("access_token");
+    if (token != null && !token.isEmpty()) return byToken(token);
+    Cookie c = req.getCookie(COOKIE);
+    if (c != null && !c.getValue().isEmpty()) return bySession(c.getValue());
+    return Future.succeededFuture(null);
+  }
+
+  private Future<Actor> byToken(String token) {
+    return db.one("""
+        SELECT u.id, u.workspace_id, u.email, u.name, u.role, t.id AS token_id,
+               (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute') AS stale
+        FROM access_token t JOIN app_user u ON u.id = t.user_id
+        WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.active""",
+        Secrets.sha256(token)).map(r -> {
+          if (r == null) return null;
+          if (r.getBoolean("stale")) db.query("UPDATE access_token SET last_used_at = now() WHERE id = $1", r.getLong("token_id"));
+          return actor(r, null, true);
+        });
+  }
+
+  private Future<Actor> bySession(String token) {
+    byte[] hash = Secrets.sha256(token);
+    return db.one("""
+        SELECT u.id, u.workspace_id, u.email, u.name, u.role, s.csrf_token,
+               (s.last_seen_at < now() - interval '10 minutes') AS stale
+        FROM session s JOIN app_user u ON u.id = s.user_id
+        WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active""", hash).map(r -> {
+          if (r == null) return null;
+          if (r.getBoolean("stale")) {
+            // sliding expiry, written at most every ten minutes per session
+            db.query("UPDATE session SET last_seen_at = now(), expires_at = now() + make_interval(secs => $2) WHERE token_hash = $1",
+                hash, (double) sessionTtl.toSeconds());
+          }
+          return actor(r, r.getString("csrf_token"), false);
+        });
+  }
+
+  private Actor actor(Row r, String csrf, boolean viaToken) {
+    String role = r.getString("role");
+    return new Actor(r.getLong("id"), r.getLong("workspace_id"), r.getString("email"), r.getString("name"), role,
+        roles.permissions(role), csrf, viaToken);
+  }
+
+  /** Starts a session for a user who proved their password; returns the CSRF token. */
+  public Future<String> startSession(long userId, long workspaceId, HttpServerRequest req, HttpServerResponse res) {
+    String token = Secrets.token(32);
+    String csrf = Secrets.token(24);
+    String ua = req.getHeader("User-Agent");
+    return db.query("""
+        INSERT INTO session (token_hash, workspace_id, user_id, csrf_token, ip, user_agent, expires_at)
+        VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))""",
+        Secrets.sha256(token), workspaceId, userId, csrf, clientIp(req),
+        ua == null ? null : ua.substring(0, Math.min(300, ua.length())), (double) sessionTtl.toSeconds())
+        .map(v -> {
+          res.addCookie(cookie(token).setMaxAge(sessionTtl.toSeconds()));
+          return csrf;
+        });
+  }
+
+  public Future<Void> endSession(HttpServerRequest req, HttpServerResponse res) {
+    Cookie c = req.getCookie(COOKIE);
+    res.addCookie(cookie("").setMaxAge(0));
+    if (c == null) return Future.succeededFuture();
+    return db.query("DELETE FROM session WHERE token_hash = $1", Secrets.sha256(c.getValue())).mapEmpty();
+  }
+
+  private Cookie cookie(String value) {
+    return Cookie.cookie(COOKIE, value).setHttpOnly(true).setSecure(secureCookie).setSameSite(CookieSameSite.LAX).setPath("/");
+  }
+
+  public static String clientIp(HttpServerRequest req) {
+    return req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();
+  }
+}

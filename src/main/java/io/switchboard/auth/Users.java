@@ -1,0 +1,25 @@
+package io.switchboard.auth;
+
+import io.switchboard.http.Times;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+
+/** The JSON of a user; never the password hash. */
+public final class Users {
+
+  private Users() {
+  }
+
+  public static final String COLUMNS = "id, email, name, role, active, default_inbox_id, created_at";
+
+  public static JsonObject json(Row r) {
+    return new JsonObject()
+        .put("id", r.getLong("id"))
+        .put("email", r.getString("email"))
+        .put("name", r.getString("name"))
+        .put("role", r.getString("role"))
+        .put("active", r.getBoolean("active"))
+        .put("default_inbox_id", r.getLong("default_inbox_id"))
+        .put("created_at", Times.iso(r, "created_at"));
+  }
+}

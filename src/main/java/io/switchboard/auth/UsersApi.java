@@ -1,0 +1,200 @@
+package io.switchboard.auth;
+
+import io.switchboard.Hub;
+import io.switchboard.audit.Audit;
+import io.switchboard.db.Db;
+import io.switchboard.event.Events;
+import io.switchboard.http.Api;
+import io.switchboard.http.Api.Reply;
+import io.switchboard.http.ApiError;
+import io.switchboard.http.Failures;
+import io.switchboard.http.Input;
+import io.switchboard.http.Page;
+import io.switchboard.inbox.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+
+/**
+ * {@code /api/v1/users}: everyone in a workspace can list its users (to assign, to mention); only
+ * {@code settings.manage} creates, edits and deactivates them. Users are never deleted: their name stays on
+ * what they wrote, so DELETE deactivates, ends their sessions and tokens, and disconnects their sockets.
+ */
+public final class UsersApi {
+
+  private final Hub hub;
+
+  private UsersApi(Hub hub) {
+    this.hub = hub;
+  }
+
+  public static void mount(Router api, Hub hub) {
+    UsersApi u = new UsersApi(hub);
+    api.get("/users").handler(Api.handle(u::list));
+    api.post("/users").handler(Api.handle(u::create));
+    api.get("/users/:id").handler(Api.handle(u::get));
+    api.patch("/users/:id").handler(Api.handle(u::update));
+    api.delete("/users/:id").handler(Api.handle(u::deactivate));
+  }
+
+  private Future<?> list(RoutingContext ctx) {
+    Actor a = Actor.of(ctx);
+    Page page = Page.of(ctx);
+    String q = ctx.queryParams().get("q");
+    String role = ctx.queryParams().get("role");
+    String afterName = page.after() == null ? "" : page.afterString(0);
+    long afterId = page.after() == null ? 0 : page.afterLong(1);
+    return hub.db.list("SELECT " + Users.COLUMNS + """
+        , lower(name) AS sort FROM app_user
+        WHERE workspace_id = $1
+          AND ($2::text IS NULL OR name ILIKE $2 OR email ILIKE $2)
+          AND ($3::text IS NULL OR role = $3)
+          AND (lower(name), id) > ($4, $5)
+        ORDER BY lower(name), id LIMIT $6""", a.workspaceId(), Db.contains(q), blankToNull(role), afterName, afterId,
+        page.limit() + 1)
+        .map(rows -> page.result(rows, Users::json, r -> Page.cursor(r.getString("sort"), r.getLong("id"))));
+  }
+
+  private Future<?> get(RoutingContext ctx) {
+    Actor a = Actor.of(ctx);
+    long id = Api.pathId(ctx, "id", "user");
+    return load(a, id).map(Users::json);
+  }
+
+  private Future<Row> load(Actor a, long id) {
+    return hub.db.one("SELECT " + Users.COLUMNS + " FROM app_user WHERE id = $1 AND workspace_id = $2", id, a.workspaceId())
+        .map(r -> {
+          if (r == null) throw ApiError.notFound("user");
+          return r;
+        });
+  }
+
+  private Future<?> create(RoutingContext ctx) {
+    Actor a = Actor.of(ctx);
+    a.require(Permission.SETTINGS_MANAGE);
+    Input in = Input.of(ctx);
+    String email = Addresses.email("email", in.text("email", 254));
+    String name = in.text("name", 200).trim();
+    String role = in.oneOf("role", hub.roles.names());
+    String password = in.text("password", 1024);
+    if (password.length() < 8) throw ApiError.validation("password", "password must have at least 8 characters");
+    Long defaultInbox = in.optId("default_inbox_id");
+    if (defaultInbox != null) {
+      throw ApiError.validation("default_inbox_id", "a new user is not a member of any inbox yet; add memberships first");
+    }
+    return hub.passwords.hash(password).compose(hash -> hub.db.tx(conn ->
+        Api.orConflict(Db.one(conn, "INSERT INTO app_user (workspace_id, email, name, role, password_hash) VALUES ($1, $2, $3, $4, $5) RETURNING "
+            + Users.COLUMNS, a.workspaceId(), email, name, role, hash), "email", "a user with this e-mail already exists")
+            .compose(r -> Audit.record(conn, a, "user.created", "user", r.getLong("id"),
+                new JsonObject().put("email", email).put("role", role)).map(r))))
+        .map(r -> Reply.created(Users.json(r)));
+  }
+
+  private Future<?> update(RoutingContext ctx) {
+    Actor a = Actor.of(ctx);
+    long id = Api.pathId(ctx, "id", "user");
+    Input in = Input.of(ctx);
+    boolean self = id == a.userId();
+    boolean admin = a.can(Permission.SETTINGS_MANAGE);
+    for (String f : new String[] {"email", "role", "password", "active"}) {
+      if (in.has(f) && !admin) throw ApiError.forbidden("your role does not allow changing " + f + " (needs settings.manage)");
+    }
+    if (!self && !admin) throw ApiError.forbidden("you can only change your own profile");
+    String email = in.has("email") ? Addresses.email("email", in.text("email", 254)) : null;
+    String name = in.has("name") ? in.text("name", 200).trim() : null;
+    String role = in.optOneOf("role", hub.roles.names());
+    String password = in.optText("password", 1024);
+    if (password != null && password.length() < 8) throw ApiError.validation("password", "password must have at least 8 characters");
+    Boolean active = in.optBool("active");
+    if (self && Boolean.FALSE.equals(active)) throw ApiError.validation("active", "you cannot deactivate yourself");
+    Long defaultInbox = in.optId("default_inbox_id");
+    return load(a, id)
+        .compose(before -> checkDefaultInbox(hub, id, defaultInbox).map(before))
+        .compose(before -> (password == null ? Future.succeededFuture((String) null) : hub.passwords.hash(password))
+            .compose(hash -> hub.db.tx(conn -> keepsAnAdmin(conn, a.workspaceId(), id, role, active)
+                .compose(v -> Api.orConflict(Db.one(conn, """
+                    UPDATE app_user SET email = COALESCE($2, email), name = COALESCE($3, name), role = COALESCE($4, role),
+                      password_hash = COALESCE($5, password_hash), active = COALESCE($6, active),
+                      default_inbox_id = CASE WHEN $7 THEN $8 ELSE default_inbox_id END, updated_at = now()
+                    WHERE id = $1 RETURNING """ + Users.COLUMNS, id, email, name, role, hash, active,
+                    in.has("default_inbox_id"), defaultInbox), "email", "a user with this e-mail already exists"))
+                .compose(r -> afterAccessChange(conn, id, r.getBoolean("active"), password != null)
+                    .compose(v -> Audit.record(conn, a, "user.updated", "user", id, changes(before, r, password != null)))
+                    .map(r)))))
+        .map(r -> {
+          if (!r.getBoolean("active")) notifyDeactivated(id);
+          return Users.json(r);
+        });
+  }
+
+  private Future<?> deactivate(RoutingContext ctx) {
+    Actor a = Actor.of(ctx);
+    a.require(Permission.SETTINGS_MANAGE);
+    long id = Api.pathId(ctx, "id", "user");
+    if (id == a.userId()) throw ApiError.validation(null, "you cannot deactivate yourself");
+    return load(a, id).compose(before -> hub.db.tx(conn -> keepsAnAdmin(conn, a.workspaceId(), id, null, false)
+            .compose(v -> Db.one(conn, "UPDATE app_user SET active = false, updated_at = now() WHERE id = $1 RETURNING " + Users.COLUMNS, id))
+            .compose(r -> afterAccessChange(conn, id, false, false)
+                .compose(v -> Audit.record(conn, a, "user.deactivated", "user", id, new JsonObject().put("email", r.getString("email"))))
+                .map(r))))
+        .map(r -> {
+          notifyDeactivated(id);
+          return null;
+        });
+  }
+
+  /** A deactivated user loses sessions and tokens at once; a changed password ends other sessions. */
+  private static Future<Void> afterAccessChange(SqlConnection conn, long userId, boolean active, boolean passwordChanged) {
+    if (active && !passwordChanged) return Future.succeededFuture();
+    Future<?> f = Db.query(conn, "DELETE FROM session WHERE user_id = $1", userId);
+    if (!active) f = f.compose(v -> Db.query(conn, "UPDATE access_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL", userId));
+    return f.mapEmpty();
+  }
+
+  private void notifyDeactivated(long userId) {
+    hub.vertx.eventBus().publish(Events.userAddress(userId), new JsonObject().put("type", "user.deactivated").encode());
+  }
+
+  /** The workspace must keep at least one active admin. */
+  private static Future<Void> keepsAnAdmin(SqlConnection conn, long workspaceId, long userId, String newRole, Boolean active) {
+    boolean losesAdmin = (newRole != null && !newRole.equals("admin")) || Boolean.FALSE.equals(active);
+    if (!losesAdmin) return Future.succeededFuture();
+    // lock the admins so two concurrent demotions cannot both pass
+    return Db.list(conn, "SELECT id FROM app_user WHERE workspace_id = $1 AND role = 'admin' AND active FOR UPDATE", workspaceId)
+        .compose(rows -> {
+          boolean isAdmin = rows.stream().anyMatch(r -> r.getLong("id") == userId);
+          if (isAdmin && rows.size() == 1) {
+            return Future.failedFuture(ApiError.conflict("role", "the workspace must keep at least one active admin"));
+          }
+          return Future.succeededFuture();
+        });
+  }
+
+  /** A default inbox must be one the user is a member of. */
+  static Future<Void> checkDefaultInbox(Hub hub, long userId, Long inboxId) {
+    if (inboxId == null) return Future.succeededFuture();
+    return hub.db.one("SELECT 1 FROM membership WHERE user_id = $1 AND inbox_id = $2", userId, inboxId).compose(r -> r != null
+        ? Future.succeededFuture()
+        : Future.failedFuture(ApiError.validation("default_inbox_id", "the default inbox must be an inbox the user is a member of")));
+  }
+
+  private static JsonObject changes(Row before, Row after, boolean passwordChanged) {
+    JsonObject c = new JsonObject();
+    for (String f : new String[] {"email", "name", "role"}) {
+      if (!java.util.Objects.equals(before.getString(f), after.getString(f))) c.put(f, after.getString(f));
+    }
+    if (!before.getBoolean("active").equals(after.getBoolean("active"))) c.put("active", after.getBoolean("active"));
+    if (!java.util.Objects.equals(before.getLong("default_inbox_id"), after.getLong("default_inbox_id"))) {
+      c.put("default_inbox_id", after.getLong("default_inbox_id"));
+    }
+    if (passwordChanged) c.put("password", "changed");
+    return c;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+}

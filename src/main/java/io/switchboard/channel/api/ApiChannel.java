@@ -1,0 +1,67 @@
+package io.switchboard.channel.api;
+
+import io.switchboard.Hub;
+import io.switchboard.auth.Secrets;
+import io.switchboard.http.Api;
+import io.switchboard.http.ApiError;
+import io.switchboard.http.Input;
+import io.switchboard.inbox.Endpoints;
+import io.switchboard.ingest.InboundMessage;
+import io.switchboard.ingest.UnknownEndpoint;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The API channel for custom integrations. Inbound: {@code POST /hooks/api/{endpoint_key}} with
+ * {@code Authorization: Bearer <endpoint secret>} and {@code {"from","name","text","external_id"}}; answered
+ * after the commit, the same for a redelivered {@code external_id}. Outbound: see {@link ApiChannelSender}.
+ */
+public final class ApiChannel {
+
+  private final Hub hub;
+
+  private ApiChannel(Hub hub) {
+    this.hub = hub;
+  }
+
+  public static void mount(Router hooks, Hub hub) {
+    ApiChannel c = new ApiChannel(hub);
+    hooks.post("/api/:key").handler(Api.handle(c::receive));
+    hub.senders.register("api", new ApiChannelSender(hub));
+  }
+
+  private Future<?> receive(RoutingContext ctx) {
+    String key = ctx.pathParam("key");
+    return Endpoints.byAddress(hub.db.pool(), "api", key).compose(ep -> {
+      if (ep == null) return Future.failedFuture(ApiError.notFound("endpoint"));
+      String auth = ctx.request().getHeader("Authorization");
+      String given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
+      if (!Secrets.constantTimeEquals(given, ep.secret("secret"))) {
+        return Future.failedFuture(ApiError.unauthorized("missing or wrong bearer secret for this endpoint"));
+      }
+      Input in = Input.of(ctx);
+      String from = in.text("from", 200).trim();
+      String text = in.optText("text", 32_768);
+      String html = in.optText("html", 512 * 1024);
+      if ((text == null || text.isBlank()) && (html == null || html.isBlank())) throw ApiError.validation("text", "text is required");
+      String externalId = in.optText("external_id", 200);
+      InboundMessage m = InboundMessage.builder("api", key, from)
+          .senderName(in.optText("name", 200))
+          .providerId(externalId == null || externalId.isBlank() ? null : externalId)
+          .subject(in.optText("subject", 500))
+          .text(text)
+          .html(html)
+          .data(in.optObject("data") == null ? new JsonObject() : new JsonObject().put("metadata", in.optObject("data")))
+          .build();
+      return hub.ingest.ingest(m)
+          .recover(t -> Future.failedFuture(t instanceof UnknownEndpoint ? ApiError.notFound("endpoint") : t))
+          .map(r -> new JsonObject()
+              .put("conversation_id", r.conversationId())
+              .put("activity_id", r.activityId())
+              .put("contact_id", r.contactId())
+              .put("duplicate", r.duplicate()));
+    });
+  }
+}

@@ -1,0 +1,166 @@
+package io.switchboard.conversation;
+
+import io.switchboard.Hub;
+import io.switchboard.auth.Actor;
+import io.switchboard.auth.Permission;
+import io.switchboard.db.Db;
+import io.switchboard.http.Api;
+import io.switchboard.http.Api.Reply;
+import io.switchboard.http.ApiError;
+import io.switchboard.http.Input;
+import io.switchboard.http.Page;
+import io.switchboard.inbox.Endpoints;
+import io.switchboard.inbox.Endpoints.Endpoint;
+import io.switchboard.outbound.ChannelSender;
+import io.switchboard.outbound.Outbox;
+import io.switchboard.outbound.Outgoing;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A conversation's history ({@code GET …/activities}), replies ({@code POST …/messages}) and internal notes
+ * ({@code POST …/notes}). A reply is an outbound activity in state {@code queued} plus an outbox row, committed
+ * together; the dispatcher sends it and the activity moves to {@code sent} or {@code failed}, each step live.
+ */
+public final class ActivityApi {
+
+  public static final Set<String> KINDS = Set.of("message", "note", "call", "voicemail", "system");
+  private static final int MAX_TEXT = 32_768;
+  private static final int MAX_HTML = 512 * 1024;
+
+  private final Hub hub;
+
+  private ActivityApi(Hub hub) {
+    this.hub = hub;
+  }
+
+  public static void mount(Router api, Hub hub) {
+    ActivityApi a = new ActivityApi(hub);
+    api.get("/conversations/:id/activities").handler(Api.handle(a::list));
+    api.post("/conversations/:id/messages").handler(Api.handle(a::reply));
+    api.post("/conversations/:id/notes").handler(Api.handle(a::note));
+  }
+
+  private Future<?> list(RoutingContext ctx) {
+    Actor a = Actor.of(ctx);
+    long id = Api.pathId(ctx, "id", "conversation");
+    Page page = Page.of(ctx);
+    String kindParam = ctx.queryParams().get("kind");
+    String[] kinds = null;
+    if (kindParam != null && !kindParam.isBlank()) {
+      kinds = kindParam.split(",");
+      for (String k : kinds) {
+        if (!KINDS.contains(k)) throw ApiError.validation("kind", "kind must be a list of message, note, call, voicemail, system");
+      }
+    }
+    long after = page.after() == null ? Long.MAX_VALUE : page.afterLong(0);
+    String[] k = kinds;
+    return Conversations.visible(hub.db.pool(), a, id).compose(c -> hub.db.list("SELECT " + Activities.COLUMNS + """
+         FROM activity a WHERE a.conversation_id = $1 AND ($2::text[] IS NULL OR a.kind = ANY($2)) AND a.id < $3
+        ORDER BY a.id DESC LIMIT $4""", id, k, after, page.limit() + 1))
+        .map(rows -> page.result(rows, Activities::json, r -> Page.cursor(r.getLong("id"))));
+  }
+
+  private Future<?> note(RoutingContext ctx) {
+    Actor a = Actor.of(ctx);
+    long id = Api.pathId(ctx, "id", "conversation");
+    String text = Input.of(ctx).text("text", 10_000);
+    return hub.db.tx(conn -> Conversations.visible(conn, a, id).compose(c -> {
+      long inbox = c.getLong("inbox_id");
+      return Activities.insert(conn, a.workspaceId(), inbox, id, null, Activities.Draft.note(a.userId(), a.name(), text))
+          .compose(activityId -> Activities.created(conn, a.workspaceId(), inbox, id, activityId)
+              .compose(v -> Activities.view(conn, activityId)));
+    })).map(Reply::created);
+  }
+
+  private Future<?> reply(RoutingContext ctx) {
+    Actor a = Actor.of(ctx);
+    a.require(Permission.INBOX_USE);
+    long id = Api.pathId(ctx, "id", "conversation");
+    Input in = Input.of(ctx);
+    String text = in.optText("text", MAX_TEXT);
+    String html = in.optText("html", MAX_HTML);
+    String subject = in.optText("subject", 500);
+    Long fromId = in.optId("from_endpoint_id");
+    List<Long> files = attachmentIds(in.optArray("attachments", 20));
+    if ((text == null || text.isBlank()) && (html == null || html.isBlank()) && files.isEmpty()) {
+      throw ApiError.validation("text", "a reply needs text or attachments");
+    }
+    if (in.has("send_at")) throw ApiError.validation("send_at", "scheduled sending is not enabled on this hub");
+    return hub.db.tx(conn -> Conversations.visibleForUpdate(conn, a, id).compose(c ->
+        fromEndpoint(conn, c, fromId).compose(ep -> {
+          ChannelSender sender = hub.senders.get(ep.channel());
+          if (sender == null) {
+            return Future.failedFuture(ApiError.conflict("from_endpoint_id", "this hub cannot send on the " + ep.channel() + " channel"));
+          }
+          Outgoing preview = new Outgoing(0, a.workspaceId(), c.getLong("inbox_id"), id, c.getLong("contact_id"), null,
+              c.getString("contact_address"), c.getString("subject"), c.getString("thread_token"), ep, subject, text, html,
+              a.name(), List.of(), new JsonObject(), 0);
+          return sender.check(preview)
+              .compose(v -> Activities.insert(conn, a.workspaceId(), c.getLong("inbox_id"), id, ep.id(),
+                  new Activities.Draft("message", "out", "queued", "user", a.userId(), a.name(), subject, text, html, null,
+                      new JsonObject())))
+              .compose(activityId -> linkFiles(conn, a, activityId, files)
+                  .compose(v -> Outbox.enqueue(conn, a.workspaceId(), activityId, ep.channel(), null))
+                  .compose(v -> Db.query(conn, """
+                      UPDATE conversation SET last_activity_at = now(), updated_at = now() WHERE id = $1""", id))
+                  .compose(v -> Db.query(conn, """
+                      INSERT INTO conversation_read (user_id, conversation_id, last_read_at) VALUES ($1, $2, now())
+                      ON CONFLICT (user_id, conversation_id) DO UPDATE SET last_read_at = now()""", a.userId(), id))
+                  .compose(v -> Activities.created(conn, a.workspaceId(), c.getLong("inbox_id"), id, activityId))
+                  .compose(v -> Activities.view(conn, activityId)));
+        })))
+        .map(activity -> {
+          Outbox.wake(hub.vertx);
+          return Reply.created(activity);
+        });
+  }
+
+  /** The reply leaves from the conversation's endpoint, or another enabled one of the same inbox and channel. */
+  static Future<Endpoint> fromEndpoint(SqlConnection conn, Row conversation, Long fromId) {
+    long endpointId = fromId != null ? fromId : conversation.getLong("endpoint_id");
+    return Endpoints.byId(conn, endpointId).compose(ep -> {
+      if (ep == null || ep.inboxId() != conversation.getLong("inbox_id")) {
+        return Future.failedFuture(ApiError.validation("from_endpoint_id", "from_endpoint_id must be an endpoint of the conversation's inbox"));
+      }
+      if (!ep.channel().equals(conversation.getString("channel"))) {
+        return Future.failedFuture(ApiError.validation("from_endpoint_id",
+            "from_endpoint_id must be on the conversation's channel (" + conversation.getString("channel") + ")"));
+      }
+      if (!ep.enabled()) {
+        return Future.failedFuture(ApiError.conflict("from_endpoint_id", "sending is disabled on " + ep.address()
+            + (ep.disabledReason() == null ? "" : ": " + ep.disabledReason())));
+      }
+      return Future.succeededFuture(ep);
+    });
+  }
+
+  static List<Long> attachmentIds(JsonArray a) {
+    if (a == null) return List.of();
+    Set<Long> ids = new LinkedHashSet<>();
+    for (Object o : a) {
+      if (!(o instanceof Number n) || n.longValue() <= 0) throw ApiError.validation("attachments", "attachments must be a list of attachment ids");
+      ids.add(n.longValue());
+    }
+    return new ArrayList<>(ids);
+  }
+
+  /** Attaches files the user uploaded and has not attached elsewhere. */
+  static Future<Void> linkFiles(SqlConnection conn, Actor a, long activityId, List<Long> ids) {
+    if (ids.isEmpty()) return Future.succeededFuture();
+    return Db.query(conn, """
+        UPDATE attachment SET activity_id = $1 WHERE id = ANY($2) AND uploaded_by = $3 AND activity_id IS NULL""",
+        activityId, ids.toArray(Long[]::new), a.userId()).compose(rs -> rs.rowCount() == ids.size() ? Future.succeededFuture()
+        : Future.failedFuture(ApiError.validation("attachments", "attachments must be files you uploaded and have not sent yet")));
+  }
+}

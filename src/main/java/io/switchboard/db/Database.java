@@ -1,0 +1,140 @@
+package io.switchboard.db;
+
+import io.switchboard.config.Config;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * Where the data lives: an external PostgreSQL named by {@code db.url}, or, when that is empty, an embedded
+ * PostgreSQL (real server binaries) keeping its files under {@code data.dir/pg}. Start-up work here is
+ * blocking (process start, JDBC for Flyway) and runs on the main thread before any verticle is deployed.
+ */
+public final class Database implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+  private static final String EMBEDDED_DB = "switchboard";
+
+  private final PgConnectOptions connectOptions;
+  private final EmbeddedPostgres embedded;
+
+  private Database(PgConnectOptions connectOptions, EmbeddedPostgres embedded) {
+    this.connectOptions = connectOptions;
+    this.embedded = embedded;
+  }
+
+  /** Starts (or connects to) the database and brings its schema up to date. */
+  public static Database open(Config config) {
+    String url = config.string("db.url");
+    Database db = url.isBlank() ? startEmbedded(config) : external(url);
+    db.migrate();
+    return db;
+  }
+
+  private static Database external(String url) {
+    PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("jdbc:") ? url.substring(5) : url);
+    log.info("using PostgreSQL at {}:{}/{}", options.getHost(), options.getPort(), options.getDatabase());
+    return new Database(tune(options), null);
+  }
+
+  private static Database startEmbedded(Config config) {
+    Path dir = Path.of(config.string("data.dir"), "pg").toAbsolutePath();
+    try {
+      Files.createDirectories(dir);
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+          .setDataDirectory(dir)
+          .setCleanDataDirectory(false)
+          .setPGStartupWait(Duration.ofSeconds(60))
+          // the library's test-friendly defaults turn durability off; a hub acknowledges only what is on disk
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on")
+          .setServerConfig("full_page_writes", "on")
+          .setServerConfig("max_connections", "200")
+          .setServerConfig("listen_addresses", "127.0.0.1");
+      int port = config.integer("db.embedded_port");
+      if (port > 0) builder.setPort(port);
+      EmbeddedPostgres pg = builder.start();
+      createDatabaseIfMissing(pg);
+      log.info("embedded PostgreSQL on 127.0.0.1:{}, data in {}", pg.getPort(), dir);
+      PgConnectOptions options = new PgConnectOptions()
+          .setHost("127.0.0.1").setPort(pg.getPort()).setDatabase(EMBEDDED_DB)
+          .setUser("postgres").setPassword("postgres");
+      return new Database(tune(options), pg);
+    } catch (IOException | SQLException e) {
+      throw new IllegalStateException("cannot start the embedded PostgreSQL in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void createDatabaseIfMissing(EmbeddedPostgres pg) throws SQLException {
+    try (Connection c = pg.getPostgresDatabase().getConnection(); var st = c.createStatement()) {
+      var rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + EMBEDDED_DB + "'");
+      if (!rs.next()) st.execute("CREATE DATABASE " + EMBEDDED_DB);
+    }
+  }
+
+  private static PgConnectOptions tune(PgConnectOptions options) {
+    options.setCachePreparedStatements(true).setPreparedStatementCacheMaxSize(512);
+    options.setReconnectAttempts(0);
+    return options;
+  }
+
+  private void migrate() {
+    Flyway flyway = Flyway.configure()
+        .dataSource(jdbcUrl(), connectOptions.getUser(), connectOptions.getPassword())
+        .locations("classpath:db/migration")
+        .load();
+    var result = flyway.migrate();
+    log.info("schema at version {} ({} migrations applied now)", result.targetSchemaVersion, result.migrationsExecuted);
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:postgresql://" + connectOptions.getHost() + ":" + connectOptions.getPort() + "/" + connectOptions.getDatabase();
+  }
+
+  /** A JDBC connection for start-up tools and tests (blocking: never on an event loop). */
+  public Connection jdbc() throws SQLException {
+    return DriverManager.getConnection(jdbcUrl(), connectOptions.getUser(), connectOptions.getPassword());
+  }
+
+  public PgConnectOptions connectOptions() {
+    return new PgConnectOptions(connectOptions);
+  }
+
+  public Pool pool(Vertx vertx, int size) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(size).setMaxWaitQueueSize(10_000)
+            .setConnectionTimeout(5).setIdleTimeout(300))
+        .connectingTo(connectOptions())
+        .using(vertx)
+        .build();
+  }
+
+  public boolean embedded() {
+    return embedded != null;
+  }
+
+  @Override
+  public void close() {
+    if (embedded != null) {
+      try {
+        embedded.close();
+      } catch (IOException e) {
+        log.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+      }
+    }
+  }
+}

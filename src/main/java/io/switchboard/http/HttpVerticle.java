@@ -1,0 +1,135 @@
+package io.switchboard.http;
+
+import io.switchboard.Hub;
+import io.switchboard.attachment.AttachmentApi;
+import io.switchboard.audit.AuditApi;
+import io.switchboard.auth.AuthApi;
+import io.switchboard.auth.UsersApi;
+import io.switchboard.channel.api.ApiChannel;
+import io.switchboard.conversation.ActivityApi;
+import io.switchboard.conversation.ConversationApi;
+import io.switchboard.conversation.TagApi;
+import io.switchboard.inbox.EndpointApi;
+import io.switchboard.inbox.InboxApi;
+import io.switchboard.inbox.MembersApi;
+import io.switchboard.live.LiveGateway;
+import io.switchboard.live.PresenceApi;
+import io.switchboard.ops.Ops;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+
+/**
+ * The HTTP server: REST under {@code /api/v1}, provider webhooks under {@code /hooks}, live sockets, operations
+ * endpoints and the agent web app. Deployed once per event loop; instances share the port.
+ */
+public final class HttpVerticle extends VerticleBase {
+
+  /** Security headers for the agent app and the API; the widget script is meant to load on other sites. */
+  private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+      + "media-src 'self' blob:; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+      + "form-action 'self'; object-src 'none'";
+
+  private final Hub hub;
+  private final int port;
+  private HttpServer server;
+  private LiveGateway gateway;
+
+  public HttpVerticle(Hub hub, int port) {
+    this.hub = hub;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    errors(router);
+    router.route().handler(ctx -> {
+      String path = ctx.request().path();
+      if (!path.startsWith("/widget")) {
+        ctx.response().putHeader("Content-Security-Policy", CSP)
+            .putHeader("X-Content-Type-Options", "nosniff")
+            .putHeader("Referrer-Policy", "same-origin")
+            .putHeader("X-Frame-Options", "DENY");
+      }
+      ctx.next();
+    });
+    Ops.mount(router, hub);
+
+    int limit = hub.config.integer("http.body_limit");
+    BodyHandler small = BodyHandler.create(false).setBodyLimit(limit);
+    BodyHandler upload = BodyHandler.create(false).setBodyLimit(hub.attachments.maxBytes());
+
+    Router api = Router.router(vertx);
+    errors(api);
+    api.route().handler(ctx -> (ctx.request().path().endsWith("/api/v1" + AttachmentApi.UPLOAD_PATH) ? upload : small).handle(ctx));
+    AuthApi.mountPublic(api, hub);
+    api.route().handler(hub.auth.required());
+    AuthApi.mount(api, hub);
+    UsersApi.mount(api, hub);
+    InboxApi.mount(api, hub);
+    EndpointApi.mount(api, hub);
+    MembersApi.mount(api, hub);
+    ConversationApi.mount(api, hub);
+    ActivityApi.mount(api, hub);
+    TagApi.mount(api, hub);
+    AttachmentApi.mount(api, hub);
+    AuditApi.mount(api, hub);
+    PresenceApi.mount(api, hub);
+    api.route().handler(ctx -> Api.fail(ctx, ApiError.notFound("resource")));
+    router.route("/api/v1/*").subRouter(api);
+
+    Router hooks = Router.router(vertx);
+    errors(hooks);
+    hooks.route().handler(small);
+    ApiChannel.mount(hooks, hub);
+    hooks.route().handler(ctx -> Api.fail(ctx, ApiError.notFound("hook")));
+    router.route("/hooks/*").subRouter(hooks);
+
+    gateway = new LiveGateway(hub, vertx);
+    router.get("/live").handler(gateway::upgrade);
+
+    router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html").setCachingEnabled(false));
+    router.route().handler(ctx -> Api.fail(ctx, ApiError.notFound("page")));
+
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(hub.config.string("http.host"))
+        .setPort(port)
+        .setCompressionSupported(true)
+        .setMaxWebSocketFrameSize(1 << 20)
+        .setMaxWebSocketMessageSize(1 << 20)
+        // per-message deflate keeps a compressor per socket: too costly for thousands of idle agents
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setIdleTimeout(0);
+    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> {
+      server = s;
+      hub.httpPort = s.actualPort();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (gateway != null) gateway.drain();
+    return server == null ? Future.succeededFuture() : server.shutdown(5, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /** Framework-level failures (bad body, too large, no route) in the API's error shape. */
+  private static void errors(Router r) {
+    r.errorHandler(400, ctx -> Api.fail(ctx, ApiError.validation(null, "the request could not be read")));
+    r.errorHandler(404, ctx -> Api.fail(ctx, ApiError.notFound("resource")));
+    r.errorHandler(405, ctx -> Api.send(ctx, 405, new ApiError(405, "method_not_allowed", "method not allowed here", null, 0).toJson()));
+    r.errorHandler(413, ctx -> Api.fail(ctx, ApiError.tooLarge("the request body is too large")));
+    r.errorHandler(500, HttpVerticle::internal);
+  }
+
+  private static void internal(RoutingContext ctx) {
+    Throwable t = ctx.failure();
+    Api.fail(ctx, t == null ? new ApiError(500, "internal", "internal error", null, 0) : t);
+  }
+}

@@ -1,0 +1,120 @@
+package io.switchboard.inbox;
+
+import io.switchboard.db.Db;
+import io.switchboard.http.Times;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+
+import java.util.Set;
+
+/**
+ * Endpoints as other features read them: by id or by the (channel, address) a provider names. Secrets
+ * (tokens, passwords) live in their own column and leave the hub only towards the provider they belong to.
+ */
+public final class Endpoints {
+
+  /** Setting names whose values are secrets: stored apart, never returned by the API. */
+  public static final Set<String> SECRET_KEYS = Set.of("password", "auth_token", "access_token", "secret", "app_secret",
+      "client_secret", "refresh_token", "token", "api_key", "signing_key", "oauth2_token");
+
+  /** Channels that keep one ongoing conversation per contact and endpoint. */
+  public static final Set<String> CHAT_LIKE = Set.of("phone", "whatsapp", "messenger", "instagram", "widget", "api");
+
+  private Endpoints() {
+  }
+
+  /** An endpoint, the record channel adapters and senders work with. */
+  public record Endpoint(long id, long workspaceId, long inboxId, String channel, String address, String name,
+                         boolean primary, boolean enabled, String disabledReason, JsonObject settings, JsonObject secrets) {
+
+    public static Endpoint of(Row r) {
+      return new Endpoint(r.getLong("id"), r.getLong("workspace_id"), r.getLong("inbox_id"), r.getString("channel"),
+          r.getString("address"), r.getString("name"), r.getBoolean("is_primary"), r.getBoolean("enabled"),
+          r.getString("disabled_reason"), r.getJsonObject("settings"), r.getJsonObject("secrets"));
+    }
+
+    /** A secret setting, by dotted path ({@code smtp.password}), or null. */
+    public String secret(String path) {
+      return lookup(secrets, path);
+    }
+
+    public String setting(String path) {
+      return lookup(settings, path);
+    }
+  }
+
+  public static Future<Endpoint> byAddress(SqlClient c, String channel, String address) {
+    return Db.one(c, "SELECT * FROM endpoint WHERE channel = $1 AND address = $2", channel, address)
+        .map(r -> r == null ? null : Endpoint.of(r));
+  }
+
+  public static Future<Endpoint> byId(SqlClient c, long id) {
+    return Db.one(c, "SELECT * FROM endpoint WHERE id = $1", id).map(r -> r == null ? null : Endpoint.of(r));
+  }
+
+  public static JsonObject json(Row r) {
+    return new JsonObject()
+        .put("id", r.getLong("id"))
+        .put("inbox_id", r.getLong("inbox_id"))
+        .put("channel", r.getString("channel"))
+        .put("address", r.getString("address"))
+        .put("name", r.getString("name"))
+        .put("primary", r.getBoolean("is_primary"))
+        .put("enabled", r.getBoolean("enabled"))
+        .put("disabled_reason", r.getString("disabled_reason"))
+        .put("settings", r.getJsonObject("settings"))
+        .put("secrets_set", paths("", r.getJsonObject("secrets"), new JsonArray()))
+        .put("created_at", Times.iso(r, "created_at"));
+  }
+
+  private static JsonArray paths(String prefix, JsonObject o, JsonArray out) {
+    for (String k : o.fieldNames()) {
+      Object v = o.getValue(k);
+      if (v instanceof JsonObject n) paths(prefix + k + ".", n, out);
+      else if (v != null) out.add(prefix + k);
+    }
+    return out;
+  }
+
+  private static String lookup(JsonObject o, String path) {
+    String[] parts = path.split("\\.");
+    for (int i = 0; i < parts.length - 1 && o != null; i++) o = o.getJsonObject(parts[i]);
+    if (o == null) return null;
+    Object v = o.getValue(parts[parts.length - 1]);
+    return v == null ? null : v.toString();
+  }
+
+  /** Splits client settings into what may be shown and what is secret, at any depth. Returns {public, secrets}. */
+  public static JsonObject[] split(JsonObject in) {
+    JsonObject pub = new JsonObject();
+    JsonObject sec = new JsonObject();
+    for (String k : in.fieldNames()) {
+      Object v = in.getValue(k);
+      if (v instanceof JsonObject n) {
+        JsonObject[] inner = split(n);
+        pub.put(k, inner[0]);
+        if (!inner[1].isEmpty()) sec.put(k, inner[1]);
+      } else if (SECRET_KEYS.contains(k)) {
+        sec.put(k, v);
+      } else {
+        pub.put(k, v);
+      }
+    }
+    return new JsonObject[] {pub, sec};
+  }
+
+  /** Deep merge for PATCH: a null value removes the key. */
+  public static JsonObject merge(JsonObject base, JsonObject patch) {
+    JsonObject out = base.copy();
+    for (String k : patch.fieldNames()) {
+      Object v = patch.getValue(k);
+      if (v == null) out.remove(k);
+      else if (v instanceof JsonObject p && out.getValue(k) instanceof JsonObject b) out.put(k, merge(b, p));
+      else out.put(k, v);
+    }
+    return out;
+  }
+}

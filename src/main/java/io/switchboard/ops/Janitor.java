@@ -1,0 +1,78 @@
+package io.switchboard.ops;
+
+import io.switchboard.Hub;
+import io.switchboard.conversation.Activities;
+import io.switchboard.conversation.Conversations;
+import io.switchboard.db.Db;
+import io.switchboard.event.EventType;
+import io.switchboard.event.Events;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Timed upkeep: wakes snoozed conversations when their time comes, trims the event log to its retention window,
+ * and drops expired sessions. Each step is a conditional UPDATE/DELETE, so nodes running it at once do it once.
+ */
+public final class Janitor extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(Janitor.class);
+
+  private final Hub hub;
+  private long wakeTimer;
+  private long trimTimer;
+
+  public Janitor(Hub hub) {
+    this.hub = hub;
+  }
+
+  @Override
+  public Future<?> start() {
+    wakeTimer = vertx.setPeriodic(5_000, id -> wakeSnoozed());
+    trimTimer = vertx.setPeriodic(60_000, id -> trim());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(wakeTimer);
+    vertx.cancelTimer(trimTimer);
+    return Future.succeededFuture();
+  }
+
+  void wakeSnoozed() {
+    hub.db.tx(conn -> Db.list(conn, """
+            UPDATE conversation SET status = 'open', snoozed_until = NULL, updated_at = now()
+            WHERE id IN (SELECT id FROM conversation WHERE status = 'snoozed' AND snoozed_until <= now()
+                         ORDER BY snoozed_until LIMIT 200 FOR UPDATE SKIP LOCKED)
+            RETURNING id, inbox_id, workspace_id""")
+        .compose(rows -> {
+          Future<Void> f = Future.succeededFuture();
+          for (Row r : rows) {
+            long id = r.getLong("id");
+            long inbox = r.getLong("inbox_id");
+            long ws = r.getLong("workspace_id");
+            f = f.compose(v -> Activities.system(conn, ws, inbox, id, Activities.Draft.system("system", null, "Switchboard",
+                    "The snooze ended; the conversation is open again", new JsonObject().put("change", "status").put("to", "open"))))
+                .compose(v -> Conversations.view(conn, id))
+                .compose(view -> Events.append(conn, ws, inbox, id, EventType.CONVERSATION_UPDATED,
+                    new JsonObject().put("conversation", view).put("changes", new JsonArray().add("status"))));
+          }
+          return f;
+        }))
+        .onFailure(t -> log.debug("waking snoozed conversations failed: {}", t.toString()));
+  }
+
+  void trim() {
+    double retentionSeconds = hub.config.longValue("live.retention_hours") * 3600.0;
+    hub.db.query("""
+            DELETE FROM event WHERE id IN (SELECT id FROM event WHERE seq IS NOT NULL
+              AND at < now() - make_interval(secs => $1) ORDER BY seq LIMIT 10000)""", retentionSeconds)
+        .compose(v -> hub.db.query("DELETE FROM session WHERE expires_at < now()"))
+        .onFailure(t -> log.debug("trimming failed: {}", t.toString()));
+  }
+}

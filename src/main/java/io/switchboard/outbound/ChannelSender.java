@@ -1,0 +1,21 @@
+package io.switchboard.outbound;
+
+import io.vertx.core.Future;
+
+/**
+ * Sends replies on one channel. Each channel package provides one and registers it in {@link Senders}; the
+ * dispatcher calls it for every claimed outbox row, so a sender never touches the outbox itself.
+ */
+public interface ChannelSender {
+
+  /**
+   * Refuses a reply before it is queued, when the channel already knows it cannot be sent (for example outside
+   * WhatsApp's customer-service window). Fails with an {@code ApiError} the agent reads.
+   */
+  default Future<Void> check(Outgoing message) {
+    return Future.succeededFuture();
+  }
+
+  /** Sends; fails with {@link SendFailure} to say whether a retry may help. */
+  Future<SendResult> send(Outgoing message);
+}
