@@ -73,12 +73,9 @@ public final class Switchboard {
       await(vertx.deployVerticle(new Janitor(hub)));
       int instances = config.integer("http.instances") > 0 ? config.integer("http.instances")
           : Math.max(1, Runtime.getRuntime().availableProcessors());
-      // the first instance binds (possibly a random port); the others share the port it got
-      await(vertx.deployVerticle(new HttpVerticle(hub, config.integer("http.port"))));
-      int port = hub.httpPort;
-      if (instances > 1) {
-        await(vertx.deployVerticle(() -> new HttpVerticle(hub, port), new DeploymentOptions().setInstances(instances - 1)));
-      }
+      // instances share a port only when they ask for the same one, so "any free port" is chosen here
+      int port = freePort(config.string("http.host"), config.integer("http.port"));
+      await(vertx.deployVerticle(() -> new HttpVerticle(hub, port), new DeploymentOptions().setInstances(instances)));
     } catch (Exception e) {
       s.stop();
       throw e;
@@ -116,6 +113,14 @@ public final class Switchboard {
     } catch (java.util.concurrent.ExecutionException e) {
       if (e.getCause() instanceof Exception ex) throw ex;
       throw e;
+    }
+  }
+
+  /** The configured port, or when it is 0 a port free right now. */
+  static int freePort(String host, int configured) throws java.io.IOException {
+    if (configured != 0) return configured;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return socket.getLocalPort();
     }
   }
 

@@ -119,7 +119,7 @@ public final class UsersApi {
                     UPDATE app_user SET email = COALESCE($2, email), name = COALESCE($3, name), role = COALESCE($4, role),
                       password_hash = COALESCE($5, password_hash), active = COALESCE($6, active),
                       default_inbox_id = CASE WHEN $7 THEN $8 ELSE default_inbox_id END, updated_at = now()
-                    WHERE id = $1 RETURNING """ + Users.COLUMNS, id, email, name, role, hash, active,
+                    WHERE id = $1 RETURNING\s""" + Users.COLUMNS, id, email, name, role, hash, active,
                     in.has("default_inbox_id"), defaultInbox), "email", "a user with this e-mail already exists"))
                 .compose(r -> afterAccessChange(conn, id, r.getBoolean("active"), password != null)
                     .compose(v -> Audit.record(conn, a, "user.updated", "user", id, changes(before, r, password != null)))
