@@ -63,7 +63,14 @@ public final class AuthApi {
   }
 
   private Future<?> logout(RoutingContext ctx) {
-    return hub.auth.endSession(ctx.request(), ctx.response());
+    return hub.auth.endSession(ctx.request(), ctx.response()).map(ended -> {
+      if (ended != null) {
+        // the session's live sockets close too
+        hub.vertx.eventBus().publish(io.switchboard.event.Events.userAddress(Long.parseLong(ended[0])),
+            new JsonObject().put("type", "session.ended").put("session", ended[1]).encode());
+      }
+      return null;
+    });
   }
 
   private Future<?> me(RoutingContext ctx) {

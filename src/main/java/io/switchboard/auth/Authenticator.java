@@ -131,11 +131,14 @@ public final class Authenticator {
         });
   }
 
-  public Future<Void> endSession(HttpServerRequest req, HttpServerResponse res) {
+  /** Ends the request's session; returns its user and session key (hex SHA-256), or null when there was none. */
+  public Future<String[]> endSession(HttpServerRequest req, HttpServerResponse res) {
     Cookie c = req.getCookie(COOKIE);
     res.addCookie(cookie("").setMaxAge(0));
     if (c == null) return Future.succeededFuture();
-    return db.query("DELETE FROM session WHERE token_hash = $1", Secrets.sha256(c.getValue())).mapEmpty();
+    byte[] hash = Secrets.sha256(c.getValue());
+    return db.one("DELETE FROM session WHERE token_hash = $1 RETURNING user_id", hash)
+        .map(r -> r == null ? null : new String[] {String.valueOf(r.getLong(0)), java.util.HexFormat.of().formatHex(hash)});
   }
 
   private Cookie cookie(String value) {

@@ -126,6 +126,9 @@ public final class UsersApi {
                     .map(r)))))
         .map(r -> {
           if (!r.getBoolean("active")) notifyDeactivated(id);
+          else if (password != null) {
+            hub.vertx.eventBus().publish(Events.userAddress(id), new JsonObject().put("type", "sessions.ended").encode());
+          }
           return Users.json(r);
         });
   }
