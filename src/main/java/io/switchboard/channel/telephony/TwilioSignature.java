@@ -19,9 +19,9 @@ import java.util.TreeMap;
 /**
  * Twilio's webhook signature ({@code X-Twilio-Signature}), as its security documentation and official libraries
  * define it: the full URL Twilio called, then for a form POST every parameter name followed by its value, sorted by
- * name (a repeated name contributes each pair, values sorted), HMAC-SHA1 with the account's auth token, Base64. A
- * JSON body is not signed itself: the URL carries {@code bodySHA256} (hex SHA-256 of the body) and only the URL is
- * signed. Like Twilio's libraries, the URL is also accepted with its port removed or the scheme's default port
+ * name (a repeated name contributes each distinct value, sorted, as the official libraries do), HMAC-SHA1 with the
+ * account's auth token, Base64. A JSON body is not signed itself: the URL carries {@code bodySHA256} (hex SHA-256 of
+ * the body) and only the URL is signed. Like Twilio's libraries, the URL is also accepted with its port removed or the scheme's default port
  * added, since proxies and Twilio disagree about writing {@code :443}.
  */
 final class TwilioSignature {
@@ -34,7 +34,7 @@ final class TwilioSignature {
     StringBuilder data = new StringBuilder(url);
     if (params != null) {
       for (Map.Entry<String, List<String>> e : new TreeMap<>(params).entrySet()) {
-        e.getValue().stream().sorted().forEach(v -> data.append(e.getKey()).append(v));
+        e.getValue().stream().distinct().sorted().forEach(v -> data.append(e.getKey()).append(v));
       }
     }
     byte[] mac = Secrets.hmac("HmacSHA1", authToken.getBytes(StandardCharsets.UTF_8), data.toString().getBytes(StandardCharsets.UTF_8));
