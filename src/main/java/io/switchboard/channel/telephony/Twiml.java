@@ -6,6 +6,8 @@ import io.switchboard.ingest.UnknownEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.function.Function;
 
@@ -15,6 +17,7 @@ import java.util.function.Function;
  */
 final class Twiml {
 
+  private static final Logger log = LoggerFactory.getLogger(Twiml.class);
   static final String PROLOG = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
   /** The answer to an inbound message: nothing to send back. */
   static final String EMPTY = PROLOG + "<Response/>";
@@ -99,14 +102,16 @@ final class Twiml {
       try {
         f = handler.apply(ctx);
       } catch (RuntimeException e) {
-        Api.fail(ctx, e);
-        return;
+        f = Future.failedFuture(e);
       }
       f.onComplete(ar -> {
         if (ctx.response().ended()) return;
         if (ar.failed()) {
-          Throwable t = ar.cause();
-          Api.fail(ctx, t instanceof UnknownEndpoint u ? ApiError.notFound("phone number " + u.address) : t);
+          Throwable t = ar.cause() instanceof UnknownEndpoint u ? ApiError.notFound("phone number " + u.address) : ar.cause();
+          if (t instanceof ApiError e && (e.status == 400 || e.status == 413)) {
+            log.info("{} refused: {}{}", ctx.request().path(), e.getMessage(), e.field == null ? "" : " (" + e.field + ")");
+          }
+          Api.fail(ctx, t);
         } else if (ar.result() == null || ar.result().isEmpty()) {
           ctx.response().setStatusCode(200).end();
         } else {

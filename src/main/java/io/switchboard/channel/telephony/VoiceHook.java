@@ -57,7 +57,7 @@ final class VoiceHook {
       int talk = req.integer("DialCallDuration", 0, 86_400, -1);
       boolean outbound = req.get("Direction") != null && req.get("Direction").startsWith("outbound");
       return calls.dialed(ep.id(), callSid, status, talk < 0 ? null : talk).compose(data -> {
-        boolean ours = outbound || data != null && "outbound".equals(data.getString("direction"));
+        boolean ours = outbound || (data != null && "outbound".equals(data.getString("direction")));
         if (ours || status.equals("completed") || status.equals("answered")) {
           return Future.succeededFuture(Twiml.response().hangup().build());
         }
@@ -77,7 +77,7 @@ final class VoiceHook {
     String callSid = req.sid("CallSid");
     req.required("CallStatus");
     return signedFor(req, callSid).compose(ep -> {
-      boolean inbound = "inbound".equals(req.get("Direction")) || req.get("Direction") == null && ep.address().equals(req.get("To"));
+      boolean inbound = "inbound".equals(req.get("Direction")) || (req.get("Direction") == null && ep.address().equals(req.get("To")));
       if (!inbound) return EarlyCallbacks.deliver(hub.db, ep.id(), callSid, CallLog.KIND, req.toJson(), calls).map("");
       // an inbound call not logged yet (its first webhook went elsewhere or failed) is logged now
       String from = req.e164("From");
