@@ -69,6 +69,11 @@ final class FakeTwilio implements AutoCloseable {
     files.put(path, new Object[] {bytes, contentType});
   }
 
+  /** A path that is accepted but never answered, like a stalled media host. */
+  void hang(String path) {
+    files.put(path, new Object[] {null, null});
+  }
+
   static String newSid(String prefix) {
     byte[] b = new byte[16];
     new Random().nextBytes(b);
@@ -99,6 +104,8 @@ final class FakeTwilio implements AutoCloseable {
         Object[] file = files.get(req.path());
         if (file == null) {
           req.response().setStatusCode(404).end("not found");
+        } else if (file[0] == null) {
+          // never answered
         } else {
           req.response().putHeader("Content-Type", (String) file[1]).end(Buffer.buffer((byte[]) file[0]));
         }

@@ -41,7 +41,7 @@ class SmsInboundTest {
   static void start() {
     twilio = new FakeTwilio();
     hub = TestHub.start(Map.of("http.public_url", Webhooks.PUBLIC, "http.cookie_secure", "false", "twilio.api_base", twilio.base(),
-        "twilio.media_timeout_ms", 3000));
+        "twilio.media_timeout_ms", 1500, "twilio.media_max_bytes", 1000));
     hooks = new Webhooks(hub);
     sales = hub.inbox("SMS Sales");
     long other = hub.inbox("SMS Other");
@@ -215,6 +215,28 @@ class SmsInboundTest {
     JsonObject failed = files.getJsonObject(1);
     assertThat(failed.getString("status")).isEqualTo("failed");
     assertThat(failed.getString("error")).contains("404");
+  }
+
+  @Test
+  @DisplayName("media over the size limit or from a host that does not answer in time are marked failed, and the message is kept")
+  void mediaLimits() {
+    String sid = FakeTwilio.newSid("MM");
+    String big = "/media/" + sid + "/big";
+    String stalled = "/media/" + sid + "/stalled";
+    twilio.serve(big, new byte[1001], "image/png");
+    twilio.hang(stalled);
+    Map<String, String> p = sms(sid, "+15005550014", PRIMARY, "two that fail");
+    p.put("NumMedia", "2");
+    p.put("MediaUrl0", twilio.base() + big);
+    p.put("MediaContentType0", "image/png");
+    p.put("MediaUrl1", twilio.base() + stalled);
+    p.put("MediaContentType1", "image/gif");
+    assertThat(hooks.post("/hooks/twilio/sms", TOKEN, p).statusCode()).isEqualTo(200);
+    JsonArray files = activityBySid(member, sid).getJsonArray("attachments");
+    assertThat(files.getJsonObject(0).getString("status")).isEqualTo("failed");
+    assertThat(files.getJsonObject(0).getString("error")).contains("larger than");
+    assertThat(files.getJsonObject(1).getString("status")).isEqualTo("failed");
+    assertThat(files.getJsonObject(1).getString("error")).contains("no answer within 1500 ms");
   }
 
   /** The activity with this provider id in the member's conversations. */
