@@ -38,6 +38,11 @@ public final class Hub {
   public volatile int httpPort;
   /** Identifies this node in claims and logs. */
   public final String nodeId;
+  /**
+   * The time features that depend on the time of day read (business hours). Tests replace it to simulate a call
+   * at 10:00 or at 03:00; nothing else should.
+   */
+  public volatile java.time.Clock clock = java.time.Clock.systemUTC();
   /** Cleared at shutdown so /ready fails before anything stops. */
   public volatile boolean ready = true;
 

@@ -15,6 +15,7 @@ import io.switchboard.http.Page;
 import io.switchboard.http.Times;
 import io.switchboard.inbox.Access;
 import io.switchboard.inbox.Endpoints;
+import io.switchboard.inbox.InboxApi;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -121,20 +122,31 @@ public final class ConversationApi {
   }
 
   /**
-   * Starts a conversation with a contact on an endpoint (an agent writing first). On a chat-like channel the
-   * contact's existing conversation there is returned instead (200), since there is only ever one.
+   * Starts a conversation with a contact on an endpoint (an agent writing first). Without {@code endpoint_id}, a
+   * {@code channel} starts it from the user's default inbox (its primary number for phone). On a chat-like channel
+   * the contact's existing conversation there is returned instead (200), since there is only ever one.
    */
   private Future<?> create(RoutingContext ctx) {
     Actor a = Actor.of(ctx);
     a.require(Permission.INBOX_USE);
     Input in = Input.of(ctx);
     long contactId = in.id("contact_id");
-    long endpointId = in.id("endpoint_id");
+    Long endpointId = in.optId("endpoint_id");
+    String channel = in.optOneOf("channel", InboxApi.CHANNELS);
+    if (endpointId == null && channel == null) {
+      throw ApiError.validation("endpoint_id", "endpoint_id is required, or channel to start from your default inbox");
+    }
     String subject = in.optText("subject", 500);
-    return hub.db.tx(conn -> Endpoints.byId(conn, endpointId).compose(ep -> {
+    return hub.db.tx(conn -> (endpointId == null ? Endpoints.defaultFor(conn, a.userId(), channel, "channel")
+        : Endpoints.byId(conn, endpointId)).compose(ep -> {
       if (ep == null || ep.workspaceId() != a.workspaceId()) return Future.failedFuture(ApiError.validation("endpoint_id", "no such endpoint"));
+      if (channel != null && !channel.equals(ep.channel())) {
+        return Future.failedFuture(ApiError.validation("channel", "the endpoint is on the " + ep.channel() + " channel, not " + channel));
+      }
+      String field = endpointId == null ? "channel" : "endpoint_id";
       return Access.requireMember(conn, a, ep.inboxId())
-          .recover(t -> Future.failedFuture(ApiError.validation("endpoint_id", "no such endpoint")))
+          .recover(t -> Future.failedFuture(ApiError.validation(field, endpointId == null
+              ? "you are no longer a member of your default inbox" : "no such endpoint")))
           .compose(v -> Db.one(conn, "SELECT * FROM contact WHERE id = $1 AND workspace_id = $2", contactId, a.workspaceId()))
           .compose(contact -> {
             if (contact == null) return Future.failedFuture(ApiError.validation("contact_id", "no such contact"));

@@ -6,6 +6,7 @@ import io.switchboard.audit.AuditApi;
 import io.switchboard.auth.AuthApi;
 import io.switchboard.auth.UsersApi;
 import io.switchboard.channel.api.ApiChannel;
+import io.switchboard.channel.telephony.Telephony;
 import io.switchboard.conversation.ActivityApi;
 import io.switchboard.conversation.ConversationApi;
 import io.switchboard.conversation.TagApi;
@@ -65,6 +66,8 @@ public final class HttpVerticle extends VerticleBase {
     BodyHandler small = BodyHandler.create(false).setBodyLimit(limit);
     BodyHandler upload = BodyHandler.create(false).setBodyLimit(hub.attachments.maxBytes());
 
+    Telephony telephony = new Telephony(hub);
+
     Router api = Router.router(vertx);
     errors(api);
     api.route().handler(ctx -> (ctx.request().path().endsWith("/api/v1" + AttachmentApi.UPLOAD_PATH) ? upload : small).handle(ctx));
@@ -81,6 +84,7 @@ public final class HttpVerticle extends VerticleBase {
     AttachmentApi.mount(api, hub);
     AuditApi.mount(api, hub);
     PresenceApi.mount(api, hub);
+    telephony.mountApi(api);
     api.route().handler(ctx -> Api.fail(ctx, ApiError.notFound("resource")));
     router.route("/api/v1/*").subRouter(api);
 
@@ -88,6 +92,7 @@ public final class HttpVerticle extends VerticleBase {
     errors(hooks);
     hooks.route().handler(small);
     ApiChannel.mount(hooks, hub);
+    telephony.mountHooks(hooks);
     hooks.route().handler(ctx -> Api.fail(ctx, ApiError.notFound("hook")));
     router.route("/hooks/*").subRouter(hooks);
 
