@@ -75,7 +75,8 @@ public final class ConversationApi {
       else if (assignee.equals("none")) unassigned = true;
       else assigneeId = optId(assignee, "assignee");
     }
-    String tag = q.get("tag");
+    // tags are stored lower-case and trimmed: "?tag=VIP" finds conversations tagged "vip"
+    String tag = blank(q.get("tag")) == null ? null : TagApi.normal(q.get("tag"));
     String text = q.get("q");
     String tsquery = Search.tsquery(text);
     String channel = q.get("channel");
@@ -105,7 +106,7 @@ public final class ConversationApi {
           AND (NOT $13 OR c.last_incoming_at > COALESCE(r.last_read_at, '-infinity'::timestamptz))
           AND (c.last_activity_at, c.id) < ($14, $15)
         ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $16""",
-        a.userId(), a.workspaceId(), inbox, st, asg, none, blank(tag), Db.contains(text), Search.digits(text), tsquery,
+        a.userId(), a.workspaceId(), inbox, st, asg, none, tag, Db.contains(text), Search.digits(text), tsquery,
         contact, blank(channel), unreadOnly, afterAt, afterId, page.limit() + 1))
         .map(rows -> page.result(rows, Conversations::json,
             r -> Page.cursor(Times.iso(r, "last_activity_at"), r.getLong("id"))));
