@@ -83,7 +83,7 @@ public final class Contacts {
   /** The inboxes in which any of these contacts has a conversation: where their changes are announced. */
   public static Future<List<Long>> inboxes(SqlClient c, List<Long> contactIds) {
     return Db.list(c, "SELECT DISTINCT inbox_id FROM conversation WHERE contact_id = ANY($1) ORDER BY inbox_id",
-        contactIds.toArray(Long[]::new)).map(rows -> rows.stream().map(r -> r.getLong(0)).toList());
+        (Object) contactIds.toArray(Long[]::new)).map(rows -> rows.stream().map(r -> r.getLong(0)).toList());
   }
 
   /**

@@ -55,10 +55,10 @@ record Lookup(String[] words, String[] phonePatterns) {
    */
   static String contactSql(String ct, int words, int phones) {
     String digits = "regexp_replace(%s, '[^0-9]', '', 'g')";
-    return "(($" + words + "::text[] IS NOT NULL AND NOT EXISTS (SELECT 1 FROM unnest($" + words + "::text[]) w WHERE NOT ("
+    return "(($" + words + "::text[] IS NOT NULL AND NOT EXISTS (SELECT 1 FROM unnest($" + words + "::text[]) w WHERE NOT COALESCE("
         + ct + ".name ILIKE w OR " + ct + ".email ILIKE w OR " + ct + ".company ILIKE w OR " + ct + ".phone ILIKE w"
         + " OR EXISTS (SELECT 1 FROM contact_identity si WHERE si.contact_id = " + ct + ".id AND si.address ILIKE w)"
-        + " OR EXISTS (SELECT 1 FROM contact_property sp WHERE sp.contact_id = " + ct + ".id AND (sp.value #>> '{}') ILIKE w))))"
+        + " OR EXISTS (SELECT 1 FROM contact_property sp WHERE sp.contact_id = " + ct + ".id AND (sp.value #>> '{}') ILIKE w), false)))"
         + " OR ($" + phones + "::text[] IS NOT NULL AND (" + digits.formatted(ct + ".phone") + " LIKE ANY($" + phones + "::text[])"
         + " OR EXISTS (SELECT 1 FROM contact_identity sd WHERE sd.contact_id = " + ct + ".id AND sd.channel IN ('phone', 'whatsapp')"
         + " AND " + digits.formatted("sd.address") + " LIKE ANY($" + phones + "::text[])))))";
