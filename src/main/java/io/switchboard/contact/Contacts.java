@@ -42,8 +42,8 @@ public final class Contacts {
   /** Columns of a contact as the API shows it, with properties, identities and profiles; alias {@code ct}. */
   static final String COLUMNS = """
       ct.id, ct.workspace_id, ct.name, ct.email, ct.phone, ct.company, ct.blocked, ct.created_at, ct.updated_at,
-      COALESCE((SELECT json_object_agg(p.key, cp.value ORDER BY p.position, p.id)
-                FROM contact_property cp JOIN property p ON p.id = cp.property_id WHERE cp.contact_id = ct.id), '{}') AS properties,
+      """ + Properties.valuesSql("contact_property", "contact_id", "ct.id") + """
+       AS properties,
       COALESCE((SELECT json_agg(json_build_object('id', i.id, 'channel', i.channel, 'address', i.address) ORDER BY i.id)
                 FROM contact_identity i WHERE i.contact_id = ct.id), '[]') AS identities,
       COALESCE((SELECT json_agg(json_build_object('id', pr.id, 'name', pr.name) ORDER BY pr.name, pr.id)

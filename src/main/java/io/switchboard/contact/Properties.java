@@ -131,7 +131,7 @@ final class Properties {
 
   /** The values of one owner as {@code {key: value}}, in the definitions' order. */
   static String valuesSql(String table, String column, String owner) {
-    return "COALESCE((SELECT json_object_agg(p.key, v.value ORDER BY p.position, p.id) FROM " + table
-        + " v JOIN property p ON p.id = v.property_id WHERE v." + column + " = " + owner + "), '{}')";
+    return "COALESCE((SELECT json_object_agg(pd.key, v.value ORDER BY pd.position, pd.id) FROM " + table
+        + " v JOIN property pd ON pd.id = v.property_id WHERE v." + column + " = " + owner + "), '{}')";
   }
 }
