@@ -146,11 +146,15 @@ public final class Ingest {
     return f;
   }
 
-  /** Finds the contact by identity or creates both; two first messages at once resolve to one contact. */
+  /**
+   * Finds the contact by identity or creates both; two first messages at once resolve to one contact. The key-share
+   * lock makes a message wait for a merge of its contact in progress: afterwards the merged-away contact is gone, the
+   * identity is found on the kept one (below, as for a concurrent first message), and nothing is lost.
+   */
   private Future<Row> contact(SqlConnection conn, InboundMessage m, Endpoint ep) {
     String find = """
         SELECT ct.* FROM contact_identity i JOIN contact ct ON ct.id = i.contact_id
-        WHERE i.workspace_id = $1 AND i.channel = $2 AND i.address = $3""";
+        WHERE i.workspace_id = $1 AND i.channel = $2 AND i.address = $3 FOR KEY SHARE OF ct""";
     return Db.one(conn, find, ep.workspaceId(), m.channel(), m.senderAddress()).compose(found -> {
       if (found != null) {
         if (found.getString("name") == null && m.senderName() != null) {
