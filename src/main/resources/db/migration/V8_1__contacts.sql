@@ -61,7 +61,7 @@ BEGIN
     BEGIN
       EXECUTE format('UPDATE %s SET %I = $1 WHERE %I = $2', r.tbl, r.col, r.col) USING dst, src;
     EXCEPTION WHEN unique_violation OR exclusion_violation THEN
-      RAISE NOTICE 'rows of % stay with conversation % (they would duplicate %''s)', r.tbl, src, dst;
+      RAISE DEBUG 'rows of % stay with conversation % (they would duplicate %''s)', r.tbl, src, dst;
     END;
   END LOOP;
 END $$;

@@ -121,7 +121,7 @@ final class ContactApi {
                   : ContactFields.replaceIdentities(conn, a.workspaceId(), id, f.identities()))
               .compose(v -> f.addImplied(conn, a.workspaceId(), id))
               .compose(v -> Properties.write(conn, "contact_property", "contact_id", id, values))
-              .compose(v -> Contacts.announce(conn, a.workspaceId(), id, changes));
+              .compose(v -> changes.isEmpty() ? Contacts.view(conn, id) : Contacts.announce(conn, a.workspaceId(), id, changes));
         }));
   }
 
@@ -132,7 +132,7 @@ final class ContactApi {
   private Future<?> delete(RoutingContext ctx) {
     Actor a = Actor.of(ctx);
     long id = Api.pathId(ctx, "id", "contact");
-    return hub.db.tx(conn -> Contacts.editable(conn, a, id).compose(contact -> Db.list(conn, """
+    return hub.db.tx(conn -> Contacts.removable(conn, a, id).compose(contact -> Db.list(conn, """
         SELECT c.id, c.inbox_id, (m.user_id IS NOT NULL) AS member FROM conversation c
         LEFT JOIN membership m ON m.inbox_id = c.inbox_id AND m.user_id = $2
         WHERE c.contact_id = $1 ORDER BY c.id FOR UPDATE OF c""", id, a.userId()).compose(convs -> {

@@ -58,14 +58,20 @@ public final class Contacts {
     return find(c, a, id, "");
   }
 
-  /** As {@link #visible}, locking the contact in the caller's transaction. */
-  public static Future<Row> visibleForUpdate(SqlClient c, Actor a, long id) {
-    return find(c, a, id, " FOR UPDATE OF ct");
+  /**
+   * As {@link #visible}, locking the contact in the caller's transaction against other edits, then 403 unless the
+   * actor may edit contacts. The lock lets messages of the contact keep arriving meanwhile.
+   */
+  public static Future<Row> editable(SqlClient c, Actor a, long id) {
+    return find(c, a, id, " FOR NO KEY UPDATE OF ct").map(r -> {
+      a.require(Permission.CONTACTS_MANAGE);
+      return r;
+    });
   }
 
-  /** As {@link #visibleForUpdate}, then 403 unless the actor may edit contacts. */
-  public static Future<Row> editable(SqlClient c, Actor a, long id) {
-    return visibleForUpdate(c, a, id).map(r -> {
+  /** As {@link #editable}, with the lock a deletion needs: arriving messages wait, then find what is left. */
+  static Future<Row> removable(SqlClient c, Actor a, long id) {
+    return find(c, a, id, " FOR UPDATE OF ct").map(r -> {
       a.require(Permission.CONTACTS_MANAGE);
       return r;
     });

@@ -63,4 +63,16 @@ record Lookup(String[] words, String[] phonePatterns) {
         + " OR EXISTS (SELECT 1 FROM contact_identity sd WHERE sd.contact_id = " + ct + ".id AND sd.channel IN ('phone', 'whatsapp')"
         + " AND " + digits.formatted("sd.address") + " LIKE ANY($" + phones + "::text[])))))";
   }
+
+  /**
+   * The SQL condition for profile {@code p}: every word in its name or a profile property value, or a member contact
+   * the user can see (user at {@code $user}, contacts.manage at {@code $manage}) matching as in contact search.
+   */
+  static String profileSql(String p, int words, int phones, int user, int manage) {
+    return "(($" + words + "::text[] IS NOT NULL AND NOT EXISTS (SELECT 1 FROM unnest($" + words + "::text[]) w WHERE NOT ("
+        + p + ".name ILIKE w OR EXISTS (SELECT 1 FROM profile_property pp WHERE pp.profile_id = " + p + ".id"
+        + " AND (pp.value #>> '{}') ILIKE w))))"
+        + " OR EXISTS (SELECT 1 FROM profile_contact qc JOIN contact qct ON qct.id = qc.contact_id WHERE qc.profile_id = " + p + ".id"
+        + " AND " + Contacts.visibleSql("qct", user, manage) + " AND " + contactSql("qct", words, phones) + "))";
+  }
 }

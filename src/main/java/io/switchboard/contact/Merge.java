@@ -51,7 +51,7 @@ final class Merge {
     // lock in id order, so two merges of the same pair the other way round cannot deadlock
     long first = Math.min(into, from);
     long second = Math.max(into, from);
-    return hub.db.tx(conn -> Contacts.editable(conn, a, first).compose(r1 -> Contacts.editable(conn, a, second).compose(r2 -> {
+    return hub.db.tx(conn -> Contacts.removable(conn, a, first).compose(r1 -> Contacts.removable(conn, a, second).compose(r2 -> {
       Row kept = r1.getLong("id") == into ? r1 : r2;
       Row gone = kept == r1 ? r2 : r1;
       return move(conn, a, kept, gone)
@@ -110,6 +110,7 @@ final class Merge {
                 INSERT INTO conversation_tag (workspace_id, conversation_id, tag_id, created_by, created_at)
                 SELECT workspace_id, $1, tag_id, created_by, created_at FROM conversation_tag WHERE conversation_id = $2
                 ON CONFLICT (conversation_id, tag_id) DO NOTHING""", kept, gone))
+            .compose(v -> Db.query(conn, "DELETE FROM conversation_tag WHERE conversation_id = $1", gone))
             .compose(v -> Db.query(conn, "SELECT 1 FROM sb_fold_conversation($1, $2) AS done", gone, kept))
             .compose(v -> Db.query(conn, """
                 UPDATE conversation k SET

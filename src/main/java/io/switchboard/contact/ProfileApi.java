@@ -58,24 +58,15 @@ final class ProfileApi {
     Lookup q = Lookup.of(ctx.queryParams().get("q"));
     String afterName = page.after() == null ? "" : page.afterString(0);
     long afterId = page.after() == null ? 0 : page.afterLong(1);
-    return hub.db.list("SELECT " + Profiles.COLUMNS + """
-            , (SELECT count(*) FROM profile_contact cc JOIN contact ct ON ct.id = cc.contact_id
-               WHERE cc.profile_id = p.id AND""" + " " + Contacts.visibleSql("ct", 2, 3) + """
-            ) AS contact_count
-            FROM profile p WHERE p.workspace_id = $1 AND""" + " " + Profiles.visibleSql("p", 2, 3) + """
-             AND ($4::text[] IS NULL AND $5::text[] IS NULL
-                  OR ($4::text[] IS NOT NULL AND NOT EXISTS (SELECT 1 FROM unnest($4::text[]) w WHERE NOT (p.name ILIKE w
-                      OR EXISTS (SELECT 1 FROM profile_property pp WHERE pp.profile_id = p.id AND (pp.value #>> '{}') ILIKE w))))
-                  OR EXISTS (SELECT 1 FROM profile_contact qc JOIN contact ct ON ct.id = qc.contact_id
-                             WHERE qc.profile_id = p.id AND""" + " " + Contacts.visibleSql("ct", 2, 3) + " AND "
-            + Lookup.contactSql("ct", 4, 5) + """
-            ))
-             AND (lower(p.name), p.id) > ($6, $7)
-            ORDER BY lower(p.name), p.id LIMIT $8""",
+    return hub.db.list("SELECT " + Profiles.COLUMNS + ", lower(p.name) AS sort_name, (SELECT count(*) FROM profile_contact cc JOIN contact ct"
+            + " ON ct.id = cc.contact_id WHERE cc.profile_id = p.id AND " + Contacts.visibleSql("ct", 2, 3) + ") AS contact_count"
+            + " FROM profile p WHERE p.workspace_id = $1 AND " + Profiles.visibleSql("p", 2, 3)
+            + " AND ($4::text[] IS NULL AND $5::text[] IS NULL OR " + Lookup.profileSql("p", 4, 5, 2, 3) + ")"
+            + " AND (lower(p.name), p.id) > ($6, $7) ORDER BY lower(p.name), p.id LIMIT $8",
         a.workspaceId(), a.userId(), a.can(Permission.CONTACTS_MANAGE), q == null ? null : q.words(),
         q == null ? null : q.phonePatterns(), afterName, afterId, page.limit() + 1)
         .map(rows -> page.result(rows, r -> Profiles.summary(r).put("contact_count", r.getLong("contact_count")),
-            r -> Page.cursor(r.getString("name").toLowerCase(), r.getLong("id"))));
+            r -> Page.cursor(r.getString("sort_name"), r.getLong("id"))));
   }
 
   private Future<?> get(RoutingContext ctx) {

@@ -150,4 +150,34 @@ class MergeTest {
     assertThat(admin.get("/api/v1/contacts/" + a).status()).isEqualTo(200);
     assertThat(admin.get("/api/v1/contacts/" + secret.contactId()).status()).isEqualTo(200);
   }
+
+  @Test
+  @DisplayName("messages arriving while their contact is merged away are all stored, in the kept contact's conversation")
+  void messagesDuringMerge() throws Exception {
+    long inbox = hub.inbox("Merge Race");
+    JsonObject ep = hub.apiEndpoint(inbox, null);
+    JsonObject kept = hub.ingestApi(ep, "race-kept", "hello", "r-0").expect(200).json();
+    JsonObject gone = hub.ingestApi(ep, "race-gone", "hello too", "r-1").expect(200).json();
+    var ingest = hub.switchboard.hub().ingest;
+    List<java.util.concurrent.CompletableFuture<?>> arriving = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      arriving.add(ingest.ingest(io.switchboard.ingest.InboundMessage.builder("api", ep.getString("key"), "race-gone")
+          .providerId("race-" + i).text("message " + i).build()).toCompletionStage().toCompletableFuture());
+      if (i == 5) {
+        admin.post("/api/v1/contacts/" + kept.getLong("contact_id") + "/merge",
+            new JsonObject().put("from_contact_id", gone.getLong("contact_id"))).expect(200);
+      }
+    }
+    for (var f : arriving) f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    try (Connection c = TestDatabase.connect(hub.dbUrl); ResultSet rs = c.createStatement().executeQuery("""
+        SELECT count(DISTINCT a.conversation_id), count(*), min(c.contact_id), max(c.contact_id)
+        FROM activity a JOIN conversation c ON c.id = a.conversation_id
+        WHERE a.endpoint_id = %d AND a.kind = 'message'""".formatted(ep.getLong("id")))) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(1);
+      assertThat(rs.getInt(2)).isEqualTo(22);
+      assertThat(rs.getLong(3)).isEqualTo(kept.getLong("contact_id"));
+      assertThat(rs.getLong(4)).isEqualTo(kept.getLong("contact_id"));
+    }
+  }
 }

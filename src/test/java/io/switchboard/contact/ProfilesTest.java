@@ -133,7 +133,16 @@ class ProfilesTest {
     assertThat(ids(admin.get("/api/v1/profiles?q=enterprise").items())).containsExactly(acme);
     // through a member contact: its identity
     assertThat(ids(admin.get("/api/v1/profiles?q=acme-buyer").items())).containsExactlyInAnyOrder(acme, other);
-    assertThat(admin.get("/api/v1/profiles?limit=1").json().getString("next_cursor")).isNotNull();
+    // paging by name: every profile once, in order
+    List<String> names = new java.util.ArrayList<>();
+    String cursor = "";
+    do {
+      Response page = admin.get("/api/v1/profiles?limit=1" + (cursor.isEmpty() ? "" : "&cursor=" + cursor)).expect(200);
+      page.items().forEach(o -> names.add(((JsonObject) o).getString("name")));
+      cursor = page.json().getString("next_cursor") == null ? "" : page.json().getString("next_cursor");
+    } while (!cursor.isEmpty());
+    assertThat(names).containsSubsequence("Acme Corporation", "Household").doesNotHaveDuplicates();
+    assertThat(names).isSortedAccordingTo(String.CASE_INSENSITIVE_ORDER);
 
     admin.delete("/api/v1/profiles/" + acme + "/contacts/" + contact).expect(204);
     assertThat(admin.delete("/api/v1/profiles/" + acme + "/contacts/" + contact).status()).isEqualTo(404);
