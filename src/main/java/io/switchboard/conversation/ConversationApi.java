@@ -4,6 +4,7 @@ import io.switchboard.Hub;
 import io.switchboard.auth.Actor;
 import io.switchboard.auth.Permission;
 import io.switchboard.auth.Secrets;
+import io.switchboard.contact.Contacts;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
 import io.switchboard.event.Events;
@@ -136,9 +137,10 @@ public final class ConversationApi {
       if (ep == null || ep.workspaceId() != a.workspaceId()) return Future.failedFuture(ApiError.validation("endpoint_id", "no such endpoint"));
       return Access.requireMember(conn, a, ep.inboxId())
           .recover(t -> Future.failedFuture(ApiError.validation("endpoint_id", "no such endpoint")))
-          .compose(v -> Db.one(conn, "SELECT * FROM contact WHERE id = $1 AND workspace_id = $2", contactId, a.workspaceId()))
+          // only a contact the user can see: writing to one would otherwise make it (and all it holds) visible
+          .compose(v -> Contacts.visible(conn, a, contactId)
+              .recover(t -> Future.failedFuture(t instanceof ApiError e && e.status == 404 ? ApiError.validation("contact_id", "no such contact") : t)))
           .compose(contact -> {
-            if (contact == null) return Future.failedFuture(ApiError.validation("contact_id", "no such contact"));
             return Recipients.address(conn, contact, ep.channel()).compose(address -> {
               if (address == null) {
                 return Future.failedFuture(ApiError.validation("contact_id",

@@ -100,6 +100,11 @@ class ContactVisibilityTest {
         .isEqualTo(404);
     assertThat(outsider.put("/api/v1/profiles/" + sharedProfile + "/contacts/" + id).status()).isEqualTo(404);
     assertThat(outsider.get("/api/v1/attachments/" + attachmentId).status()).isEqualTo(404);
+    // nor by starting a conversation with it from one's own inbox, which would make it visible
+    long salesEndpoint = admin.get("/api/v1/inboxes/" + visible.inboxId() + "/endpoints").items().getJsonObject(0).getLong("id");
+    assertThat(outsider.post("/api/v1/conversations", new JsonObject().put("contact_id", id).put("endpoint_id", salesEndpoint))
+        .errorField()).isEqualTo("contact_id");
+    assertThat(outsider.get("/api/v1/contacts/" + id).status()).isEqualTo(404);
     assertThat(insider.get("/api/v1/contacts/" + id).expect(200).json().getString("name")).isEqualTo("Sam Secret");
     assertThat(insider.get("/api/v1/attachments/" + attachmentId).status()).isEqualTo(200);
   }
