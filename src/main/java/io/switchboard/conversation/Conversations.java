@@ -22,7 +22,7 @@ public final class Conversations {
   }
 
   /** A conversation with what a list row or a header needs: contact, endpoint, tags, last message. Alias c. */
-  static final String VIEW = """
+  public static final String VIEW = """
       SELECT c.id, c.workspace_id, c.inbox_id, c.endpoint_id, c.contact_id, c.channel, c.contact_address, c.subject,
         c.status, c.priority, c.assignee_id, c.snoozed_until, c.last_activity_at, c.last_incoming_at, c.created_at,
         c.updated_at, ct.name AS contact_name, ct.email AS contact_email, ct.phone AS contact_phone,

@@ -10,6 +10,8 @@ import io.switchboard.channel.telephony.Telephony;
 import io.switchboard.conversation.ActivityApi;
 import io.switchboard.conversation.ConversationApi;
 import io.switchboard.conversation.TagApi;
+import io.switchboard.contact.ContactRoutes;
+import io.switchboard.crm.CrmRoutes;
 import io.switchboard.inbox.EndpointApi;
 import io.switchboard.inbox.InboxApi;
 import io.switchboard.inbox.MembersApi;
@@ -81,6 +83,8 @@ public final class HttpVerticle extends VerticleBase {
     ConversationApi.mount(api, hub);
     ActivityApi.mount(api, hub);
     TagApi.mount(api, hub);
+    ContactRoutes.mount(api, hub);
+    CrmRoutes.mount(api, hub);
     AttachmentApi.mount(api, hub);
     AuditApi.mount(api, hub);
     PresenceApi.mount(api, hub);

@@ -76,14 +76,19 @@ public final class Ingest {
     });
   }
 
-  /** The endpoint, whether the provider id is already stored there, and the sender's contact if known: one query. */
+  /**
+   * The endpoint, whether the provider id is already stored there, and the sender's contact if known: one query.
+   * The key-share lock makes a message wait for a merge of its contact in progress; afterwards the merged-away
+   * contact is gone, the identity is found on the kept one (as for a concurrent first message), and nothing is lost.
+   */
   private static final String LOOKUP = """
       SELECT e.*, EXISTS (SELECT 1 FROM activity a WHERE a.endpoint_id = e.id AND a.provider_id = $3) AS duplicate,
         ct.id AS ct_id, ct.name AS ct_name, ct.email AS ct_email, ct.phone AS ct_phone, ct.company AS ct_company,
         ct.blocked AS ct_blocked
       FROM endpoint e
-      LEFT JOIN contact_identity i ON i.workspace_id = e.workspace_id AND i.channel = e.channel AND i.address = $4
-      LEFT JOIN contact ct ON ct.id = i.contact_id
+      LEFT JOIN LATERAL (SELECT c.* FROM contact_identity i JOIN contact c ON c.id = i.contact_id
+                         WHERE i.workspace_id = e.workspace_id AND i.channel = e.channel AND i.address = $4
+                         FOR KEY SHARE OF c) ct ON true
       WHERE e.channel = $1 AND e.address = $2""";
 
   private Future<IngestResult> write(SqlConnection conn, InboundMessage m, List<Stored> files) {
