@@ -249,9 +249,19 @@ public final class ConversationApi {
   private Future<?> markRead(RoutingContext ctx) {
     Actor a = Actor.of(ctx);
     long id = Api.pathId(ctx, "id", "conversation");
-    return Conversations.visible(hub.db.pool(), a, id).compose(r -> hub.db.query("""
-        INSERT INTO conversation_read (user_id, conversation_id, last_read_at) VALUES ($1, $2, now())
-        ON CONFLICT (user_id, conversation_id) DO UPDATE SET last_read_at = now()""", a.userId(), id))
+    return hub.db.tx(conn -> Conversations.visible(conn, a, id).compose(c -> Db.one(conn, """
+        SELECT EXISTS (SELECT 1 FROM activity x WHERE x.conversation_id = $2 AND x.direction = 'in'
+                         AND x.created_at > COALESCE((SELECT last_read_at FROM conversation_read
+                                                      WHERE user_id = $1 AND conversation_id = $2), '-infinity'::timestamptz))""",
+            a.userId(), id)
+        .compose(unread -> Db.one(conn, """
+            INSERT INTO conversation_read (user_id, conversation_id, last_read_at) VALUES ($1, $2, now())
+            ON CONFLICT (user_id, conversation_id) DO UPDATE SET last_read_at = now() RETURNING last_read_at""", a.userId(), id)
+            // only a read that catches up with the contact is news (the widget shows it as "seen")
+            .compose(r -> !unread.getBoolean(0) ? Future.succeededFuture()
+                : Events.append(conn, a.workspaceId(), c.getLong("inbox_id"), id, EventType.CONVERSATION_READ,
+                    new JsonObject().put("user", new JsonObject().put("id", a.userId()).put("name", a.name()))
+                        .put("read_at", Times.iso(r, "last_read_at")))))))
         .map(v -> new JsonObject().put("conversation_id", id).put("unread", 0));
   }
 

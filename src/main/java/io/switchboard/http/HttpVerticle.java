@@ -6,6 +6,8 @@ import io.switchboard.audit.AuditApi;
 import io.switchboard.auth.AuthApi;
 import io.switchboard.auth.UsersApi;
 import io.switchboard.channel.api.ApiChannel;
+import io.switchboard.channel.widget.WidgetChannel;
+import io.switchboard.channel.widget.WidgetGateway;
 import io.switchboard.conversation.ActivityApi;
 import io.switchboard.conversation.ConversationApi;
 import io.switchboard.conversation.TagApi;
@@ -39,6 +41,7 @@ public final class HttpVerticle extends VerticleBase {
   private final int port;
   private HttpServer server;
   private LiveGateway gateway;
+  private WidgetGateway widgets;
 
   public HttpVerticle(Hub hub, int port) {
     this.hub = hub;
@@ -93,6 +96,7 @@ public final class HttpVerticle extends VerticleBase {
 
     gateway = new LiveGateway(hub, vertx);
     router.get("/live").handler(gateway::upgrade);
+    widgets = WidgetChannel.mount(router, hub, vertx);
 
     router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html").setCachingEnabled(false));
     router.route().handler(ctx -> Api.fail(ctx, ApiError.notFound("page")));
@@ -116,6 +120,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     if (gateway != null) gateway.drain();
+    if (widgets != null) widgets.drain();
     return server == null ? Future.succeededFuture() : server.shutdown(5, java.util.concurrent.TimeUnit.SECONDS);
   }
 
