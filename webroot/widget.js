@@ -48,14 +48,23 @@
   var agentTypingTimer = null;
 
   // ---- building the panel ----
-  var host = document.createElement('div');
+  // a tag of our own, so the site's "div { … }" rules never match the host; inline !important placement wins the rest
+  var host = document.createElement('switchboard-chat');
   host.setAttribute('data-switchboard-widget', '');
-  var root = host.attachShadow({ mode: 'open' });
+  host.setAttribute('style', 'all:initial !important;position:fixed !important;right:20px !important;bottom:20px !important;'
+    + 'z-index:2147483000 !important;display:block !important;width:auto !important;height:auto !important;'
+    + 'margin:0 !important;padding:0 !important;border:0 !important;transform:none !important;');
+  var shadow = host.attachShadow({ mode: 'open' });
+  // inherited properties (font, colour) could still flow from the page into the shadow tree: reset them here
+  var root = document.createElement('div');
+  root.className = 'root';
+  shadow.appendChild(root);
   var style = document.createElement('style');
   style.textContent = [
-    ':host{all:initial;position:fixed;right:20px;bottom:20px;z-index:2147483000;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2937;--sb-color:#4f46e5}',
-    '*{box-sizing:border-box}',
-    '.launcher{width:56px;height:56px;border-radius:50%;border:0;background:var(--sb-color);color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);font-size:24px;position:relative;float:right}',
+    '.root{all:initial;display:block;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2937;text-align:left;letter-spacing:normal;word-spacing:normal;text-transform:none;direction:ltr;visibility:visible}',
+    '.root *{box-sizing:border-box;font:inherit;color:inherit;text-transform:none;letter-spacing:normal}',
+    '.root{--sb-color:var(--sb-site-color,#4f46e5)}',
+    '.launcher{width:56px;height:56px;border-radius:50%;border:0;display:flex;align-items:center;justify-content:center;background:var(--sb-color);color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);position:relative;padding:0}',
     '.badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;border-radius:10px;background:#dc2626;color:#fff;font-size:12px;line-height:20px;padding:0 5px}',
     '.badge[hidden],.panel[hidden],.notice[hidden],.more[hidden],.typing[hidden]{display:none}',
     '.panel{position:absolute;right:0;bottom:70px;width:360px;max-width:calc(100vw - 40px);height:520px;max-height:calc(100vh - 110px);background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.25);display:flex;flex-direction:column;overflow:hidden}',
@@ -84,7 +93,7 @@
     '.send{background:var(--sb-color);color:#fff;border:0;border-radius:8px;padding:0 14px;cursor:pointer;font:inherit}',
     '.send:disabled{opacity:.5;cursor:default}'
   ].join('\n');
-  root.appendChild(style);
+  shadow.appendChild(style);
 
   function el(tag, cls, attrs) {
     var e = document.createElement(tag);
@@ -118,7 +127,15 @@
   panel.appendChild(head); panel.appendChild(greeting); panel.appendChild(notice); panel.appendChild(list);
   panel.appendChild(typing); panel.appendChild(composer);
   var launcher = el('button', 'launcher', { 'data-sb': 'launcher', 'aria-label': 'Open chat', type: 'button' });
-  launcher.textContent = '\uD83D\uDCAC';
+  var NS = 'http://www.w3.org/2000/svg';
+  var icon = document.createElementNS(NS, 'svg');
+  icon.setAttribute('viewBox', '0 0 24 24'); icon.setAttribute('width', '28'); icon.setAttribute('height', '28');
+  icon.setAttribute('aria-hidden', 'true');
+  var path = document.createElementNS(NS, 'path');
+  path.setAttribute('fill', 'currentColor');
+  path.setAttribute('d', 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6v2h10V9H7zm0-3v2h10V6H7zm0 6v2h7v-2H7z');
+  icon.appendChild(path);
+  launcher.appendChild(icon);
   var badge = el('span', 'badge', { 'data-sb': 'badge' });
   badge.hidden = true;
   launcher.appendChild(badge);
@@ -274,9 +291,12 @@
         var w = f.widget || {};
         title.textContent = w.title || 'Chat with us';
         greeting.textContent = w.greeting || '';
-        if (w.color && /^#[0-9a-fA-F]{3,8}$/.test(w.color)) host.style.setProperty('--sb-color', w.color);
+        if (w.color && /^#[0-9a-fA-F]{3,8}$/.test(w.color)) host.style.setProperty('--sb-site-color', w.color);
         agentReadAt = f.agent_read_at || null;
         clearList();
+        (f.messages || []).forEach(function (m) {
+          if (m.from === 'agent' && (!agentReadAt || Date.parse(m.created_at) > Date.parse(agentReadAt))) agentReadAt = m.created_at;
+        });
         (f.messages || []).forEach(function (m) { addMessage(m); });
         more = !!f.more; moreBtn.hidden = !more;
         setEnabled(w.enabled !== false, w.disabled_reason);
@@ -290,7 +310,12 @@
         if (f.message) { f.message.client_id = f.message.client_id || f.id; addMessage(f.message); }
         break;
       case 'message':
-        if (addMessage(f.message) && f.message.from === 'agent') { typing.hidden = true; receipts(); }
+        if (addMessage(f.message) && f.message.from === 'agent') {
+          typing.hidden = true;
+          // an agent answering has seen what came before
+          if (!agentReadAt || Date.parse(f.message.created_at) > Date.parse(agentReadAt)) { agentReadAt = f.message.created_at; refreshSeen(); }
+          receipts();
+        }
         break;
       case 'history':
         var prevHeight = list.scrollHeight;
