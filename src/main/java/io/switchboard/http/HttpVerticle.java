@@ -6,6 +6,7 @@ import io.switchboard.audit.AuditApi;
 import io.switchboard.auth.AuthApi;
 import io.switchboard.auth.UsersApi;
 import io.switchboard.channel.api.ApiChannel;
+import io.switchboard.channel.meta.MetaChannel;
 import io.switchboard.channel.widget.WidgetChannel;
 import io.switchboard.channel.widget.WidgetGateway;
 import io.switchboard.conversation.ActivityApi;
@@ -91,6 +92,7 @@ public final class HttpVerticle extends VerticleBase {
     errors(hooks);
     hooks.route().handler(small);
     ApiChannel.mount(hooks, hub);
+    MetaChannel.mount(hooks, hub);
     hooks.route().handler(ctx -> Api.fail(ctx, ApiError.notFound("hook")));
     router.route("/hooks/*").subRouter(hooks);
 
