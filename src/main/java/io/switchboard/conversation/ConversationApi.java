@@ -138,17 +138,19 @@ public final class ConversationApi {
           .compose(v -> Db.one(conn, "SELECT * FROM contact WHERE id = $1 AND workspace_id = $2", contactId, a.workspaceId()))
           .compose(contact -> {
             if (contact == null) return Future.failedFuture(ApiError.validation("contact_id", "no such contact"));
-            return Recipients.address(conn, contact, ep.channel()).compose(address -> {
-              if (address == null) {
-                return Future.failedFuture(ApiError.validation("contact_id",
-                    "the contact has no " + ep.channel() + " address to write to"));
-              }
+            return Recipients.reach(conn, contact, ep).compose(reach -> {
+              String address = reach.address();
+              if (address == null) return Future.failedFuture(ApiError.validation("contact_id", reach.reason()));
               boolean chat = Endpoints.CHAT_LIKE.contains(ep.channel());
               Future<Row> existing = chat
                   ? Db.one(conn, "SELECT id FROM conversation WHERE endpoint_id = $1 AND contact_id = $2", ep.id(), contactId)
                   : Future.succeededFuture(null);
               return existing.compose(found -> {
                 if (found != null) return Conversations.view(conn, found.getLong("id")).map(j -> (Object) j);
+                if (!ep.enabled()) {
+                  return Future.failedFuture(ApiError.conflict("endpoint_id", "sending is disabled on " + ep.address()
+                      + (ep.disabledReason() == null ? "" : ": " + ep.disabledReason())));
+                }
                 return Db.one(conn, """
                     INSERT INTO conversation (workspace_id, inbox_id, endpoint_id, contact_id, channel, contact_address,
                       subject, thread_token, assignee_id)

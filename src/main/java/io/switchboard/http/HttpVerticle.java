@@ -10,6 +10,7 @@ import io.switchboard.channel.meta.MetaChannel;
 import io.switchboard.channel.widget.WidgetChannel;
 import io.switchboard.channel.widget.WidgetGateway;
 import io.switchboard.conversation.ActivityApi;
+import io.switchboard.conversation.ContactChannelsApi;
 import io.switchboard.conversation.ConversationApi;
 import io.switchboard.conversation.TagApi;
 import io.switchboard.inbox.EndpointApi;
@@ -80,6 +81,7 @@ public final class HttpVerticle extends VerticleBase {
     EndpointApi.mount(api, hub);
     MembersApi.mount(api, hub);
     ConversationApi.mount(api, hub);
+    ContactChannelsApi.mount(api, hub);
     ActivityApi.mount(api, hub);
     TagApi.mount(api, hub);
     AttachmentApi.mount(api, hub);
