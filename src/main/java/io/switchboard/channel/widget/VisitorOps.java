@@ -174,14 +174,16 @@ final class VisitorOps {
         .data(data)
         .build();
     hub.ingest.ingest(m).compose(r -> acknowledged(s, r)).onComplete(ar -> {
-      if (s.closed() && ar.succeeded()) return;
       if (ar.succeeded()) {
-        JsonObject message = ar.result();
-        s.send(new JsonObject().put("type", "ack").put("id", clientId).put("conversation", s.conversationId).put("message", message));
-        gateway.toVisitor(s, s.conversationId, new JsonObject().put("type", "message").put("conversation", s.conversationId)
-            .put("message", message));
+        Stored stored = ar.result();
+        // the visitor's other tabs show it too, even if this one has gone meanwhile
+        gateway.toVisitor(s, stored.conversationId, new JsonObject().put("type", "message").put("conversation", stored.conversationId)
+            .put("message", stored.message));
+        s.send(new JsonObject().put("type", "ack").put("id", clientId).put("conversation", stored.conversationId)
+            .put("message", stored.message));
         return;
       }
+      if (s.closed()) return;
       Throwable t = ar.cause();
       if (t instanceof UnknownEndpoint) {
         s.error("gone", "this chat widget no longer exists", clientId);
@@ -195,7 +197,10 @@ final class VisitorOps {
     });
   }
 
-  private Future<JsonObject> acknowledged(VisitorSocket s, IngestResult r) {
+  private record Stored(long conversationId, JsonObject message) {
+  }
+
+  private Future<Stored> acknowledged(VisitorSocket s, IngestResult r) {
     s.contactId = r.contactId();
     gateway.follow(s, r.conversationId());
     Future<Void> email = s.email == null ? Future.succeededFuture()
@@ -203,7 +208,7 @@ final class VisitorOps {
     s.email = null;
     return email.compose(v -> store.message(s.endpoint, r.activityId()))
         .recover(t -> Future.succeededFuture(null))
-        .map(view -> view != null ? view : new JsonObject().put("id", r.activityId()).put("from", "visitor"));
+        .map(view -> new Stored(r.conversationId(), view != null ? view : new JsonObject().put("id", r.activityId()).put("from", "visitor")));
   }
 
   // ---- the rest ----

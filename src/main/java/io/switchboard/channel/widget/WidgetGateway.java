@@ -253,7 +253,8 @@ public final class WidgetGateway {
 
   /** From now on the socket receives typing and read state of this conversation. */
   void follow(VisitorSocket s, long conversationId) {
-    if (s.conversationId != null) return;
+    // a socket that closed while its hello or message was in flight must not be registered again
+    if (s.conversationId != null || s.closed()) return;
     s.conversationId = conversationId;
     conversations.computeIfAbsent(conversationId, k -> new HashSet<>()).add(s);
   }

@@ -154,6 +154,38 @@ class WidgetProtocolTest {
   }
 
   @Test
+  @DisplayName("a visitor's other tab shows what they write there and the agent's replies")
+  void twoTabs() {
+    JsonObject w = widget("Tabs", new JsonObject());
+    try (LiveClient first = connect(w, SITE)) {
+      String token = hello(first, new JsonObject()).getString("token");
+      long conversation = say(first, "tab-0", "opening the chat").getLong("conversation");
+      // several sockets, so they land on different event loops of the hub
+      List<LiveClient> others = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < 3; i++) {
+          LiveClient tab = connect(w, SITE);
+          others.add(tab);
+          assertThat(hello(tab, new JsonObject().put("token", token)).getLong("conversation")).isEqualTo(conversation);
+        }
+        say(first, "tab-1", "written in the first tab");
+        long reply = hub.admin().post("/api/v1/conversations/" + conversation + "/messages", new JsonObject().put("text", "seen in every tab"))
+            .expect(201).json().getLong("id");
+        for (LiveClient tab : others) {
+          assertThat(tab.await(f -> "message".equals(f.getString("type")), Duration.ofSeconds(10))
+              .getJsonObject("message").getString("text")).isEqualTo("written in the first tab");
+          assertThat(tab.await(f -> "message".equals(f.getString("type")), Duration.ofSeconds(10))
+              .getJsonObject("message").getLong("id")).isEqualTo(reply);
+        }
+        JsonObject own = first.await(f -> "message".equals(f.getString("type")), Duration.ofSeconds(10));
+        assertThat(own.getJsonObject("message").getLong("id")).as("the writing tab gets its ack, not an echo").isEqualTo(reply);
+      } finally {
+        others.forEach(LiveClient::close);
+      }
+    }
+  }
+
+  @Test
   @DisplayName("older messages come in pages on request")
   void historyPages() {
     JsonObject w = widget("Paging", new JsonObject());
