@@ -297,7 +297,11 @@
         (f.messages || []).forEach(function (m) {
           if (m.from === 'agent' && (!agentReadAt || Date.parse(m.created_at) > Date.parse(agentReadAt))) agentReadAt = m.created_at;
         });
-        (f.messages || []).forEach(function (m) { addMessage(m); });
+        (f.messages || []).forEach(function (m) {
+          addMessage(m);
+          // replies this visitor already read elsewhere (another tab, another visit) are not unread again
+          if (m.from === 'agent' && m.status === 'read' && m.id > lastRead) lastRead = m.id;
+        });
         more = !!f.more; moreBtn.hidden = !more;
         setEnabled(w.enabled !== false, w.disabled_reason);
         pending.forEach(function (p) { showPending(p); send({ op: 'message', id: p.id, text: p.text }); });

@@ -160,6 +160,16 @@ class WidgetBrowserTest {
           && "Great, I'll order it now".equals(f.getJsonObject("data").getJsonObject("activity").getString("text")), Duration.ofSeconds(15));
       assertThat(second.getLong("conversation")).as("the reload continued the same conversation").isEqualTo(conversation);
       new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> again.findElements(By.cssSelector(".msg[data-from=visitor][data-id]")).size() == 2);
+
+      // with the panel closed a reply counts as unread on the launcher, and is read once the visitor opens it
+      awaitIn(again, "[data-sb=close]").click();
+      long closedReply = admin.post("/api/v1/conversations/" + conversation + "/messages", new JsonObject().put("text", "Order received!"))
+          .expect(201).json().getLong("id");
+      WidgetProtocolTest.awaitStatus(agent, closedReply, "delivered");
+      assertThat(awaitIn(again, "[data-sb=badge]").getText()).isEqualTo("1");
+      awaitIn(again, "[data-sb=launcher]").click();
+      WidgetProtocolTest.awaitStatus(agent, closedReply, "read");
+      assertThat(awaitIn(again, "[data-sb=badge]").isDisplayed()).isFalse();
     }
   }
 }
