@@ -34,6 +34,8 @@ public final class Hub {
   public final Presence presence = new Presence();
   /** The HTTP port actually bound (differs from http.port when that is 0). */
   public volatile int httpPort;
+  /** The SMTP port actually bound (differs from smtp.port when that is 0). */
+  public volatile int smtpPort;
   /** Identifies this node in claims and logs. */
   public final String nodeId;
   /** Cleared at shutdown so /ready fails before anything stops. */

@@ -3,6 +3,7 @@ package io.switchboard;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.auth.Roles;
+import io.switchboard.channel.email.EmailChannel;
 import io.switchboard.config.Config;
 import io.switchboard.db.Database;
 import io.switchboard.db.Db;
@@ -71,6 +72,7 @@ public final class Switchboard {
       await(vertx.deployVerticle(new Sequencer(db)));
       await(vertx.deployVerticle(new Dispatcher(hub)));
       await(vertx.deployVerticle(new Janitor(hub)));
+      await(EmailChannel.deploy(hub));
       int instances = config.integer("http.instances") > 0 ? config.integer("http.instances")
           : Math.max(1, Runtime.getRuntime().availableProcessors());
       // instances share a port only when they ask for the same one, so "any free port" is chosen here
@@ -80,7 +82,7 @@ public final class Switchboard {
       s.stop();
       throw e;
     }
-    log.info("switchboard listening http={} smtp={}", hub.httpPort, "off");
+    log.info("switchboard listening http={} smtp={}", hub.httpPort, hub.smtpPort);
     return s;
   }
 

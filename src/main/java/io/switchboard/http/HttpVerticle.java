@@ -6,6 +6,7 @@ import io.switchboard.audit.AuditApi;
 import io.switchboard.auth.AuthApi;
 import io.switchboard.auth.UsersApi;
 import io.switchboard.channel.api.ApiChannel;
+import io.switchboard.channel.email.EmailChannel;
 import io.switchboard.conversation.ActivityApi;
 import io.switchboard.conversation.ConversationApi;
 import io.switchboard.conversation.TagApi;
@@ -81,13 +82,16 @@ public final class HttpVerticle extends VerticleBase {
     AttachmentApi.mount(api, hub);
     AuditApi.mount(api, hub);
     PresenceApi.mount(api, hub);
+    EmailChannel.mountApi(api, hub);
     api.route().handler(ctx -> Api.fail(ctx, ApiError.notFound("resource")));
     router.route("/api/v1/*").subRouter(api);
 
     Router hooks = Router.router(vertx);
     errors(hooks);
-    hooks.route().handler(small);
+    BodyHandler mime = EmailChannel.bodyHandler(hub);
+    hooks.route().handler(ctx -> (ctx.request().path().equals(EmailChannel.MIME_HOOK_PATH) ? mime : small).handle(ctx));
     ApiChannel.mount(hooks, hub);
+    EmailChannel.mountHooks(hooks, hub);
     hooks.route().handler(ctx -> Api.fail(ctx, ApiError.notFound("hook")));
     router.route("/hooks/*").subRouter(hooks);
 
@@ -101,6 +105,8 @@ public final class HttpVerticle extends VerticleBase {
         .setHost(hub.config.string("http.host"))
         .setPort(port)
         .setCompressionSupported(true)
+        // a whole e-mail may arrive as one form field (the MIME webhook's body-mime)
+        .setMaxFormAttributeSize(EmailChannel.maxFormAttributeBytes(hub))
         .setMaxWebSocketFrameSize(1 << 20)
         .setMaxWebSocketMessageSize(1 << 20)
         // per-message deflate keeps a compressor per socket: too costly for thousands of idle agents

@@ -88,22 +88,37 @@ public final class Ingest {
   private Future<IngestResult> write(SqlConnection conn, InboundMessage m, Endpoint ep, List<Stored> files) {
     return contact(conn, m, ep).compose(contact -> conversation(conn, m, ep, contact).compose(conv -> {
       long conversationId = conv.row.getLong("id");
-      boolean blocked = contact.getBoolean("blocked");
+      boolean out = m.outbound();
+      boolean blocked = !out && contact.getBoolean("blocked");
       OffsetDateTime at = m.sentAt() == null ? null : m.sentAt().atOffset(ZoneOffset.UTC);
       JsonObject data = m.data().copy();
       if (blocked) data.put("blocked_sender", true);
+      String senderName = out ? m.author() : m.senderName() != null ? m.senderName() : contact.getString("name");
       return Db.one(conn, """
           INSERT INTO activity (workspace_id, inbox_id, conversation_id, endpoint_id, kind, direction, status, sender_type,
             sender_id, sender_name, subject, text, html, provider_id, data, created_at)
-          VALUES ($1, $2, $3, $4, $5, 'in', 'received', 'contact', $6, $7, $8, $9, $10, $11, $12, COALESCE(LEAST($13, now()), now()))
+          VALUES ($1, $2, $3, $4, $5, $14, $15, $16, $6, $7, $8, $9, $10, $11, $12, COALESCE(LEAST($13, now()), now()))
           ON CONFLICT (endpoint_id, provider_id) WHERE provider_id IS NOT NULL DO NOTHING RETURNING id""",
-          ep.workspaceId(), ep.inboxId(), conversationId, ep.id(), m.kind(), contact.getLong("id"),
-          m.senderName() != null ? m.senderName() : contact.getString("name"), m.subject(), m.text(), m.html(),
-          m.providerId(), data, at)
+          ep.workspaceId(), ep.inboxId(), conversationId, ep.id(), m.kind(), out ? null : contact.getLong("id"),
+          senderName, m.subject(), m.text(), m.html(), m.providerId(), data, at, out ? "out" : "in",
+          out ? "sent" : "received", out ? "user" : "contact")
           .compose(r -> {
             if (r == null) return Future.failedFuture(new Duplicate());
             long activityId = r.getLong("id");
             Future<Void> f = attach(conn, ep.workspaceId(), activityId, files);
+            if (out) {
+              // sent from the mailbox itself: part of the history, but nothing to answer, so nothing reopens
+              f = f.compose(v -> Db.query(conn, """
+                  UPDATE conversation SET last_activity_at = greatest(last_activity_at, now()), updated_at = now()
+                  WHERE id = $1""", conversationId).mapEmpty());
+              if (conv.created) {
+                f = f.compose(v -> Conversations.view(conn, conversationId)).compose(view ->
+                    Events.append(conn, ep.workspaceId(), ep.inboxId(), conversationId, EventType.CONVERSATION_CREATED,
+                        new JsonObject().put("conversation", view)));
+              }
+              return f.compose(v -> Activities.created(conn, ep.workspaceId(), ep.inboxId(), conversationId, activityId))
+                  .map(v -> result(ep, conv, contact, activityId));
+            }
             if (blocked) {
               // stored for the record, but a blocked sender raises no notification and reopens nothing
               return f.map(v -> result(ep, conv, contact, activityId));
@@ -204,7 +219,8 @@ public final class Ingest {
   }
 
   /**
-   * The conversation an e-mail answers: by the token of a {@code reply+<token>@} address, else by any Message-ID it
+   * The conversation an e-mail answers: by the token of a {@code reply+<token>@} address (compared without case: some
+   * mail systems lower-case addresses), else by any Message-ID it
    * references that we stored on this endpoint, for the same contact (different people answering one mail get
    * their own conversations).
    */
@@ -212,7 +228,8 @@ public final class Ingest {
     InboundMessage.Thread t = m.thread();
     if (t == null) return Future.succeededFuture(null);
     Future<Row> byToken = t.token() == null ? Future.succeededFuture(null)
-        : Db.one(conn, "SELECT * FROM conversation WHERE thread_token = $1 AND inbox_id = $2 FOR UPDATE", t.token(), ep.inboxId());
+        : Db.one(conn, "SELECT * FROM conversation WHERE lower(thread_token) = lower($1) AND inbox_id = $2 FOR UPDATE",
+            t.token(), ep.inboxId());
     return byToken.compose(found -> {
       if (found != null || t.references() == null || t.references().isEmpty()) return Future.succeededFuture(found);
       return Db.one(conn, """
