@@ -76,7 +76,7 @@ final class MailParser {
     try {
       Collector c = new Collector();
       walk(m, false, c, 0);
-      String text = c.text.length() > 0 ? cap(c.text.toString(), MAX_TEXT) : null;
+      String text = c.text.toString().isBlank() ? null : cap(c.text.toString().strip(), MAX_TEXT);
       String html = c.html.length() > 0 ? cap(c.html.toString(), MAX_HTML) : null;
       if (text == null && html != null) text = cap(ReplyText.htmlToText(html), MAX_TEXT);
       Addr from = first(safe(() -> mailboxes(m.getFrom())));

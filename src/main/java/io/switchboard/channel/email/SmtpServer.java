@@ -76,8 +76,7 @@ final class SmtpServer extends VerticleBase {
       return;
     }
     open++;
-    socket.closeHandler(v -> open--);
-    new SmtpSession(vertx, socket, settings, intake).start();
+    new SmtpSession(vertx, socket, settings, intake, () -> open--).start();
   }
 
   /** STARTTLS options from PEM files, or null when none are configured. */

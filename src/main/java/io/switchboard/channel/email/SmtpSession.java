@@ -44,6 +44,7 @@ final class SmtpSession {
   private final NetSocket socket;
   private final SmtpServer.Settings settings;
   private final MailIntake intake;
+  private final Runnable onClose;
   private final String id = Secrets.token(6);
   private Buffer in = Buffer.buffer();
   private boolean busy;
@@ -69,11 +70,12 @@ final class SmtpSession {
   private boolean atLineStart;
   private boolean midLine;
 
-  SmtpSession(Vertx vertx, NetSocket socket, SmtpServer.Settings settings, MailIntake intake) {
+  SmtpSession(Vertx vertx, NetSocket socket, SmtpServer.Settings settings, MailIntake intake, Runnable onClose) {
     this.vertx = vertx;
     this.socket = socket;
     this.settings = settings;
     this.intake = intake;
+    this.onClose = onClose;
   }
 
   void start() {
@@ -83,6 +85,7 @@ final class SmtpSession {
       closed = true;
       data = null;
       if (idleTimer >= 0) vertx.cancelTimer(idleTimer);
+      onClose.run();
     });
     reply("220 " + settings.hostname() + " ESMTP Switchboard ready");
     touch();
