@@ -38,6 +38,8 @@ public final class Switchboard {
   private final Vertx vertx;
   private final Pool pool;
   private final Hub hub;
+  /** Deployments that need the database while they stop (they hand over work), undeployed before the rest. */
+  private final java.util.List<String> beforeClose = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private Switchboard(Database database, Vertx vertx, Pool pool, Hub hub) {
     this.database = database;
@@ -72,7 +74,7 @@ public final class Switchboard {
       await(vertx.deployVerticle(new Sequencer(db)));
       await(vertx.deployVerticle(new Dispatcher(hub)));
       await(vertx.deployVerticle(new Janitor(hub)));
-      await(EmailChannel.deploy(hub));
+      s.beforeClose.addAll(await(EmailChannel.deploy(hub)));
       int instances = config.integer("http.instances") > 0 ? config.integer("http.instances")
           : Math.max(1, Runtime.getRuntime().availableProcessors());
       // instances share a port only when they ask for the same one, so "any free port" is chosen here
@@ -101,6 +103,13 @@ public final class Switchboard {
   /** Drains sockets, stops verticles, closes the pool and stops an embedded database. */
   public void stop() {
     hub.ready = false;
+    for (String id : beforeClose) {
+      try {
+        vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("stopping {} took too long or failed: {}", id, e.toString());
+      }
+    }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -6,6 +6,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The e-mail channel. Mail arrives three ways, all through {@link MailIntake} into Ingest: the SMTP listener
@@ -22,13 +23,15 @@ public final class EmailChannel {
   private EmailChannel() {
   }
 
-  /** Starts the SMTP listener and the mailbox poller and registers the sender; called once per hub. */
-  public static Future<Void> deploy(Hub hub) {
+  /**
+   * Starts the SMTP listener and the mailbox poller and registers the sender; called once per hub. Returns the
+   * deployment ids: undeploy them while the database is still open, so the poller hands its mailboxes over.
+   */
+  public static Future<List<String>> deploy(Hub hub) {
     MailIntake intake = new MailIntake(hub);
     hub.senders.register("email", new EmailSender(hub));
     return hub.vertx.deployVerticle(new SmtpServer(hub, intake))
-        .compose(v -> hub.vertx.deployVerticle(new MailboxPoller(hub, intake)))
-        .mapEmpty();
+        .compose(smtp -> hub.vertx.deployVerticle(new MailboxPoller(hub, intake)).map(poller -> List.of(poller, smtp)));
   }
 
   /** Mounts the mailbox status and test-routing calls; called by every HTTP verticle instance. */

@@ -1,6 +1,8 @@
 package io.switchboard.channel.email;
 
 import io.switchboard.Hub;
+import io.switchboard.event.EventType;
+import io.switchboard.event.Events;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -60,6 +62,8 @@ final class MailboxPoller extends VerticleBase {
   private long tickTimer;
   private long trimTimer;
   private boolean ticking;
+  private boolean again;
+  private boolean soon;
   private long renewedAt = System.currentTimeMillis();
 
   MailboxPoller(Hub hub, MailIntake intake) {
@@ -74,7 +78,16 @@ final class MailboxPoller extends VerticleBase {
     pool = vertx.createSharedWorkerExecutor("switchboard-imap-" + hub.nodeId, threads, 1, TimeUnit.DAYS);
     tickTimer = vertx.setPeriodic(10, TICK_MS, id -> tick());
     trimTimer = vertx.setPeriodic(600_000, id -> trimHookTokens());
-    return Future.succeededFuture();
+    // an endpoint added or changed on this node is picked up at once, not at the next tick
+    return vertx.eventBus().<String>localConsumer(Events.SEQUENCED, m -> {
+      if (EventType.INBOX_UPDATED.equals(m.headers().get("type")) && !soon) {
+        soon = true;
+        vertx.setTimer(200, id -> {
+          soon = false;
+          tick();
+        });
+      }
+    }).completion();
   }
 
   @Override
@@ -84,15 +97,22 @@ final class MailboxPoller extends VerticleBase {
     List<Future<Void>> cycles = new ArrayList<>();
     for (Running r : new ArrayList<>(running.values())) cycles.add(halt(r));
     running.clear();
-    return Future.join(cycles).timeout(10, TimeUnit.SECONDS).recover(t -> Future.succeededFuture())
-        .compose(v -> hub.db.query("UPDATE mailbox SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = $1", hub.nodeId)
-            .recover(t -> Future.succeededFuture()))
+    // hand the mailboxes over at once (another node need not wait for the leases to run out); a cycle still
+    // finishing meanwhile is harmless, imports are idempotent
+    return hub.db.query("UPDATE mailbox SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = $1", hub.nodeId)
+        .onFailure(t -> log.warn("could not hand over mailbox leases (they expire in {} s): {}", LEASE_SECONDS, t.toString()))
+        .recover(t -> Future.succeededFuture())
+        .compose(v -> Future.join(cycles).timeout(10, TimeUnit.SECONDS).recover(t -> Future.succeededFuture()))
         .compose(v -> pool.close());
   }
 
   private void tick() {
-    if (ticking) return;
+    if (ticking) {
+      again = true;
+      return;
+    }
     ticking = true;
+    again = false;
     double lease = LEASE_SECONDS;
     hub.db.query("""
             INSERT INTO mailbox (endpoint_id, workspace_id)
@@ -123,6 +143,7 @@ final class MailboxPoller extends VerticleBase {
             }))
         .onComplete(ar -> {
           ticking = false;
+          if (again) vertx.setTimer(100, id -> tick());
           if (ar.failed()) {
             log.debug("mailbox leases could not be renewed: {}", ar.cause().toString());
             // past our lease another node may take the mailboxes over: stop before it starts
