@@ -23,7 +23,8 @@ final class ReplyText {
   }
 
   private static final Pattern ATTRIBUTION = Pattern.compile(
-      "^(on|am|le|op|el|il|em|den|på|w dniu)\\s.{0,300}(wrote|schrieb|a écrit|schreef|escribió|ha scritto|escreveu|skrev|napisał)\\s*:?\\s*$",
+      "^(on|am|le|op|el|il|em|den|på|w dniu)\\s.{0,300}(wrote|schrieb|a écrit|schreef|escribió|ha scritto|escreveu|skrev|napisał)"
+          + "(\\s[^:]{0,200})?\\s*:\\s*$",
       Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
   private static final Pattern ORIGINAL = Pattern.compile(
       "^-{2,}\\s*(original message|ursprüngliche nachricht|message d'origine|oorspronkelijk bericht|forwarded message)\\s*-{2,}$",
