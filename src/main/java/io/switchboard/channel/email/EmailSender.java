@@ -25,7 +25,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -192,7 +191,7 @@ final class EmailSender implements ChannelSender {
 
   private String hostname() {
     String h = hub.config.string("smtp.hostname");
-    return h.isBlank() ? "localhost" : h;
+    return h.isBlank() ? SmtpServer.localName() : h.trim();
   }
 
   /** SMTP 4xx: try again later; 5xx: refused for good; no answer at all (network, TLS): try again. */
@@ -204,6 +203,6 @@ final class EmailSender implements ChannelSender {
       return e.getReplyCode() >= 500 ? SendFailure.permanent(code, text.trim()) : SendFailure.retryable(code, text.trim());
     }
     String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    return SendFailure.retryable("smtp_unreachable", "the mail server could not be reached: " + message.toLowerCase(Locale.ROOT));
+    return SendFailure.retryable("smtp_unreachable", "the mail server could not be reached: " + message);
   }
 }

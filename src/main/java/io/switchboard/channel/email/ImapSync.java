@@ -44,7 +44,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ImapSync {
 
-  /** Told when a cycle has read everything new, before it waits. */
+  /** Told when a cycle has read everything new, just before it waits in IDLE (when {@code idle}). */
   interface Listener {
     void synced(boolean idle);
   }
@@ -62,6 +62,7 @@ final class ImapSync {
   private String sentFolder;
   private boolean sentResolved;
   private volatile IMAPFolder idling;
+  private volatile boolean woken;
   private volatile boolean stopping;
 
   ImapSync(Hub hub, MailIntake intake, Endpoint ep, Listener listener) {
@@ -85,11 +86,13 @@ final class ImapSync {
     if (inbox == null) return false;
     try {
       boolean idle = ((org.eclipse.angus.mail.imap.IMAPStore) store).hasCapability("IDLE");
+      woken = false;
       listener.synced(idle);
       if (!idle || stopping) return false;
       idling = inbox;
       try {
-        inbox.idle(true);
+        // a wake() that came before IDLE began would be lost inside it
+        if (!woken && !stopping) inbox.idle(true);
       } finally {
         idling = null;
       }
@@ -101,6 +104,7 @@ final class ImapSync {
 
   /** Ends a wait in IDLE from another thread: any command on the folder makes the client send DONE. */
   void wake() {
+    woken = true;
     IMAPFolder f = idling;
     if (f == null) return;
     try {

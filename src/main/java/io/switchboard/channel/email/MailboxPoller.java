@@ -45,6 +45,7 @@ final class MailboxPoller extends VerticleBase {
     int failures;
     String lastError;
     long timer = -1;
+    long watchdog = -1;
     Future<Void> cycle = Future.succeededFuture();
 
     Running(Endpoint endpoint, String fingerprint, ImapSync sync) {
@@ -177,8 +178,10 @@ final class MailboxPoller extends VerticleBase {
   }
 
   private void start(Endpoint ep, String fingerprint) {
-    ImapSync sync = new ImapSync(hub, intake, ep, idle -> connected(ep.id(), idle));
+    Running[] self = new Running[1];
+    ImapSync sync = new ImapSync(hub, intake, ep, idle -> context.runOnContext(v -> synced(self[0], idle)));
     Running r = new Running(ep, fingerprint, sync);
+    self[0] = r;
     running.put(ep.id(), r);
     log.info("polling the mailbox of {} over IMAP", ep.address());
     cycle(r);
@@ -186,16 +189,11 @@ final class MailboxPoller extends VerticleBase {
 
   private void cycle(Running r) {
     if (r.stopped) return;
-    long idleMs = hub.config.longValue("email.imap_idle_seconds") * 1000;
-    // IDLE must be renewed well before servers drop it (RFC 2177: 29 minutes)
-    long watchdog = vertx.setTimer(Math.max(1000, idleMs), id -> vertx.executeBlocking(() -> {
-      r.sync.wake();
-      return null;
-    }, false));
     Promise<Void> done = Promise.promise();
     r.cycle = done.future();
     pool.executeBlocking(r.sync::cycle, false).onComplete(ar -> {
-      vertx.cancelTimer(watchdog);
+      if (r.watchdog >= 0) vertx.cancelTimer(r.watchdog);
+      r.watchdog = -1;
       done.complete();
       if (r.stopped) return;
       long delay;
@@ -238,6 +236,19 @@ final class MailboxPoller extends VerticleBase {
 
   private void stopAll() {
     for (Long id : new ArrayList<>(running.keySet())) stop(id);
+  }
+
+  /** A cycle has read what was new: record it, and bound the IDLE wait that follows. */
+  private void synced(Running r, boolean idle) {
+    connected(r.endpoint.id(), idle);
+    if (!idle || r.stopped) return;
+    if (r.watchdog >= 0) vertx.cancelTimer(r.watchdog);
+    long idleMs = Math.max(1000, hub.config.longValue("email.imap_idle_seconds") * 1000);
+    // IDLE must be renewed well before servers drop it (RFC 2177: 29 minutes); the wake is a blocking call
+    r.watchdog = vertx.setTimer(idleMs, id -> vertx.executeBlocking(() -> {
+      r.sync.wake();
+      return null;
+    }, false));
   }
 
   private void connected(long endpointId, boolean idle) {

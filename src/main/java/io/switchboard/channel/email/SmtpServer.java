@@ -91,7 +91,7 @@ final class SmtpServer extends VerticleBase {
     return new ServerSSLOptions().setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert).setKeyPath(key));
   }
 
-  private static String localName() {
+  static String localName() {
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (Exception e) {
