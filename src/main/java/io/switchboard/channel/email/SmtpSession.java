@@ -11,7 +11,6 @@ import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -34,7 +33,6 @@ final class SmtpSession {
 
   private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
   private static final int MAX_COMMAND_LINE = 512;
-  private static final int MAX_TEXT_LINE = 1000;
   private static final int MAX_ERRORS = 10;
   private static final int PAUSE_ABOVE = 64 * 1024;
   private static final Pattern PATH = Pattern.compile("(?i)^(FROM|TO):\\s*(<[^<>]*>|[^\\s<>]+)(.*)$");
@@ -60,15 +58,8 @@ final class SmtpSession {
   private boolean declared8bit;
   private final Map<Long, MailIntake.Target> targets = new LinkedHashMap<>();
   private final List<String> recipients = new ArrayList<>();
-  // DATA
-  private boolean inData;
-  private ByteArrayOutputStream data;
-  private long dataBytes;
-  private boolean tooBig;
-  private boolean lineTooLong;
-  private boolean saw8bit;
-  private boolean atLineStart;
-  private boolean midLine;
+  /** The message being received, while in DATA. */
+  private SmtpData data;
 
   SmtpSession(Vertx vertx, NetSocket socket, SmtpServer.Settings settings, MailIntake intake, Runnable onClose) {
     this.vertx = vertx;
@@ -96,15 +87,29 @@ final class SmtpSession {
     touch();
     in.appendBuffer(chunk);
     if (busy && in.length() > PAUSE_ABOVE) socket.pause();
-    pump();
+    safely(this::pump);
+  }
+
+  /** A bug met by odd input ends this connection with a temporary error, never the listener. */
+  private void safely(Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      log.error("SMTP {}: unexpected failure, closing the connection", id, e);
+      reply("421 4.3.0 local error, closing connection");
+      close();
+    }
   }
 
   /** Handles every complete line received, unless a command is still being answered. */
   private void pump() {
     while (!busy && !closed) {
-      if (inData) {
-        consumeData();
-        if (inData) return;
+      if (data != null) {
+        Buffer rest = data.feed(in);
+        in = Buffer.buffer();
+        if (rest == null) return;
+        in = rest;
+        finishData();
         continue;
       }
       int lf = indexOf(in, (byte) '\n');
@@ -296,105 +301,25 @@ final class SmtpSession {
       reply("554 5.5.1 no valid recipients");
       return;
     }
-    inData = true;
-    data = new ByteArrayOutputStream();
-    dataBytes = 0;
-    tooBig = false;
-    lineTooLong = false;
-    saw8bit = false;
-    atLineStart = true;
-    midLine = false;
+    data = new SmtpData(settings.maxMessageBytes());
     reply("354 end data with <CR><LF>.<CR><LF>");
   }
 
-  /**
-   * Reads message lines: ".." at a line start loses one dot, a line that is just "." after CRLF ends the data.
-   * Only CRLF ends a line there (a bare LF is data), so a smuggled "LF.LF" cannot end a message early.
-   */
-  private void consumeData() {
-    byte[] b = in.getBytes();
-    int pos = 0;
-    while (pos < b.length) {
-      int lf = -1;
-      for (int i = pos; i < b.length; i++) {
-        if (b[i] == '\n') {
-          lf = i;
-          break;
-        }
-      }
-      if (lf < 0) {
-        if (b.length - pos > MAX_TEXT_LINE) {
-          // an endless line: keep none of it, remember that the next bytes continue it
-          lineTooLong = true;
-          midLine = true;
-          pos = b.length;
-        }
-        break;
-      }
-      boolean crlf = lf > pos && b[lf - 1] == '\r';
-      int len = lf - pos + 1;
-      if (midLine) {
-        midLine = !crlf;
-        atLineStart = crlf;
-        pos = lf + 1;
-        continue;
-      }
-      if (atLineStart && crlf && len == 3 && b[pos] == '.') {
-        in = Buffer.buffer(b).getBuffer(lf + 1, b.length);
-        finishData();
-        return;
-      }
-      if (!crlf) {
-        // a bare LF inside a line: keep reading until the CRLF that really ends it
-        int next = lf + 1;
-        appendData(b, atLineStart && b[pos] == '.' ? pos + 1 : pos, next);
-        atLineStart = false;
-        pos = next;
-        continue;
-      }
-      if (len > MAX_TEXT_LINE) lineTooLong = true;
-      appendData(b, atLineStart && b[pos] == '.' ? pos + 1 : pos, lf + 1);
-      atLineStart = true;
-      pos = lf + 1;
-    }
-    in = pos >= b.length ? Buffer.buffer() : Buffer.buffer(b).getBuffer(pos, b.length);
-  }
-
-  private void appendData(byte[] b, int from, int to) {
-    if (tooBig || lineTooLong) return;
-    dataBytes += to - from;
-    if (dataBytes > settings.maxMessageBytes()) {
-      tooBig = true;
-      data = null;
-      return;
-    }
-    if (!saw8bit) {
-      for (int i = from; i < to; i++) {
-        if (b[i] < 0) {
-          saw8bit = true;
-          break;
-        }
-      }
-    }
-    data.write(b, from, to - from);
-  }
-
   private void finishData() {
-    inData = false;
-    if (lineTooLong) {
-      data = null;
-      reply("500 5.5.0 a line of the message is longer than " + MAX_TEXT_LINE + " octets; nothing was stored");
+    SmtpData d = data;
+    data = null;
+    if (d.lineTooLong()) {
+      reply("500 5.5.0 a line of the message is longer than " + SmtpData.MAX_TEXT_LINE + " octets; nothing was stored");
       reset();
       return;
     }
-    if (tooBig) {
+    if (d.tooBig()) {
       reply("552 5.3.4 the message is larger than the limit of " + settings.maxMessageBytes() + " bytes; nothing was stored");
       reset();
       return;
     }
     byte[] header = received().getBytes(StandardCharsets.US_ASCII);
-    byte[] body = data.toByteArray();
-    data = null;
+    byte[] body = d.bytes();
     byte[] raw = new byte[header.length + body.length];
     System.arraycopy(header, 0, raw, 0, header.length);
     System.arraycopy(body, 0, raw, header.length, body.length);
@@ -404,7 +329,7 @@ final class SmtpSession {
         .put("helo", helo)
         .put("client_ip", clientIp())
         .put("tls", tls)
-        .put("undeclared_8bit", saw8bit && !declared8bit));
+        .put("undeclared_8bit", d.saw8bit() && !declared8bit));
     List<MailIntake.Target> to = List.copyOf(targets.values());
     String sender = mailFrom.isEmpty() ? null : mailFrom;
     busy = true;
@@ -498,7 +423,7 @@ final class SmtpSession {
     busy = false;
     if (closed) return;
     socket.resume();
-    pump();
+    safely(this::pump);
   }
 
   private void touch() {
