@@ -141,7 +141,7 @@ final class MailIntake {
     List<IngestResult> stored = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (Target t : targets) {
-      InboundMessage m = message(p, t.endpointAddress(), from, t.token(), null, details);
+      InboundMessage m = message(p, t.endpointAddress(), from, t.token(), false, null, details);
       chain = chain.compose(v -> hub.ingest.ingest(m).map(r -> {
         stored.add(r);
         return (Void) null;
@@ -168,8 +168,8 @@ final class MailIntake {
         }
       }
       if (to == null) return Future.succeededFuture(null);
-      String author = from != null && from.name() != null ? from.name() : ep.name();
-      return hub.ingest.ingest(message(p, self, to, null, author, details));
+      String author = from != null && from.name() != null ? from.name() : ep.name() != null ? ep.name() : self;
+      return hub.ingest.ingest(message(p, self, to, null, true, author, details));
     }
     if (from == null) return Future.failedFuture(new Rejected(550, "5.1.7 the message has no sender address"));
     String token = null;
@@ -179,7 +179,7 @@ final class MailIntake {
         if (TOKEN.matcher(t).matches()) token = t;
       }
     }
-    return hub.ingest.ingest(message(p, self, from, token, null, details));
+    return hub.ingest.ingest(message(p, self, from, token, false, null, details));
   }
 
   private static boolean isTokenAddressOf(String address, String endpoint) {
@@ -188,9 +188,9 @@ final class MailIntake {
     return plus > 0 && plus < at && (address.substring(0, plus) + address.substring(at)).equals(endpoint);
   }
 
-  /** The normal form of a mail; {@code author} non-null makes it an outbound one with {@code contact} its recipient. */
-  private static InboundMessage message(Prepared p, String endpoint, Addr contact, String token, String author,
-                                        JsonObject details) {
+  /** The normal form of a mail; an outbound one has {@code contact} as its recipient and {@code author} as writer. */
+  private static InboundMessage message(Prepared p, String endpoint, Addr contact, String token, boolean outbound,
+                                        String author, JsonObject details) {
     ParsedMail mail = p.mail();
     JsonObject email = new JsonObject()
         .put("message_id", mail.messageId())
@@ -216,7 +216,7 @@ final class MailIntake {
         .thread(new InboundMessage.Thread(token, mail.threadIds()))
         .data(new JsonObject().put("email", email));
     p.attachments().forEach(b::attachment);
-    if (author != null) b.outbound(author);
+    if (outbound) b.outbound(author);
     return b.build();
   }
 

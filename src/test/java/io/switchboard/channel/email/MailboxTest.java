@@ -108,6 +108,44 @@ class MailboxTest {
       append("sent@mbox.test", "INBOX", answer);
       Mail.await("the answer", Duration.ofSeconds(30), () -> Mail.activities(admin, conv.getLong("id")).size() == 2 ? true : null);
       assertThat(Mail.activities(admin, conv.getLong("id")).getJsonObject(0).getString("direction")).isEqualTo("in");
+      // a copy of its own mail in the inbox folder (Bcc to itself) is outbound too
+      append("sent@mbox.test", "INBOX", mail("sent@mbox.test", "yuri@customer.test", "Bcc copy", "Sent from my phone."));
+      JsonObject copy = Mail.await("the copy", Duration.ofSeconds(30), () -> Mail.conversations(admin, inbox).stream()
+          .map(o -> (JsonObject) o).filter(c -> "Bcc copy".equals(c.getString("subject"))).findFirst().orElse(null));
+      assertThat(copy.getJsonObject("contact").getString("email")).isEqualTo("yuri@customer.test");
+      assertThat(Mail.activities(admin, copy.getLong("id")).getJsonObject(0).getString("direction")).as(Mail.activities(admin, copy.getLong("id")).encodePrettily()).isEqualTo("out");
+    }
+  }
+
+  @Test
+  @DisplayName("with two hubs on one database one of them polls the mailbox; when it stops, the other takes over")
+  void oneNodePolls() throws Exception {
+    server.setUser("shared@mbox.test", "shared@mbox.test", "secret");
+    TestHub a = TestHub.start(FAST);
+    TestHub b = TestHub.start(merge(FAST, Map.of("db.url", a.dbUrl)));
+    java.util.List<TestHub> open = new java.util.ArrayList<>(java.util.List.of(a, b));
+    try {
+      long inbox = a.inbox("Shared");
+      long ep = imapEndpoint(a, inbox, "shared@mbox.test", "secret", null);
+      String poller = Mail.await("a node to poll", Duration.ofSeconds(40), () -> {
+        JsonObject s = a.admin().get("/api/v1/endpoints/" + ep + "/mailbox").expect(200).json();
+        return "connected".equals(s.getString("status")) ? s.getString("polled_by") : null;
+      });
+      TestHub polling = poller.equals(a.switchboard.hub().nodeId) ? a : b;
+      TestHub other = polling == a ? b : a;
+      assertThat(poller).isIn(a.switchboard.hub().nodeId, b.switchboard.hub().nodeId);
+      append("shared@mbox.test", "INBOX", mail("pia@customer.test", "shared@mbox.test", "Before the handover", "one"));
+      Mail.await("the first mail", Duration.ofSeconds(30), () -> count(a.dbUrl, ep, "Before the handover") == 1 ? true : null);
+      polling.close();
+      open.remove(polling);
+      append("shared@mbox.test", "INBOX", mail("pia@customer.test", "shared@mbox.test", "After the handover", "two"));
+      Mail.await("the other node to import", Duration.ofSeconds(40),
+          () -> count(a.dbUrl, ep, "After the handover") == 1 ? true : null);
+      assertThat(other.admin().get("/api/v1/endpoints/" + ep + "/mailbox").expect(200).json().getString("polled_by"))
+          .isEqualTo(other.switchboard.hub().nodeId);
+      assertThat(count(a.dbUrl, ep, "Before the handover")).isEqualTo(1);
+    } finally {
+      open.forEach(TestHub::close);
     }
   }
 
