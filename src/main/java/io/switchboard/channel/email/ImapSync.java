@@ -13,12 +13,15 @@ import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
-import jakarta.mail.StoreClosedException;
 import jakarta.mail.FolderClosedException;
+import jakarta.mail.StoreClosedException;
 import jakarta.mail.UIDFolder;
 import jakarta.mail.search.ComparisonTerm;
 import jakarta.mail.search.ReceivedDateTerm;
 import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,6 +46,8 @@ import java.util.concurrent.TimeUnit;
  * recent mails are matched again by Message-ID. A mail that cannot be imported is recorded and skipped.
  */
 final class ImapSync {
+
+  private static final Logger log = LoggerFactory.getLogger(ImapSync.class);
 
   /** Told when a cycle has read everything new, just before it waits in IDLE (when {@code idle}). */
   interface Listener {
@@ -85,7 +90,7 @@ final class ImapSync {
     IMAPFolder inbox = stopping ? null : sync(EmailSettings.inboxFolder(ep), "inbox", true);
     if (inbox == null) return false;
     try {
-      boolean idle = ((org.eclipse.angus.mail.imap.IMAPStore) store).hasCapability("IDLE");
+      boolean idle = ((IMAPStore) store).hasCapability("IDLE");
       woken = false;
       listener.synced(idle);
       if (!idle || stopping) return false;
@@ -281,6 +286,7 @@ final class ImapSync {
   }
 
   private void fail(String folder, long uidValidity, long uid, String messageId, String error) {
+    log.warn("mailbox {}: skipped mail {} in {} (uid {}): {}", ep.address(), messageId, folder, uid, error);
     await(hub.db.query("""
         INSERT INTO mailbox_failure (endpoint_id, folder, uidvalidity, uid, message_id, error) VALUES ($1, $2, $3, $4, $5, $6)
         ON CONFLICT (endpoint_id, folder, uidvalidity, uid) DO NOTHING""",

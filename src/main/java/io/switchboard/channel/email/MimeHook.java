@@ -4,6 +4,7 @@ import io.switchboard.Hub;
 import io.switchboard.auth.Secrets;
 import io.switchboard.http.Api;
 import io.switchboard.http.ApiError;
+import io.switchboard.inbox.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
@@ -11,6 +12,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -27,6 +30,8 @@ import java.util.List;
  * 406 refused for good (no recipient here, unreadable), 503 try again; a bad signature is 403 and stores nothing.
  */
 final class MimeHook {
+
+  private static final Logger log = LoggerFactory.getLogger(MimeHook.class);
 
   private final Hub hub;
   private final MailIntake intake;
@@ -49,7 +54,7 @@ final class MimeHook {
     String timestamp = field(ctx, form, "timestamp");
     String token = field(ctx, form, "token");
     String signature = field(ctx, form, "signature");
-    verify(key, timestamp, token, signature);
+    verify(ctx, key, timestamp, token, signature);
     return hub.db.one("SELECT 1 FROM email_hook_token WHERE token = $1", token).compose(used -> {
       if (used != null) return Future.failedFuture(new ApiError(406, "rejected", "this token was already used", "token", 0));
       return mime(ctx, form, raw);
@@ -65,7 +70,7 @@ final class MimeHook {
             }
             JsonObject details = new JsonObject().put("source", "webhook").put("envelope", new JsonObject()
                 .put("mail_from", sender).put("rcpt_to", new JsonArray(new ArrayList<Object>(recipients))));
-            return intake.deliver(p, targets, details, io.switchboard.inbox.Addresses.normalEmail(sender));
+            return intake.deliver(p, targets, details, Addresses.normalEmail(sender));
           }));
     }).compose(stored -> hub.db.query("INSERT INTO email_hook_token (token) VALUES ($1) ON CONFLICT DO NOTHING", token)
         .map(v -> {
@@ -78,7 +83,16 @@ final class MimeHook {
             ? new ApiError(406, "rejected", r.getMessage().replaceFirst("^\\d\\.\\d\\.\\d ", ""), null, 0) : t));
   }
 
-  private void verify(String key, String timestamp, String token, String signature) {
+  private void verify(RoutingContext ctx, String key, String timestamp, String token, String signature) {
+    try {
+      check(key, timestamp, token, signature);
+    } catch (ApiError e) {
+      log.info("MIME webhook from {} refused: {}", ctx.request().remoteAddress(), e.getMessage());
+      throw e;
+    }
+  }
+
+  private void check(String key, String timestamp, String token, String signature) {
     if (timestamp == null || token == null || signature == null) {
       throw ApiError.forbidden("timestamp, token and signature are required");
     }

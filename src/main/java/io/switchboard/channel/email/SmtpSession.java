@@ -308,6 +308,9 @@ final class SmtpSession {
   private void finishData() {
     SmtpData d = data;
     data = null;
+    if (d.lineTooLong() || d.tooBig()) {
+      log.info("SMTP {}: refused a message from {} ({})", id, clientIp(), d.tooBig() ? "too large" : "line too long");
+    }
     if (d.lineTooLong()) {
       reply("500 5.5.0 a line of the message is longer than " + SmtpData.MAX_TEXT_LINE + " octets; nothing was stored");
       reset();
@@ -339,6 +342,7 @@ final class SmtpSession {
           if (ar.succeeded()) {
             reply("250 2.0.0 OK stored, id " + id);
           } else if (ar.cause() instanceof MailIntake.Rejected r) {
+            log.info("SMTP {}: refused a message from {}: {}", id, clientIp(), r.getMessage());
             reply(r.code + " " + r.getMessage());
           } else if (Failures.isUnavailable(ar.cause())) {
             log.warn("SMTP {}: database unavailable, answered 451: {}", id, ar.cause().toString());
