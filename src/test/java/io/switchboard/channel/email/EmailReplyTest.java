@@ -144,6 +144,34 @@ class EmailReplyTest {
   }
 
   @Test
+  @DisplayName("replies can sign in with an OAuth2 token (SASL XOAUTH2); a refused token fails the reply for good")
+  void oauth2() throws Exception {
+    customerServer.setUser("oauth@acme.test", "oauth@acme.test", "ya29.token");
+    for (String token : new String[] {"ya29.token", "expired"}) {
+      String address = token.equals("expired") ? "oauth-old@acme.test" : "oauth@acme.test";
+      Mail.endpoint(hub, inbox, address, new JsonObject().put("smtp", new JsonObject().put("host", "127.0.0.1")
+          .put("port", customerServer.getSmtp().getPort()).put("security", "none").put("username", "oauth@acme.test")
+          .put("oauth2_token", token)));
+      Session s = Mail.session(hub);
+      String subject = "OAuth " + token;
+      Mail.send(s, Mail.message(s, "ivy@customer.test", address, subject, "hello"));
+      long conv = conversation(subject);
+      long id = hub.admin().post("/api/v1/conversations/" + conv + "/messages", new JsonObject().put("text", "hi Ivy"))
+          .expect(201).json().getLong("id");
+      JsonObject done = Mail.await("the reply's outcome", Duration.ofSeconds(20), () -> {
+        JsonObject a = activity(conv, id);
+        return "sent".equals(a.getString("status")) || "failed".equals(a.getString("status")) ? a : null;
+      });
+      if (token.equals("expired")) {
+        assertThat(done.getString("status")).isEqualTo("failed");
+        assertThat(done.getJsonObject("error").getString("code")).startsWith("smtp_5");
+      } else {
+        assertThat(done.getString("status")).as(done.encode()).isEqualTo("sent");
+      }
+    }
+  }
+
+  @Test
   @DisplayName("a reply from an address without an outgoing server is refused before it is queued")
   void noSmtpSettings() throws Exception {
     Mail.endpoint(hub, inbox, "inbound-only@acme.test", null);
