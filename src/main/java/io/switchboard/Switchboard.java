@@ -23,7 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,7 +41,7 @@ public final class Switchboard {
   private final Pool pool;
   private final Hub hub;
   /** Deployments that need the database while they stop (they hand over work), undeployed before the rest. */
-  private final java.util.List<String> beforeClose = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> beforeClose = new CopyOnWriteArrayList<>();
 
   private Switchboard(Database database, Vertx vertx, Pool pool, Hub hub) {
     this.database = database;

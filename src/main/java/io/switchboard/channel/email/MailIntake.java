@@ -71,7 +71,7 @@ final class MailIntake {
       if (address == null) continue;
       String local = raw.trim().replaceAll("^<|>$", "");
       local = local.substring(0, local.lastIndexOf('@'));
-      int plus = local.indexOf('+');
+      int plus = local.lastIndexOf('+');
       String base = plus > 0 ? address.substring(0, plus) + address.substring(address.lastIndexOf('@')) : null;
       String token = plus > 0 && TOKEN.matcher(local.substring(plus + 1)).matches() ? local.substring(plus + 1) : null;
       candidates.putIfAbsent(address, new String[] {address, base, token});
@@ -175,7 +175,7 @@ final class MailIntake {
     String token = null;
     for (String r : p.mail().recipientAddresses()) {
       if (token == null && isTokenAddressOf(r, self)) {
-        String t = r.substring(r.indexOf('+') + 1, r.lastIndexOf('@'));
+        String t = r.substring(r.lastIndexOf('+') + 1, r.lastIndexOf('@'));
         if (TOKEN.matcher(t).matches()) token = t;
       }
     }
@@ -183,8 +183,8 @@ final class MailIntake {
   }
 
   private static boolean isTokenAddressOf(String address, String endpoint) {
-    int plus = address.indexOf('+');
     int at = address.lastIndexOf('@');
+    int plus = address.lastIndexOf('+', at);
     return plus > 0 && plus < at && (address.substring(0, plus) + address.substring(at)).equals(endpoint);
   }
 

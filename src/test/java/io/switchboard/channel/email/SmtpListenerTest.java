@@ -136,6 +136,28 @@ class SmtpListenerTest {
         .contains("Partly right");
   }
 
+  @Test
+  @DisplayName("email endpoint settings are checked, secrets stay hidden, and the mailbox status is for those who see the inbox")
+  void settings() {
+    ApiClient admin = hub.admin();
+    ApiClient.Response noPassword = admin.post("/api/v1/inboxes/" + inbox + "/endpoints", new JsonObject().put("channel", "email")
+        .put("address", "imap@acme.test").put("settings", new JsonObject().put("imap", new JsonObject()
+            .put("host", "imap.acme.test").put("username", "imap@acme.test"))));
+    assertThat(noPassword.status()).isEqualTo(400);
+    assertThat(noPassword.errorField()).isEqualTo("settings");
+    assertThat(admin.post("/api/v1/inboxes/" + inbox + "/endpoints", new JsonObject().put("channel", "email")
+        .put("address", "ssl@acme.test").put("settings", new JsonObject().put("smtp", new JsonObject()
+            .put("host", "smtp.acme.test").put("security", "ssl")))).status()).isEqualTo(400);
+    JsonObject ep = Mail.endpoint(hub, inbox, "imap@acme.test", new JsonObject().put("imap", new JsonObject()
+        .put("host", "imap.acme.test").put("username", "imap@acme.test").put("password", "hunter2")));
+    assertThat(ep.getJsonObject("settings").getJsonObject("imap").containsKey("password")).isFalse();
+    assertThat(ep.getJsonArray("secrets_set")).contains("imap.password");
+    long other = Mail.endpoint(hub, inbox, "plain@acme.test", null).getLong("id");
+    assertThat(admin.get("/api/v1/endpoints/" + other + "/mailbox").expect(200).json().getString("status")).isEqualTo("not_configured");
+    ApiClient outsider = hub.user("outsider@example.com", "agent");
+    assertThat(outsider.get("/api/v1/endpoints/" + ep.getLong("id") + "/mailbox").status()).isEqualTo(404);
+  }
+
   static byte[] download(ApiClient c, String url) throws Exception {
     HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(c.base() + url))
         .header("Cookie", c.cookieHeader()).build(), HttpResponse.BodyHandlers.ofByteArray());
