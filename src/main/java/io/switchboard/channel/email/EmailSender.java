@@ -138,11 +138,14 @@ final class EmailSender implements ChannelSender {
     return subject.regionMatches(true, 0, "re:", 0, 3) ? subject : "Re: " + subject;
   }
 
-  /** "Name <address>", with the name quoted; the mail client encodes non-ASCII names. */
+  /**
+   * "Name &lt;address&gt;". The Vert.x mail client writes the name as an RFC 2047-encoded comment, so characters
+   * that would end the comment or the address are left out.
+   */
   private static String display(String name, String address) {
     if (name == null || name.isBlank()) return address;
-    String clean = name.replaceAll("[\"\\\\<>\\r\\n]", "").trim();
-    return clean.isEmpty() ? address : "\"" + clean + "\" <" + address + ">";
+    String clean = name.replaceAll("[\"\\\\<>()\\r\\n]", "").trim();
+    return clean.isEmpty() ? address : clean + " <" + address + ">";
   }
 
   private Future<List<MailAttachment>> files(Outgoing m) {

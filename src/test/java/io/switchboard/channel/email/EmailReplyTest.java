@@ -39,7 +39,7 @@ class EmailReplyTest {
     inbox = hub.inbox("Replies");
     Mail.endpoint(hub, inbox, "support@acme.test", new JsonObject().put("smtp", new JsonObject()
         .put("host", "127.0.0.1").put("port", customerServer.getSmtp().getPort()).put("security", "none")));
-    hub.admin().patch("/api/v1/endpoints/" + endpointId("support@acme.test"), new JsonObject().put("name", "Acme Support"))
+    hub.admin().patch("/api/v1/endpoints/" + endpointId("support@acme.test"), new JsonObject().put("name", "Équipe Acme"))
         .expect(200);
   }
 
@@ -72,7 +72,7 @@ class EmailReplyTest {
         .filter(m -> header(m, "In-Reply-To") != null && header(m, "In-Reply-To").contains(questionId)).findFirst().orElseThrow();
     InternetAddress from = (InternetAddress) got.getFrom()[0];
     assertThat(from.getAddress()).isEqualTo("support@acme.test");
-    assertThat(from.getPersonal()).isEqualTo("Acme Support");
+    assertThat(from.getPersonal()).isEqualTo("Équipe Acme");
     assertThat(got.getRecipients(Message.RecipientType.TO)[0].toString()).contains("carla@customer.test");
     assertThat(got.getSubject()).isEqualTo("Re: Where is my order?");
     String replyId = MessageIds.one(got.getMessageID());
