@@ -66,6 +66,17 @@ class MimeHookTest {
   }
 
   @Test
+  @DisplayName("a raw message/rfc822 body with the signature in the query string lands too")
+  void rawBody() throws Exception {
+    String ts = String.valueOf(Instant.now().getEpochSecond());
+    String token = UUID.randomUUID().toString();
+    ApiClient.Response r = new ApiClient(hub.base()).postRaw("/hooks/email/mime?timestamp=" + ts + "&token=" + token
+        + "&signature=" + sign(ts, token), MIME.formatted("Raw mail", "raw-1"), "message/rfc822");
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(count("Raw mail")).isEqualTo(1);
+  }
+
+  @Test
   @DisplayName("a bad signature is 403 and stores nothing; so is a stale timestamp")
   void badSignature() throws Exception {
     String ts = String.valueOf(Instant.now().getEpochSecond());
