@@ -41,7 +41,8 @@ final class BotRunner {
   private final int repliesPerMinute;
 
   /** A contact's message and where it landed: the conversation row is locked by the caller. */
-  record Inbound(Row conv, JsonObject settings, JsonObject hours, String inboxName, long activityId, String text, boolean first) {
+  record Inbound(Row conv, JsonObject settings, JsonObject hours, String inboxName, long activityId, String text,
+                 java.time.OffsetDateTime at, boolean first) {
   }
 
   /** One bot at work: its definition and its state in this conversation. */
@@ -72,6 +73,8 @@ final class BotRunner {
           if (joined != null) f = f.compose(any -> runBot(joined).map(true));
           for (Row r : rows) {
             if (!r.getBoolean("active") || !r.getBoolean("enabled")) continue;
+            // a bot added after the message was written does not answer it
+            if (r.getOffsetDateTime("activated_at").isAfter(in.at())) continue;
             Bot bot = new Bot(r.getLong("chatbot_id"), r.getString("name"), r.getJsonArray("rules"), r.getJsonObject("state"));
             f = f.compose(any -> runBot(bot).map(true));
           }

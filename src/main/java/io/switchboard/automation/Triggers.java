@@ -92,7 +92,7 @@ final class Triggers {
                                  AND id < $2)""", conversationId, activityId))
           .compose(first -> new BotRunner(hub, conn, new BotRunner.Inbound(conv, conv.getJsonObject("inbox_settings"),
               conv.getJsonObject("inbox_hours"), conv.getString("inbox_name"), activityId, activity.getString("text"),
-              first.getBoolean(0))).run())
+              OffsetDateTime.parse(activity.getString("created_at")), first.getBoolean(0))).run())
           .compose(attended -> attended ? Future.succeededFuture()
               : AutoReply.maybe(hub, conn, conv, conv.getJsonObject("inbox_settings"), conv.getJsonObject("inbox_hours"),
                   conv.getString("inbox_name")).mapEmpty());
