@@ -33,9 +33,14 @@ final class SequenceSteps {
              WHERE e.status = 'active' AND e.next_at <= now() ORDER BY e.next_at, e.id LIMIT 1 FOR UPDATE OF e SKIP LOCKED""")
         .compose(e -> {
           if (e == null) return Future.succeededFuture(false);
-          claimed[0] = e.getLong("id");
-          return Db.one(conn, "SELECT c.* FROM conversation c WHERE c.id = $1 FOR UPDATE", e.getLong("conversation_id"))
-              .compose(conv -> step(hub, conn, conv, e)).map(true);
+          // others lock the conversation before its enrolments; waiting here while holding the enrolment could
+          // deadlock, so a conversation busy right now leaves the step for the next poll
+          return Db.one(conn, "SELECT c.* FROM conversation c WHERE c.id = $1 FOR UPDATE SKIP LOCKED", e.getLong("conversation_id"))
+              .compose(conv -> {
+                if (conv == null) return Future.succeededFuture(false);
+                claimed[0] = e.getLong("id");
+                return step(hub, conn, conv, e).map(true);
+              });
         }))
         .recover(t -> {
           if (claimed[0] == 0 || Failures.isUnavailable(t)) return Future.failedFuture(t);

@@ -23,7 +23,7 @@ import java.util.concurrent.Future;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Hubs sharing one database: each with its own Vert.x, dispatcher and automation, as separate nodes would be. */
-class ScheduledAcrossNodesTest {
+class AcrossNodesTest {
 
   @Test
   @DisplayName("two hubs on one database: 500 messages due within the same minute are each sent exactly once, by both nodes")
@@ -68,6 +68,34 @@ class ScheduledAcrossNodesTest {
           assertThat(rs.getLong(3)).as("nodes that sent").isEqualTo(2);
           assertThat(rs.getLong(4)).as("sent before its time").isZero();
         }
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("two hubs on one database: each contact message is answered by the inbox's bot exactly once, whichever node took it")
+  void botAnswersOnceAcrossTwoNodes() throws Exception {
+    try (TestHub first = TestHub.start(); CallbackServer crm = new CallbackServer()) {
+      try (TestHub second = TestHub.start(Map.of("db.url", first.dbUrl))) {
+        ApiClient admin = first.admin();
+        long inbox = first.inbox("Bot Across Nodes");
+        JsonObject ep = first.apiEndpoint(inbox, crm.url("/bot"));
+        long bot = admin.post("/api/v1/chatbots", new JsonObject().put("name", "Greeter").put("rules", new io.vertx.core.json.JsonArray()
+            .add(new JsonObject().put("trigger", new JsonObject().put("type", "any"))
+                .put("actions", new io.vertx.core.json.JsonArray().add(new JsonObject().put("type", "reply").put("text", "Hello from the bot"))
+                    .add(new JsonObject().put("type", "handover"))))))
+            .expect(201).json().getLong("id");
+        admin.patch("/api/v1/inboxes/" + inbox, new JsonObject().put("settings", new JsonObject().put("default_chatbot_id", bot))).expect(200);
+        TestHub[] hubs = {first, second};
+        for (int i = 0; i < 40; i++) hubs[i % 2].ingestApi(ep, "bot-node-" + i, "hi " + i, null).expect(200);
+        Eventually.that("40 answers", 30_000, () -> crm.received.size() >= 40);
+        Thread.sleep(3000);
+        Map<String, Integer> perConversation = new HashMap<>();
+        for (CallbackServer.Received r : crm.received) {
+          perConversation.merge(String.valueOf(new JsonObject(r.body()).getLong("conversation_id")), 1, Integer::sum);
+        }
+        assertThat(perConversation).hasSize(40);
+        assertThat(perConversation.values()).allMatch(n -> n == 1);
       }
     }
   }
