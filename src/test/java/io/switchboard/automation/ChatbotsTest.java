@@ -188,6 +188,31 @@ class ChatbotsTest {
   }
 
   @Test
+  @DisplayName("two bots on one conversation each answer the contact once and never each other or themselves")
+  void botsIgnoreBots() {
+    long inbox = hub.inbox("Bot Pair");
+    JsonObject ep = hub.apiEndpoint(inbox, crm.url("/pair"));
+    long one = bot("Bot one", rule(new JsonObject().put("type", "any"), action("reply", "text", "one here: any question?")));
+    long two = bot("Bot two", rule(new JsonObject().put("type", "any"), action("reply", "text", "two here: any question?")));
+    long conversation = hub.ingestApi(ep, "pair-cust", "hello", null).expect(200).json().getLong("conversation_id");
+    hub.admin().put("/api/v1/conversations/" + conversation + "/chatbots/" + one).expect(201);
+    hub.admin().put("/api/v1/conversations/" + conversation + "/chatbots/" + two).expect(201);
+    assertThat(hub.admin().get("/api/v1/conversations/" + conversation + "/chatbots").items()).hasSize(2);
+    hub.ingestApi(ep, "pair-cust", "a question", null).expect(200);
+    Eventually.that("both answer", 10_000, () -> delivered("/pair").size() == 2);
+    ScheduledMessagesTest.sleep(3000);
+    assertThat(delivered("/pair")).containsExactlyInAnyOrder("one here: any question?", "two here: any question?");
+    // an agent's reply: a human is on it, the bots step back
+    hub.admin().post("/api/v1/conversations/" + conversation + "/messages", new JsonObject().put("text", "I'll help you")).expect(201);
+    Eventually.that("the bots step back", 10_000,
+        () -> hub.admin().get("/api/v1/conversations/" + conversation + "/chatbots").items().isEmpty());
+    hub.ingestApi(ep, "pair-cust", "thanks", null).expect(200);
+    ScheduledMessagesTest.sleep(2500);
+    assertThat(delivered("/pair")).hasSize(3);
+    assertThat(activities(conversation, "system")).anyMatch(s -> s.getString("text").equals("Bot one stepped back: an agent replied"));
+  }
+
+  @Test
   @DisplayName("a bot talking to an echoing peer is stopped by the loop guard; it never answers its own messages")
   void loopGuard() {
     long inbox = hub.inbox("Bot Loop");
