@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.TextStyle;
 import java.util.Locale;
 
@@ -46,7 +47,7 @@ final class AutoReply {
               .compose(ep -> Outbound.queue(hub, conn, conv, ep, new Outbound.Author("system", null, inboxName), null, text, null,
                   new JsonObject().put("auto_reply", "outside_hours")))
               .compose(activityId -> Db.query(conn, "UPDATE conversation_automation SET auto_replied_at = $2 WHERE conversation_id = $1",
-                  id, now.atOffset(java.time.ZoneOffset.UTC)))
+                  id, now.atOffset(ZoneOffset.UTC)))
               .map(true)
               .recover(t -> t instanceof Outbound.Refused refused
                   ? Outbound.note(conn, conv, Outbound.SYSTEM, "The outside-hours auto-reply could not be sent: " + refused.getMessage(),

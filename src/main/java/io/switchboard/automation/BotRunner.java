@@ -16,6 +16,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 
+import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -42,7 +44,7 @@ final class BotRunner {
 
   /** A contact's message and where it landed: the conversation row is locked by the caller. */
   record Inbound(Row conv, JsonObject settings, JsonObject hours, String inboxName, long activityId, String text,
-                 java.time.OffsetDateTime at, boolean first) {
+                 OffsetDateTime at, boolean first) {
   }
 
   /** One bot at work: its definition and its state in this conversation. */
@@ -83,7 +85,7 @@ final class BotRunner {
   }
 
   /** The inbox's default bot joins an unassigned conversation it has not attended since it was last resolved. */
-  private Future<Bot> joinDefault(java.util.List<Row> rows) {
+  private Future<Bot> joinDefault(List<Row> rows) {
     Long id = in.settings() == null ? null : in.settings().getLong("default_chatbot_id");
     if (id == null || in.conv().getLong("assignee_id") != null) return Future.succeededFuture(null);
     if (rows.stream().anyMatch(r -> r.getLong("chatbot_id").equals(id))) return Future.succeededFuture(null);

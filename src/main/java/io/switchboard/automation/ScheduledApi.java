@@ -7,8 +7,8 @@ import io.switchboard.conversation.ActivityApi;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
-import io.switchboard.http.Api;
 import io.switchboard.http.Api.Reply;
+import io.switchboard.http.Api;
 import io.switchboard.http.ApiError;
 import io.switchboard.http.Input;
 import io.switchboard.http.Page;
@@ -17,6 +17,9 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -102,7 +105,7 @@ final class ScheduledApi {
   }
 
   /** Reserves the files for the message: uploaded by the author, not sent, not reserved by another. */
-  private static Future<Void> reserve(io.vertx.sqlclient.SqlConnection conn, Actor a, long scheduledId, List<Long> ids) {
+  private static Future<Void> reserve(SqlConnection conn, Actor a, long scheduledId, List<Long> ids) {
     if (ids.isEmpty()) return Future.succeededFuture();
     return Db.query(conn, """
         UPDATE attachment SET scheduled_message_id = $1
@@ -154,7 +157,7 @@ final class ScheduledApi {
   }
 
   /** The scheduled message if the actor is a member of its conversation's inbox; 404 otherwise. */
-  private static Future<io.vertx.sqlclient.Row> visible(io.vertx.sqlclient.SqlClient c, Actor a, long id, String lock) {
+  private static Future<Row> visible(SqlClient c, Actor a, long id, String lock) {
     return Db.one(c, ScheduledMessages.SELECT + """
         JOIN conversation c ON c.id = s.conversation_id
         JOIN membership m ON m.inbox_id = c.inbox_id AND m.user_id = $2

@@ -7,8 +7,8 @@ import io.switchboard.auth.Permission;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
-import io.switchboard.http.Api;
 import io.switchboard.http.Api.Reply;
+import io.switchboard.http.Api;
 import io.switchboard.http.ApiError;
 import io.switchboard.http.Input;
 import io.vertx.core.Future;
@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 
 /**
  * {@code /sequences} (everyone reads them to enrol; {@code settings.manage} defines them, audited) and a
@@ -58,7 +59,7 @@ final class SequenceApi {
         });
   }
 
-  private Future<Row> find(io.vertx.sqlclient.SqlClient c, Actor a, long id, String lock) {
+  private Future<Row> find(SqlClient c, Actor a, long id, String lock) {
     return Db.one(c, SELECT + " WHERE s.id = $1 AND s.workspace_id = $2 AND s.deleted_at IS NULL" + lock, id, a.workspaceId())
         .map(r -> {
           if (r == null) throw ApiError.notFound("sequence");

@@ -78,7 +78,9 @@ final class Triggers {
   /** The conversation (locked) with its inbox's automation settings, business hours and name; null when it is gone. */
   private static Future<Row> load(SqlConnection conn, long conversationId) {
     return Db.one(conn, """
-        SELECT c.*, i.settings AS inbox_settings, i.business_hours AS inbox_hours, i.name AS inbox_name
+        SELECT c.*, i.settings AS inbox_settings, i.business_hours AS inbox_hours, i.name AS inbox_name,
+          EXISTS (SELECT 1 FROM sequence_enrollment e WHERE e.conversation_id = c.id AND e.status = 'active') AS has_enrollment,
+          EXISTS (SELECT 1 FROM conversation_chatbot cb WHERE cb.conversation_id = c.id AND cb.active) AS has_bot
         FROM conversation c JOIN inbox i ON i.id = c.inbox_id WHERE c.id = $1 FOR UPDATE OF c""", conversationId);
   }
 
@@ -86,13 +88,18 @@ final class Triggers {
     long activityId = activity.getLong("id");
     return load(conn, conversationId).compose(conv -> {
       if (conv == null) return Future.succeededFuture();
-      return Sequences.stopAll(conn, conv, "s.stop_on_reply AND e.since_activity_id < $2", "replied", activityId)
-          .compose(v -> Db.one(conn, """
+      JsonObject settings = conv.getJsonObject("inbox_settings");
+      boolean bots = conv.getBoolean("has_bot") || (settings != null && settings.getValue("default_chatbot_id") != null);
+      // most messages meet no automation: one query, nothing more
+      return (conv.getBoolean("has_enrollment")
+              ? Sequences.stopAll(conn, conv, "s.stop_on_reply AND e.since_activity_id < $2", "replied", activityId)
+              : Future.succeededFuture(0))
+          .compose(v -> !bots ? Future.succeededFuture(false) : Db.one(conn, """
               SELECT NOT EXISTS (SELECT 1 FROM activity WHERE conversation_id = $1 AND direction = 'in' AND kind = 'message'
-                                 AND id < $2)""", conversationId, activityId))
-          .compose(first -> new BotRunner(hub, conn, new BotRunner.Inbound(conv, conv.getJsonObject("inbox_settings"),
-              conv.getJsonObject("inbox_hours"), conv.getString("inbox_name"), activityId, activity.getString("text"),
-              OffsetDateTime.parse(activity.getString("created_at")), first.getBoolean(0))).run())
+                                 AND id < $2)""", conversationId, activityId)
+              .compose(first -> new BotRunner(hub, conn, new BotRunner.Inbound(conv, settings,
+                  conv.getJsonObject("inbox_hours"), conv.getString("inbox_name"), activityId, activity.getString("text"),
+                  OffsetDateTime.parse(activity.getString("created_at")), first.getBoolean(0))).run()))
           .compose(attended -> attended ? Future.succeededFuture()
               : AutoReply.maybe(hub, conn, conv, conv.getJsonObject("inbox_settings"), conv.getJsonObject("inbox_hours"),
                   conv.getString("inbox_name")).mapEmpty());

@@ -5,9 +5,11 @@ import io.switchboard.testing.CallbackServer;
 import io.switchboard.testing.Eventually;
 import io.switchboard.testing.TestDatabase;
 import io.switchboard.testing.TestHub;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,8 +21,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Hubs sharing one database: each with its own Vert.x, dispatcher and automation, as separate nodes would be. */
 class AcrossNodesTest {
@@ -80,9 +80,9 @@ class AcrossNodesTest {
         ApiClient admin = first.admin();
         long inbox = first.inbox("Bot Across Nodes");
         JsonObject ep = first.apiEndpoint(inbox, crm.url("/bot"));
-        long bot = admin.post("/api/v1/chatbots", new JsonObject().put("name", "Greeter").put("rules", new io.vertx.core.json.JsonArray()
+        long bot = admin.post("/api/v1/chatbots", new JsonObject().put("name", "Greeter").put("rules", new JsonArray()
             .add(new JsonObject().put("trigger", new JsonObject().put("type", "any"))
-                .put("actions", new io.vertx.core.json.JsonArray().add(new JsonObject().put("type", "reply").put("text", "Hello from the bot"))
+                .put("actions", new JsonArray().add(new JsonObject().put("type", "reply").put("text", "Hello from the bot"))
                     .add(new JsonObject().put("type", "handover"))))))
             .expect(201).json().getLong("id");
         admin.patch("/api/v1/inboxes/" + inbox, new JsonObject().put("settings", new JsonObject().put("default_chatbot_id", bot))).expect(200);
