@@ -32,10 +32,22 @@ final class Outbound {
   /** Why an automatic message could not be queued; nothing was written. */
   static final class Refused extends RuntimeException {
     final String code;
+    /** The channel's own refusal, as an agent's reply would have got it; null for the hub's checks. */
+    final ApiError channel;
 
     Refused(String code, String message) {
+      this(code, message, null);
+    }
+
+    Refused(String code, String message, ApiError channel) {
       super(message, null, false, false);
       this.code = code;
+      this.channel = channel;
+    }
+
+    /** What an API caller is told: the channel's refusal as it was, else a conflict on the endpoint. */
+    ApiError toApiError() {
+      return channel != null ? channel : ApiError.conflict("from_endpoint_id", getMessage());
     }
   }
 
@@ -57,7 +69,7 @@ final class Outbound {
           + (ep.disabledReason() == null ? "" : ": " + ep.disabledReason())));
     }
     return sender.check(preview(conv, ep, senderName, subject, text, html))
-        .recover(t -> Future.failedFuture(t instanceof ApiError e ? new Refused(e.code, e.getMessage()) : t));
+        .recover(t -> Future.failedFuture(t instanceof ApiError e ? new Refused(e.code, e.getMessage(), e) : t));
   }
 
   /**

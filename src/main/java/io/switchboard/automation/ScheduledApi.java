@@ -93,8 +93,7 @@ final class ScheduledApi {
     }
     return hub.db.tx(conn -> Conversations.visibleForUpdate(conn, a, id).compose(c ->
         ActivityApi.fromEndpoint(conn, c, fromId).compose(ep -> Outbound.check(hub, c, ep, a.name(), subject, text, html)
-            .recover(t -> Future.failedFuture(t instanceof Outbound.Refused r
-                ? ApiError.conflict("from_endpoint_id", r.getMessage()) : t))
+            .recover(t -> Future.failedFuture(t instanceof Outbound.Refused r ? r.toApiError() : t))
             .compose(v -> Db.one(conn, """
                 INSERT INTO scheduled_message (workspace_id, conversation_id, author_id, from_endpoint_id, subject, text, html,
                   attachment_ids, send_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id""",

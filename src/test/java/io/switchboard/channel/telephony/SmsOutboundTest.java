@@ -145,6 +145,8 @@ class SmsOutboundTest {
     inbound(null, "+15005550103", SUPPORT, TOKEN2);
     // (the contacts API is another feature; the id is read from the database)
     long contact = contactIdByPhone("+15005550103");
+    // one starts conversations only with contacts one can see: here through membership of that other team too
+    hub.member(support, agent.userId());
 
     ApiClient.Response started = agent.post("/api/v1/conversations", new JsonObject().put("contact_id", contact).put("channel", "phone"));
     assertThat(started.status()).isEqualTo(201);
