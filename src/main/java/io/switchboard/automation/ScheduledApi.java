@@ -34,8 +34,6 @@ import java.util.Set;
  */
 final class ScheduledApi {
 
-  private static final int MAX_TEXT = 32_768;
-  private static final int MAX_HTML = 512 * 1024;
   private static final Set<String> STATUSES = Set.of("pending", "sent", "canceled", "failed");
 
   private final Hub hub;
@@ -74,14 +72,12 @@ final class ScheduledApi {
     a.require(Permission.INBOX_USE);
     long id = Api.pathId(ctx, "id", "conversation");
     Input in = Input.of(ctx);
-    String text = in.optText("text", MAX_TEXT);
-    String html = in.optText("html", MAX_HTML);
-    String subject = in.optText("subject", 500);
-    Long fromId = in.optId("from_endpoint_id");
-    List<Long> files = ActivityApi.attachmentIds(in.optArray("attachments", 20));
-    if ((text == null || text.isBlank()) && (html == null || html.isBlank()) && files.isEmpty()) {
-      throw ApiError.validation("text", "a reply needs text or attachments");
-    }
+    ActivityApi.ReplyInput reply = ActivityApi.ReplyInput.of(in);
+    String text = reply.text();
+    String html = reply.html();
+    String subject = reply.subject();
+    Long fromId = reply.fromEndpointId();
+    List<Long> files = reply.attachments();
     OffsetDateTime sendAt = Times.parse("send_at", in.optText("send_at", 64));
     Instant now = Instant.now();
     if (sendAt.toInstant().isBefore(now.minus(grace))) {

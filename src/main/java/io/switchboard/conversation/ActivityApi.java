@@ -88,14 +88,12 @@ public final class ActivityApi {
     a.require(Permission.INBOX_USE);
     long id = Api.pathId(ctx, "id", "conversation");
     Input in = Input.of(ctx);
-    String text = in.optText("text", MAX_TEXT);
-    String html = in.optText("html", MAX_HTML);
-    String subject = in.optText("subject", 500);
-    Long fromId = in.optId("from_endpoint_id");
-    List<Long> files = attachmentIds(in.optArray("attachments", 20));
-    if ((text == null || text.isBlank()) && (html == null || html.isBlank()) && files.isEmpty()) {
-      throw ApiError.validation("text", "a reply needs text or attachments");
-    }
+    ReplyInput reply = ReplyInput.of(in);
+    String text = reply.text();
+    String html = reply.html();
+    String subject = reply.subject();
+    Long fromId = reply.fromEndpointId();
+    List<Long> files = reply.attachments();
     // a reply with a send_at is taken by the automation routes mounted before these; reaching here means they are not
     if (in.has("send_at") && !in.isNull("send_at")) throw ApiError.validation("send_at", "scheduled sending is not enabled on this hub");
     return hub.db.tx(conn -> Conversations.visibleForUpdate(conn, a, id).compose(c ->
@@ -125,6 +123,18 @@ public final class ActivityApi {
           Outbox.wake(hub.vertx);
           return Reply.created(activity);
         });
+  }
+
+  /** What an agent's reply says, read and checked alike whether it goes now or is scheduled. */
+  public record ReplyInput(String text, String html, String subject, Long fromEndpointId, List<Long> attachments) {
+    public static ReplyInput of(Input in) {
+      ReplyInput r = new ReplyInput(in.optText("text", MAX_TEXT), in.optText("html", MAX_HTML), in.optText("subject", 500),
+          in.optId("from_endpoint_id"), attachmentIds(in.optArray("attachments", 20)));
+      if ((r.text == null || r.text.isBlank()) && (r.html == null || r.html.isBlank()) && r.attachments.isEmpty()) {
+        throw ApiError.validation("text", "a reply needs text or attachments");
+      }
+      return r;
+    }
   }
 
   /** The reply leaves from the conversation's endpoint, or another enabled one of the same inbox and channel. */

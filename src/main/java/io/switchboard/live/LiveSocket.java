@@ -6,7 +6,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -38,7 +37,7 @@ final class LiveSocket {
 
   private final LiveGateway gateway;
   private final int queueLimit;
-  private final ArrayDeque<String> queue = new ArrayDeque<>();
+  private final SocketWriter out;
   /** While set (before hello, during a resume), live frames wait here in arrival order. */
   private List<Pending> held = new ArrayList<>();
   /** Seqs written recently, so a resume never repeats what the socket already got live. */
@@ -57,7 +56,7 @@ final class LiveSocket {
     this.gateway = gateway;
     this.queueLimit = queueLimit;
     this.rate = new RateLimit(framesPerSecond);
-    ws.drainHandler(v -> flush());
+    this.out = new SocketWriter(ws, queueLimit, () -> close(CloseCodes.RESYNC, "too far behind; reconnect and resume"));
   }
 
   /** A live frame of an inbox this socket may see. */
@@ -101,15 +100,7 @@ final class LiveSocket {
         it.remove();
       }
     }
-    if (!queue.isEmpty() || ws.writeQueueFull()) {
-      if (queue.size() >= queueLimit) {
-        close(CloseCodes.RESYNC, "too far behind; reconnect and resume");
-        return;
-      }
-      queue.add(frame);
-      return;
-    }
-    ws.writeTextMessage(frame);
+    out.write(frame);
   }
 
   void send(JsonObject frame) {
@@ -118,10 +109,6 @@ final class LiveSocket {
 
   void error(String code, String message) {
     send(new JsonObject().put("type", "error").put("code", code).put("message", message));
-  }
-
-  private void flush() {
-    while (!queue.isEmpty() && !ws.writeQueueFull()) ws.writeTextMessage(queue.poll());
   }
 
   /** Handles one text frame from the client. */
@@ -208,7 +195,7 @@ final class LiveSocket {
   void close(short code, String reason) {
     if (closed) return;
     closed = true;
-    queue.clear();
+    out.clear();
     held = null;
     ws.close(code, reason);
   }

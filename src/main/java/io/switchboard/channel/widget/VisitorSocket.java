@@ -1,12 +1,12 @@
 package io.switchboard.channel.widget;
 
+import io.switchboard.live.SocketWriter;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,7 +41,7 @@ final class VisitorSocket {
   private final WidgetGateway gateway;
   private final Bucket frames;
   private final int maxFrameBytes;
-  private final ArrayDeque<String> queue = new ArrayDeque<>();
+  private final SocketWriter out;
   /** Live frames that arrive while the hello is being prepared wait here. */
   private List<String> held;
   private boolean helloSeen;
@@ -58,7 +58,7 @@ final class VisitorSocket {
     this.gateway = gateway;
     this.frames = new Bucket(framesPerSecond * 2, 2000);
     this.maxFrameBytes = maxFrameBytes;
-    ws.drainHandler(v -> flush());
+    this.out = new SocketWriter(ws, QUEUE_LIMIT, () -> close(WidgetGateway.GOING_AWAY, "too far behind; reconnect"));
   }
 
   boolean ready() {
@@ -170,25 +170,13 @@ final class VisitorSocket {
 
   private void write(String frame) {
     if (closed) return;
-    if (!queue.isEmpty() || ws.writeQueueFull()) {
-      if (queue.size() >= QUEUE_LIMIT) {
-        close(WidgetGateway.GOING_AWAY, "too far behind; reconnect");
-        return;
-      }
-      queue.add(frame);
-      return;
-    }
-    ws.writeTextMessage(frame);
-  }
-
-  private void flush() {
-    while (!queue.isEmpty() && !ws.writeQueueFull()) ws.writeTextMessage(queue.poll());
+    out.write(frame);
   }
 
   void close(short code, String reason) {
     if (closed) return;
     closed = true;
-    queue.clear();
+    out.clear();
     held = null;
     ws.close(code, reason);
   }
