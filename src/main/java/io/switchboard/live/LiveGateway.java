@@ -350,9 +350,11 @@ public final class LiveGateway {
           if (after > last) return Future.succeededFuture(new Resumed(last, null, "ahead of this hub's log"));
           boolean gap = first == null ? after < last : after + 1 < first;
           if (gap) return Future.succeededFuture(new Resumed(last, null, "older than the retention window"));
+          // what came live since connecting is not replayed: only what is older than the first live event
+          long upTo = s.firstLive() == null ? last : Math.min(last, s.firstLive() - 1);
           return hub.db.list("""
               SELECT seq, type, inbox_id, conversation_id, at, data FROM event
-              WHERE seq > $1 AND seq <= $2 AND inbox_id = ANY($3) ORDER BY seq LIMIT $4""", after, last, ids, resumeLimit + 1)
+              WHERE seq > $1 AND seq <= $2 AND inbox_id = ANY($3) ORDER BY seq LIMIT $4""", after, upTo, ids, resumeLimit + 1)
               .map(rows -> rows.size() > resumeLimit ? new Resumed(last, null, "more than " + resumeLimit + " events missed")
                   : new Resumed(last, rows, null));
         })
@@ -364,7 +366,7 @@ public final class LiveGateway {
             s.send(new JsonObject().put("type", "resync").put("reason", ar.result().reason).put("seq", ar.result().last));
           } else {
             for (Row r : ar.result().rows) {
-              s.write(r.getLong("seq"), Sequencer.frame(r.getLong("seq"), r.getString("type"), r.getLong("inbox_id"),
+              s.replay(r.getLong("seq"), Sequencer.frame(r.getLong("seq"), r.getString("type"), r.getLong("inbox_id"),
                   r.getLong("conversation_id"), Times.iso(r, "at"), r.getJsonObject("data")));
             }
             s.send(new JsonObject().put("type", "resumed").put("after", after).put("count", ar.result().rows.size())

@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -22,7 +21,6 @@ import java.util.Set;
  */
 final class LiveSocket {
 
-  private static final int RECENT = 4096;
 
   final long id;
   final ServerWebSocket ws;
@@ -40,8 +38,13 @@ final class LiveSocket {
   private final SocketWriter out;
   /** While set (before hello, during a resume), live frames wait here in arrival order. */
   private List<Pending> held = new ArrayList<>();
-  /** Seqs written recently, so a resume never repeats what the socket already got live. */
-  private final LinkedHashSet<Long> recent = new LinkedHashSet<>();
+  /**
+   * Events reach a socket in seq order (one node publishes them, and the bus keeps one sender's order), so two
+   * numbers are enough to never write an event twice: the highest seq written, and the first one that came live
+   * (a resume replays only what is older). A set of seen seqs would cost every busy socket far more memory.
+   */
+  private long lastSent = -1;
+  private Long firstLive;
   private final RateLimit rate;
   private boolean closed;
 
@@ -89,18 +92,27 @@ final class LiveSocket {
     return held != null;
   }
 
-  /** Writes a frame unless its seq was already written to this socket. */
+  /** Writes a live frame, unless its event was already written (republished after a change of publishing node). */
   void write(Long seq, String frame) {
     if (closed) return;
     if (seq != null) {
-      if (!recent.add(seq)) return;
-      if (recent.size() > RECENT) {
-        var it = recent.iterator();
-        it.next();
-        it.remove();
-      }
+      if (seq <= lastSent) return;
+      lastSent = seq;
+      if (firstLive == null) firstLive = seq;
     }
     out.write(frame);
+  }
+
+  /** Writes an event a resume found; the gateway only replays what is older than {@link #firstLive()}, in order. */
+  void replay(long seq, String frame) {
+    if (closed) return;
+    lastSent = Math.max(lastSent, seq);
+    out.write(frame);
+  }
+
+  /** The seq of the first event this socket got live, or null. */
+  Long firstLive() {
+    return firstLive;
   }
 
   void send(JsonObject frame) {
