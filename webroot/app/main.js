@@ -4,7 +4,7 @@ import { api, onUnauthorized, setCsrf } from './api.js';
 import { debounce, fill, h, toast } from './dom.js';
 import { Live } from './live.js';
 import * as notify from './notify.js';
-import { emit, loadInboxes, loadPresence, loadTags, loadUsers, store } from './store.js';
+import { emit, loadInboxes, loadPresence, loadTags, loadUsers, store, userById } from './store.js';
 import { showLogin } from './views/login.js';
 import { Shell } from './views/shell.js';
 
@@ -41,6 +41,7 @@ function start({ user, csrf_token: csrf }) {
 }
 
 const refreshInboxes = debounce(() => loadInboxes().then(notify.updateTitle).catch(() => {}), 600);
+const refreshUsers = debounce(() => loadUsers().catch(() => {}), 600);
 
 function wireLive(live) {
   live.addEventListener('event', e => {
@@ -61,9 +62,11 @@ function wireLive(live) {
       case 'membership.added':
       case 'membership.removed':
         refreshInboxes();
+        refreshUsers();
         break;
       case 'presence':
         store.presence.set(f.data.user.id, f.data.status);
+        if (!userById(f.data.user.id)) refreshUsers();
         emit('presence', store.presence);
         break;
       default:

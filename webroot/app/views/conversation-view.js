@@ -257,6 +257,7 @@ export class ConversationView {
   }
 
   paintTyping() {
+    if (!this.typingLine) return;
     const names = [...this.typers.values()].map(t => t.name);
     this.typingLine.textContent = !names.length ? '' : names.length === 1 ? `${names[0]} is typing…` : `${names.join(', ')} are typing…`;
   }

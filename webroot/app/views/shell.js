@@ -92,7 +92,7 @@ export class Shell {
 
   paintMe() {
     if (!this.meButton || !store.me) return;
-    const status = store.presence.get(store.me.id) || (this.live.state === 'live' ? 'online' : 'offline');
+    const status = this.live.state !== 'live' ? 'offline' : store.presence.get(store.me.id) || 'online';
     fill(this.meButton, avatar(store.me.name, '#4f46e5'), h('span', { class: 'presence', 'data-status': status }),
       h('span', { class: 'visually-hidden', text: `${store.me.name}, ${status}. Account menu` }));
   }

@@ -37,6 +37,25 @@ public final class Browser implements AutoCloseable {
   /** Where {@link #screenshot} writes, for people to look at after a build. */
   public static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
+  /** Waits look often, so a test that measures how soon something shows is not measuring the poll. */
+  private static final Duration POLL = Duration.ofMillis(40);
+
+  /** Selenium warns on every start that it has no DevTools bindings for this exact Chromium; we do not use them. */
+  private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("org.openqa.selenium.devtools");
+
+  static {
+    QUIET.setLevel(Level.SEVERE);
+  }
+
+  private static final String CATCH_ERRORS = """
+      window.__pageErrors = [];
+      window.addEventListener('error', e => window.__pageErrors.push('uncaught: ' + (e.error && e.error.stack || e.message)));
+      window.addEventListener('unhandledrejection', e => window.__pageErrors.push('unhandled rejection: '
+        + (e.reason && e.reason.stack || e.reason)));
+      document.addEventListener('securitypolicyviolation', e => window.__pageErrors.push('CSP violation: '
+        + e.violatedDirective + ' ' + e.blockedURI));
+      """;
+
   public final ChromeDriver driver;
   private final String base;
   private final Path profile;
@@ -72,6 +91,8 @@ public final class Browser implements AutoCloseable {
         .usingAnyFreePort()
         .build();
     ChromeDriver driver = new ChromeDriver(service, options);
+    // uncaught errors and rejected promises do not always reach the console log: keep them on the page as well
+    driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source", CATCH_ERRORS));
     driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(30));
     return new Browser(driver, base, profile);
   }
@@ -104,7 +125,7 @@ public final class Browser implements AutoCloseable {
   }
 
   public WebElement await(String css, Duration timeout) {
-    return new WebDriverWait(driver, timeout).withMessage(() -> "no visible element " + css)
+    return new WebDriverWait(driver, timeout, POLL).withMessage(() -> "no visible element " + css)
         .ignoring(StaleElementReferenceException.class)
         .until(d -> {
           for (WebElement e : d.findElements(By.cssSelector(css))) if (e.isDisplayed()) return e;
@@ -118,7 +139,7 @@ public final class Browser implements AutoCloseable {
   }
 
   public WebElement awaitText(String css, String text, Duration timeout) {
-    return new WebDriverWait(driver, timeout).withMessage(() -> "no element " + css + " showing \"" + text + "\"")
+    return new WebDriverWait(driver, timeout, POLL).withMessage(() -> "no element " + css + " showing \"" + text + "\"")
         .ignoring(StaleElementReferenceException.class)
         .until(d -> {
           for (WebElement e : d.findElements(By.cssSelector(css))) if (e.getText().contains(text)) return e;
@@ -128,7 +149,7 @@ public final class Browser implements AutoCloseable {
 
   /** Waits until something the page shows holds, with a generous bound. */
   public void until(String what, Duration timeout, Supplier<Boolean> condition) {
-    new WebDriverWait(driver, timeout).withMessage(() -> "not within " + timeout.toSeconds() + " s: " + what)
+    new WebDriverWait(driver, timeout, POLL).withMessage(() -> "not within " + timeout.toMillis() + " ms: " + what)
         .ignoring(StaleElementReferenceException.class)
         .until(d -> condition.get());
   }
@@ -177,14 +198,18 @@ public final class Browser implements AutoCloseable {
 
   /**
    * Errors the page logged since the last call: script errors and Content-Security-Policy violations. Failed
-   * requests (a 401 before signing in, a 404 for an API that is not there) are expected and left out.
+   * requests (a 401 before signing in, a 404 for an API that is not there, a socket while the network is down)
+   * are expected and left out.
    */
+  @SuppressWarnings("unchecked")
   public List<String> pageErrors() {
     List<String> out = new ArrayList<>();
+    Object caught = js("const e = window.__pageErrors || []; window.__pageErrors = []; return e;");
+    if (caught instanceof List<?> list) list.forEach(x -> out.add(String.valueOf(x)));
     for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
       String m = e.getMessage();
       if (e.getLevel().intValue() < Level.SEVERE.intValue()) continue;
-      if (m.contains("Failed to load resource")) continue;
+      if (m.contains("Failed to load resource") || m.matches("(?s).*WebSocket connection to .* failed.*")) continue;
       out.add(m);
     }
     return out;
