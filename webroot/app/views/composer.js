@@ -62,7 +62,8 @@ export class Composer {
         text: endpointLabel(e) + (e.name && e.address && !e.address.startsWith('k_') ? ` <${e.address}>` : '') + (e.primary ? ' · primary' : '') + (enabled ? '' : ' (disabled)') });
     }));
     const ep = conv.endpoint || {};
-    this.replyBlocked = ep.enabled === false && !endpoints.some(e => e.id !== conv.endpoint_id && e.enabled !== false);
+    // a conversation whose endpoint is disabled cannot be answered on it: the reason shows instead of the input
+    this.replyBlocked = ep.enabled === false;
     this.disabledNote.textContent = this.replyBlocked
       ? `Sending is disabled on ${endpointLabel(ep)}${ep.disabled_reason ? ': ' + ep.disabled_reason : '.'} You can still add internal notes.` : '';
     this.setMode(this.replyBlocked && this.mode === 'reply' ? 'note' : this.mode);
@@ -80,6 +81,9 @@ export class Composer {
     this.when.hidden = mode !== 'reply' || this.laterBtn.getAttribute('aria-pressed') !== 'true';
     this.text.disabled = blocked;
     this.send.disabled = blocked;
+    this.from.disabled = blocked;
+    this.attachBtn.disabled = blocked;
+    this.laterBtn.disabled = blocked;
     this.text.placeholder = mode === 'note' ? 'Write an internal note: only your team sees it' : blocked ? 'Sending is disabled on this channel' : 'Write a reply';
     this.text.setAttribute('aria-label', mode === 'note' ? 'Internal note' : 'Reply');
     this.send.lastChild.textContent = mode === 'note' ? 'Add note' : 'Send';

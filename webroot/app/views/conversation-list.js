@@ -254,7 +254,8 @@ export class ConversationList {
     const inbox = inboxById(c.inbox_id);
     const name = (c.contact && (c.contact.name || c.contact.email || c.contact.phone)) || c.contact_address || 'Unknown';
     const lm = c.last_message;
-    const preview = !lm ? c.subject || '' : (lm.kind === 'note' ? 'Note: ' : lm.direction === 'out' ? 'You: ' : '') + (lm.text || (lm.kind === 'call' ? 'Call' : lm.kind === 'voicemail' ? 'Voicemail' : 'Attachment'));
+    const fallback = { call: 'Call', voicemail: 'Voicemail' }[lm && lm.kind] || c.subject || 'Message';
+    const preview = !lm ? c.subject || 'New conversation' : (lm.kind === 'note' ? 'Note: ' : lm.direction === 'out' ? 'You: ' : '') + (lm.text || fallback);
     const ch = CHANNELS[c.channel] || { icon: 'chat' };
     const a = h('a', { href: conversationHref(this.inbox, c.id), class: ['conv-row', c.unread ? 'is-unread' : null],
         'aria-current': c.id === this.selected ? 'true' : null, dataset: { conversation: String(c.id), status: c.status, unread: String(c.unread || 0) } },
