@@ -8,6 +8,7 @@ import io.switchboard.auth.Passwords;
 import io.switchboard.auth.Roles;
 import io.switchboard.config.Config;
 import io.switchboard.db.Db;
+import io.switchboard.inbox.EndpointCache;
 import io.switchboard.ingest.Ingest;
 import io.switchboard.live.Presence;
 import io.switchboard.outbound.Senders;
@@ -32,10 +33,16 @@ public final class Hub {
   public final Senders senders;
   public final WebClient http;
   public final Presence presence = new Presence();
+  public final EndpointCache endpoints;
   /** The HTTP port actually bound (differs from http.port when that is 0). */
   public volatile int httpPort;
   /** Identifies this node in claims and logs. */
   public final String nodeId;
+  /**
+   * The time features that depend on the time of day read (business hours). Tests replace it to simulate a call
+   * at 10:00 or at 03:00; nothing else should.
+   */
+  public volatile java.time.Clock clock = java.time.Clock.systemUTC();
   /** Cleared at shutdown so /ready fails before anything stops. */
   public volatile boolean ready = true;
 
@@ -56,6 +63,7 @@ public final class Hub {
     this.http = WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()
         .setUserAgent("Switchboard").setConnectTimeout(5000).setIdleTimeout(30).setFollowRedirects(true));
     this.senders = new Senders();
+    this.endpoints = new EndpointCache(db);
     this.ingest = new Ingest(db, attachments, metrics);
   }
 }

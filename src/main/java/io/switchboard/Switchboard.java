@@ -3,6 +3,7 @@ package io.switchboard;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.auth.Roles;
+import io.switchboard.cluster.Cluster;
 import io.switchboard.config.Config;
 import io.switchboard.db.Database;
 import io.switchboard.db.Db;
@@ -58,17 +59,23 @@ public final class Switchboard {
 
   private static Switchboard start(Config config, Database database) throws Exception {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
-    Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+    var builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry));
+    Vertx vertx = config.bool("cluster.enabled") ? await(Cluster.start(config, options, builder)) : builder.with(options).build();
     Pool pool = database.pool(vertx, config.integer("db.pool_size"));
     Db db = new Db(pool);
     Roles roles = await(Roles.load(db));
     Hub hub = new Hub(vertx, config, db, roles, registry, nodeId());
+    hub.presence.start(vertx, hub.nodeId, config.integer("cluster.presence_refresh_seconds"));
     registry.gauge("switchboard.live.sockets", LiveGateway.class, c -> LiveGateway.openSockets());
     Switchboard s = new Switchboard(database, vertx, pool, hub);
     try {
       await(Bootstrap.run(db, hub.passwords, config));
-      await(vertx.deployVerticle(new Sequencer(db)));
+      await(vertx.deployVerticle(new Sequencer(db, database.connectOptions())));
       await(vertx.deployVerticle(new Dispatcher(hub)));
       await(vertx.deployVerticle(new Janitor(hub)));
       int instances = config.integer("http.instances") > 0 ? config.integer("http.instances")
@@ -99,6 +106,7 @@ public final class Switchboard {
   /** Drains sockets, stops verticles, closes the pool and stops an embedded database. */
   public void stop() {
     hub.ready = false;
+    hub.presence.leave();
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {

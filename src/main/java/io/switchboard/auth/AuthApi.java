@@ -97,7 +97,7 @@ public final class AuthApi {
         });
   }
 
-  /** Users change their own name, password (with the current one) and default inbox. */
+  /** Users change their own name, password (with the current one), default inbox and phone number. */
   private Future<?> updateMe(RoutingContext ctx) {
     Actor a = Actor.of(ctx);
     Input in = Input.of(ctx);
@@ -108,6 +108,7 @@ public final class AuthApi {
     String current = in.optText("current_password", 1024);
     if (password != null && current == null) throw ApiError.validation("current_password", "current_password is required to change the password");
     Long defaultInbox = in.optId("default_inbox_id");
+    String phone = UsersApi.phone(hub, in);
     Future<Void> check = password == null ? Future.succeededFuture()
         : hub.db.one("SELECT password_hash FROM app_user WHERE id = $1", a.userId())
             .compose(r -> hub.passwords.verify(current, r.getString("password_hash")))
@@ -117,8 +118,10 @@ public final class AuthApi {
         .compose(v -> password == null ? Future.succeededFuture((String) null) : hub.passwords.hash(password))
         .compose(hash -> hub.db.query("""
             UPDATE app_user SET name = COALESCE($2, name), password_hash = COALESCE($3, password_hash),
-              default_inbox_id = CASE WHEN $4 THEN $5 ELSE default_inbox_id END, updated_at = now()
-            WHERE id = $1""", a.userId(), name == null ? null : name.trim(), hash, in.has("default_inbox_id"), defaultInbox))
+              default_inbox_id = CASE WHEN $4 THEN $5 ELSE default_inbox_id END,
+              phone = CASE WHEN $6 THEN $7 ELSE phone END, updated_at = now()
+            WHERE id = $1""", a.userId(), name == null ? null : name.trim(), hash, in.has("default_inbox_id"), defaultInbox,
+            in.has("phone"), phone))
         .compose(v -> profile(a.userId(), a.role()))
         .map(u -> new JsonObject().put("user", u));
   }

@@ -10,7 +10,7 @@ public final class Users {
   private Users() {
   }
 
-  public static final String COLUMNS = "id, email, name, role, active, default_inbox_id, created_at";
+  public static final String COLUMNS = "id, email, name, role, active, default_inbox_id, phone, created_at";
 
   public static JsonObject json(Row r) {
     return new JsonObject()
@@ -20,6 +20,7 @@ public final class Users {
         .put("role", r.getString("role"))
         .put("active", r.getBoolean("active"))
         .put("default_inbox_id", r.getLong("default_inbox_id"))
+        .put("phone", r.getString("phone"))
         .put("created_at", Times.iso(r, "created_at"));
   }
 }

@@ -85,9 +85,10 @@ public final class UsersApi {
     if (defaultInbox != null) {
       throw ApiError.validation("default_inbox_id", "a new user is not a member of any inbox yet; add memberships first");
     }
+    String phone = phone(hub, in);
     return hub.passwords.hash(password).compose(hash -> hub.db.tx(conn ->
-        Api.orConflict(Db.one(conn, "INSERT INTO app_user (workspace_id, email, name, role, password_hash) VALUES ($1, $2, $3, $4, $5) RETURNING "
-            + Users.COLUMNS, a.workspaceId(), email, name, role, hash), "email", "a user with this e-mail already exists")
+        Api.orConflict(Db.one(conn, "INSERT INTO app_user (workspace_id, email, name, role, password_hash, phone) VALUES ($1, $2, $3, $4, $5, $6) RETURNING "
+            + Users.COLUMNS, a.workspaceId(), email, name, role, hash, phone), "email", "a user with this e-mail already exists")
             .compose(r -> Audit.record(conn, a, "user.created", "user", r.getLong("id"),
                 new JsonObject().put("email", email).put("role", role)).map(r))))
         .map(r -> Reply.created(Users.json(r)));
@@ -111,6 +112,7 @@ public final class UsersApi {
     Boolean active = in.optBool("active");
     if (self && Boolean.FALSE.equals(active)) throw ApiError.validation("active", "you cannot deactivate yourself");
     Long defaultInbox = in.optId("default_inbox_id");
+    String phone = phone(hub, in);
     return load(a, id)
         .compose(before -> checkDefaultInbox(hub, id, defaultInbox).map(before))
         .compose(before -> (password == null ? Future.succeededFuture((String) null) : hub.passwords.hash(password))
@@ -118,9 +120,10 @@ public final class UsersApi {
                 .compose(v -> Api.orConflict(Db.one(conn, """
                     UPDATE app_user SET email = COALESCE($2, email), name = COALESCE($3, name), role = COALESCE($4, role),
                       password_hash = COALESCE($5, password_hash), active = COALESCE($6, active),
-                      default_inbox_id = CASE WHEN $7 THEN $8 ELSE default_inbox_id END, updated_at = now()
+                      default_inbox_id = CASE WHEN $7 THEN $8 ELSE default_inbox_id END,
+                      phone = CASE WHEN $9 THEN $10 ELSE phone END, updated_at = now()
                     WHERE id = $1 RETURNING\s""" + Users.COLUMNS, id, email, name, role, hash, active,
-                    in.has("default_inbox_id"), defaultInbox), "email", "a user with this e-mail already exists"))
+                    in.has("default_inbox_id"), defaultInbox, in.has("phone"), phone), "email", "a user with this e-mail already exists"))
                 .compose(r -> afterAccessChange(conn, id, r.getBoolean("active"), password != null)
                     .compose(v -> Audit.record(conn, a, "user.updated", "user", id, changes(before, r, password != null)))
                     .map(r)))))
@@ -184,9 +187,18 @@ public final class UsersApi {
         : Future.failedFuture(ApiError.validation("default_inbox_id", "the default inbox must be an inbox the user is a member of")));
   }
 
+  /**
+   * The user's own phone number (E.164), rung for their inbound calls and click-to-call; null clears it. Read in the
+   * hub's default region when typed without a country code.
+   */
+  static String phone(Hub hub, Input in) {
+    String raw = in.optText("phone", 40);
+    return raw == null || raw.isBlank() ? null : Addresses.phone("phone", raw, hub.config.string("phone.default_region"));
+  }
+
   private static JsonObject changes(Row before, Row after, boolean passwordChanged) {
     JsonObject c = new JsonObject();
-    for (String f : new String[] {"email", "name", "role"}) {
+    for (String f : new String[] {"email", "name", "role", "phone"}) {
       if (!java.util.Objects.equals(before.getString(f), after.getString(f))) c.put(f, after.getString(f));
     }
     if (!before.getBoolean("active").equals(after.getBoolean("active"))) c.put("active", after.getBoolean("active"));

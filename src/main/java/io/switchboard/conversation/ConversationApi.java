@@ -4,6 +4,7 @@ import io.switchboard.Hub;
 import io.switchboard.auth.Actor;
 import io.switchboard.auth.Permission;
 import io.switchboard.auth.Secrets;
+import io.switchboard.contact.Contacts;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
 import io.switchboard.event.Events;
@@ -15,6 +16,7 @@ import io.switchboard.http.Page;
 import io.switchboard.http.Times;
 import io.switchboard.inbox.Access;
 import io.switchboard.inbox.Endpoints;
+import io.switchboard.inbox.InboxApi;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -75,7 +77,8 @@ public final class ConversationApi {
       else if (assignee.equals("none")) unassigned = true;
       else assigneeId = optId(assignee, "assignee");
     }
-    String tag = q.get("tag");
+    // tags are stored lower-case and trimmed: "?tag=VIP" finds conversations tagged "vip"
+    String tag = blank(q.get("tag")) == null ? null : TagApi.normal(q.get("tag"));
     String text = q.get("q");
     String tsquery = Search.tsquery(text);
     String channel = q.get("channel");
@@ -105,7 +108,7 @@ public final class ConversationApi {
           AND (NOT $13 OR c.last_incoming_at > COALESCE(r.last_read_at, '-infinity'::timestamptz))
           AND (c.last_activity_at, c.id) < ($14, $15)
         ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $16""",
-        a.userId(), a.workspaceId(), inbox, st, asg, none, blank(tag), Db.contains(text), Search.digits(text), tsquery,
+        a.userId(), a.workspaceId(), inbox, st, asg, none, tag, Db.contains(text), Search.digits(text), tsquery,
         contact, blank(channel), unreadOnly, afterAt, afterId, page.limit() + 1))
         .map(rows -> page.result(rows, Conversations::json,
             r -> Page.cursor(Times.iso(r, "last_activity_at"), r.getLong("id"))));
@@ -121,23 +124,35 @@ public final class ConversationApi {
   }
 
   /**
-   * Starts a conversation with a contact on an endpoint (an agent writing first). On a chat-like channel the
-   * contact's existing conversation there is returned instead (200), since there is only ever one.
+   * Starts a conversation with a contact on an endpoint (an agent writing first). Without {@code endpoint_id}, a
+   * {@code channel} starts it from the user's default inbox (its primary number for phone). On a chat-like channel
+   * the contact's existing conversation there is returned instead (200), since there is only ever one.
    */
   private Future<?> create(RoutingContext ctx) {
     Actor a = Actor.of(ctx);
     a.require(Permission.INBOX_USE);
     Input in = Input.of(ctx);
     long contactId = in.id("contact_id");
-    long endpointId = in.id("endpoint_id");
+    Long endpointId = in.optId("endpoint_id");
+    String channel = in.optOneOf("channel", InboxApi.CHANNELS);
+    if (endpointId == null && channel == null) {
+      throw ApiError.validation("endpoint_id", "endpoint_id is required, or channel to start from your default inbox");
+    }
     String subject = in.optText("subject", 500);
-    return hub.db.tx(conn -> Endpoints.byId(conn, endpointId).compose(ep -> {
+    return hub.db.tx(conn -> (endpointId == null ? Endpoints.defaultFor(conn, a.userId(), channel, "channel")
+        : Endpoints.byId(conn, endpointId)).compose(ep -> {
       if (ep == null || ep.workspaceId() != a.workspaceId()) return Future.failedFuture(ApiError.validation("endpoint_id", "no such endpoint"));
+      if (channel != null && !channel.equals(ep.channel())) {
+        return Future.failedFuture(ApiError.validation("channel", "the endpoint is on the " + ep.channel() + " channel, not " + channel));
+      }
+      String field = endpointId == null ? "channel" : "endpoint_id";
       return Access.requireMember(conn, a, ep.inboxId())
-          .recover(t -> Future.failedFuture(ApiError.validation("endpoint_id", "no such endpoint")))
-          .compose(v -> Db.one(conn, "SELECT * FROM contact WHERE id = $1 AND workspace_id = $2", contactId, a.workspaceId()))
+          .recover(t -> Future.failedFuture(ApiError.validation(field, endpointId == null
+              ? "you are no longer a member of your default inbox" : "no such endpoint")))
+          // only a contact the user can see: writing to one would otherwise make it (and all it holds) visible
+          .compose(v -> Contacts.visible(conn, a, contactId)
+              .recover(t -> Future.failedFuture(t instanceof ApiError e && e.status == 404 ? ApiError.validation("contact_id", "no such contact") : t)))
           .compose(contact -> {
-            if (contact == null) return Future.failedFuture(ApiError.validation("contact_id", "no such contact"));
             return Recipients.address(conn, contact, ep.channel()).compose(address -> {
               if (address == null) {
                 return Future.failedFuture(ApiError.validation("contact_id",

@@ -22,7 +22,7 @@ public final class Conversations {
   }
 
   /** A conversation with what a list row or a header needs: contact, endpoint, tags, last message. Alias c. */
-  static final String VIEW = """
+  public static final String VIEW = """
       SELECT c.id, c.workspace_id, c.inbox_id, c.endpoint_id, c.contact_id, c.channel, c.contact_address, c.subject,
         c.status, c.priority, c.assignee_id, c.snoozed_until, c.last_activity_at, c.last_incoming_at, c.created_at,
         c.updated_at, ct.name AS contact_name, ct.email AS contact_email, ct.phone AS contact_phone,
@@ -67,10 +67,26 @@ public final class Conversations {
   }
 
   public static JsonObject json(Row r) {
+    JsonObject contact = new JsonObject().put("id", r.getLong("contact_id")).put("name", r.getString("contact_name"))
+        .put("email", r.getString("contact_email")).put("phone", r.getString("contact_phone"))
+        .put("company", r.getString("contact_company")).put("blocked", r.getBoolean("contact_blocked"));
+    JsonObject endpoint = new JsonObject().put("id", r.getLong("endpoint_id")).put("address", r.getString("endpoint_address"))
+        .put("name", r.getString("endpoint_name")).put("enabled", r.getBoolean("endpoint_enabled"))
+        .put("disabled_reason", r.getString("endpoint_disabled_reason"));
+    JsonObject o = json(r, contact, endpoint, r.getValue("last_message") == null ? null : r.getJsonObject("last_message"));
+    if (r.getColumnIndex("unread") >= 0) o.put("unread", r.getLong("unread"));
+    return o;
+  }
+
+  /**
+   * A conversation from its own columns (plus {@code assignee_name} and {@code tags}) and the contact, endpoint and
+   * last message as already known, for writers that have them at hand.
+   */
+  public static JsonObject json(Row r, JsonObject contact, JsonObject endpoint, JsonObject lastMessage) {
     JsonArray tags = new JsonArray();
     String[] names = r.getArrayOfStrings("tags");
     if (names != null) for (String t : names) tags.add(t);
-    JsonObject o = new JsonObject()
+    return new JsonObject()
         .put("id", r.getLong("id"))
         .put("inbox_id", r.getLong("inbox_id"))
         .put("endpoint_id", r.getLong("endpoint_id"))
@@ -84,18 +100,12 @@ public final class Conversations {
         .put("assignee_name", r.getString("assignee_name"))
         .put("snoozed_until", Times.iso(r, "snoozed_until"))
         .put("tags", tags)
-        .put("contact", new JsonObject().put("id", r.getLong("contact_id")).put("name", r.getString("contact_name"))
-            .put("email", r.getString("contact_email")).put("phone", r.getString("contact_phone"))
-            .put("company", r.getString("contact_company")).put("blocked", r.getBoolean("contact_blocked")))
-        .put("endpoint", new JsonObject().put("id", r.getLong("endpoint_id")).put("address", r.getString("endpoint_address"))
-            .put("name", r.getString("endpoint_name")).put("enabled", r.getBoolean("endpoint_enabled"))
-            .put("disabled_reason", r.getString("endpoint_disabled_reason")))
-        .put("last_message", r.getValue("last_message") == null ? null : r.getJsonObject("last_message"))
+        .put("contact", contact)
+        .put("endpoint", endpoint)
+        .put("last_message", lastMessage)
         .put("last_activity_at", Times.iso(r, "last_activity_at"))
         .put("last_incoming_at", Times.iso(r, "last_incoming_at"))
         .put("created_at", Times.iso(r, "created_at"))
         .put("updated_at", Times.iso(r, "updated_at"));
-    if (r.getColumnIndex("unread") >= 0) o.put("unread", r.getLong("unread"));
-    return o;
   }
 }

@@ -12,7 +12,23 @@ public final class EventType {
   public static final String MESSAGE_CREATED = "message.created";
   /** delivery status of an outbound message, edits */
   public static final String MESSAGE_UPDATED = "message.updated";
+  /** fields, blocked, identities, properties, profiles, notes of a contact, and merges into it; data: contact, changes */
   public static final String CONTACT_UPDATED = "contact.updated";
+  /** data: contact_id, conversation_ids (of that inbox, deleted with the contact) */
+  public static final String CONTACT_DELETED = "contact.deleted";
+  /** a conversation folded into another by a contact merge, or deleted with its contact; data: conversation_id, merged_into */
+  public static final String CONVERSATION_DELETED = "conversation.deleted";
+  /** name, properties, contacts attached or detached, notes; data: profile (id, name, properties), change, contact_id */
+  public static final String PROFILE_UPDATED = "profile.updated";
+  public static final String PROFILE_DELETED = "profile.deleted";
+  /** data: opportunity (with contact_id) */
+  public static final String OPPORTUNITY_CREATED = "opportunity.created";
+  public static final String OPPORTUNITY_UPDATED = "opportunity.updated";
+  public static final String OPPORTUNITY_DELETED = "opportunity.deleted";
+  /** data: event (a calendar event of the frame's conversation) */
+  public static final String CALENDAR_EVENT_CREATED = "calendar_event.created";
+  public static final String CALENDAR_EVENT_UPDATED = "calendar_event.updated";
+  public static final String CALENDAR_EVENT_DELETED = "calendar_event.deleted";
   public static final String MEMBERSHIP_ADDED = "membership.added";
   public static final String MEMBERSHIP_REMOVED = "membership.removed";
   public static final String INBOX_UPDATED = "inbox.updated";

@@ -5,6 +5,9 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import org.slf4j.Logger;
@@ -25,6 +28,12 @@ import java.util.List;
  * unnumbered event densely, commits, and only then publishes them. A number is only ever given to a committed
  * event, and later numbers to events seen later, so "after N" is exact. Under load, one pass numbers many
  * events, so the extra commit is shared.
+ *
+ * <p>In a cluster one node at a time sequences and publishes (the leader, holding a PostgreSQL advisory lock on
+ * a connection of its own): the event bus keeps the order of messages from one sender, so every node's sockets see
+ * events in seq order. Other nodes wake the leader over the bus after their commits. When the leader dies its
+ * connection drops, the lock frees, and another node takes over within a second, first republishing the latest
+ * events (sockets drop seqs they already have) so that none committed before the hand-over goes unseen.
  */
 public final class Sequencer extends VerticleBase {
 
@@ -32,35 +41,111 @@ public final class Sequencer extends VerticleBase {
   private static final int BATCH = 1000;
   private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_INSTANT;
 
+  /** Cluster-wide address on which nodes wake the leader. */
+  public static final String KICK = "events.kick";
+  private static final long LOCK_KEY = 0x5357_4254_5345_51L;
+  private static final int REPUBLISH = 500;
+
   private final Db db;
+  private final PgConnectOptions connectOptions;
+  private PgConnection leaderConnection;
+  private boolean leader;
+  private boolean electing;
+  private boolean kickPending;
   private boolean running;
   private boolean again;
   private long timer;
   private boolean warned;
 
-  public Sequencer(Db db) {
+  public Sequencer(Db db, PgConnectOptions connectOptions) {
     this.db = db;
+    this.connectOptions = connectOptions;
   }
 
   @Override
   public Future<?> start() {
-    db.afterCommit(this::kick);
-    // also catches events left unnumbered by a node that died between its commit and its sequencing pass
-    timer = vertx.setPeriodic(1000, id -> kick());
-    kick();
-    return Future.succeededFuture();
+    db.afterCommit(this::committed);
+    vertx.eventBus().<Object>consumer(KICK, m -> kick());
+    // the timer also catches events left unnumbered by a node that died between its commit and its pass
+    timer = vertx.setPeriodic(1000, id -> {
+      if (leader) kick();
+      else elect();
+    });
+    return elect();
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
-    return Future.succeededFuture();
+    leader = false;
+    return leaderConnection == null ? Future.succeededFuture() : leaderConnection.close();
   }
 
-  /** Safe from any thread; passes coalesce while one runs. */
+  /** After any commit on this node: sequence now if leading, else wake the leader (bursts coalesce). */
+  private void committed() {
+    if (context == null) return;
+    context.runOnContext(v -> {
+      if (leader) {
+        kick();
+      } else if (!kickPending) {
+        kickPending = true;
+        context.runOnContext(w -> {
+          kickPending = false;
+          vertx.eventBus().publish(KICK, null);
+        });
+      }
+    });
+  }
+
+  /** Tries to become the leader; completes either way. */
+  private Future<Void> elect() {
+    if (leader || electing) return Future.succeededFuture();
+    electing = true;
+    return PgConnection.connect(vertx, connectOptions)
+        .compose(conn -> conn.preparedQuery("SELECT pg_try_advisory_lock($1)").execute(Tuple.of(LOCK_KEY))
+            .compose(rs -> {
+              if (!rs.iterator().next().getBoolean(0)) return conn.close().map(false);
+              leaderConnection = conn;
+              conn.closeHandler(v -> {
+                if (leaderConnection == conn) {
+                  leader = false;
+                  leaderConnection = null;
+                  log.warn("lost event-sequencing leadership (database connection closed)");
+                }
+              });
+              return Future.succeededFuture(true);
+            }))
+        .compose(won -> won ? republish().map(v -> {
+          leader = true;
+          log.info("this node now sequences and publishes events");
+          kick();
+          return null;
+        }) : Future.<Void>succeededFuture())
+        .recover(t -> {
+          if (!warned) log.warn("event sequencing waits for the database: {}", t.toString());
+          warned = true;
+          return Future.succeededFuture();
+        })
+        .onComplete(ar -> electing = false)
+        .mapEmpty();
+  }
+
+  /** A new leader first republishes the latest events: what a dead leader numbered but never sent gets out. */
+  private Future<Void> republish() {
+    return db.list("""
+        SELECT seq, workspace_id, inbox_id, conversation_id, type, data, at FROM event
+        WHERE seq > (SELECT last_seq FROM event_counter WHERE id = 1) - $1 ORDER BY seq""", REPUBLISH)
+        .map(rows -> {
+          publish(rows, false);
+          return null;
+        });
+  }
+
+  /** Safe from any thread; passes coalesce while one runs. Only the leader sequences. */
   public void kick() {
     if (context == null) return;
     context.runOnContext(v -> {
+      if (!leader) return;
       if (running) {
         again = true;
         return;
@@ -81,7 +166,7 @@ public final class Sequencer extends VerticleBase {
       }
       warned = false;
       List<Row> rows = ar.result();
-      publish(rows);
+      publish(rows, true);
       if (again || rows.size() == BATCH) kick();
     });
   }
@@ -103,7 +188,8 @@ public final class Sequencer extends VerticleBase {
     });
   }
 
-  private void publish(List<Row> rows) {
+  /** Publishes numbered events in order; automations hear of each only once, never of a republish. */
+  private void publish(List<Row> rows, boolean fresh) {
     if (rows.isEmpty()) return;
     List<Row> sorted = new ArrayList<>(rows);
     sorted.sort(Comparator.comparingLong(r -> r.getLong("seq")));
@@ -122,7 +208,7 @@ public final class Sequencer extends VerticleBase {
       if (user != null) opts.addHeader("user", user.toString());
       String address = inbox != null ? Events.inboxAddress(inbox) : "workspace." + r.getLong("workspace_id");
       bus.publish(address, frame, opts);
-      bus.publish(Events.SEQUENCED, frame, new DeliveryOptions(opts).setLocalOnly(true));
+      if (fresh) bus.publish(Events.SEQUENCED, frame, new DeliveryOptions(opts).setLocalOnly(true));
     }
   }
 

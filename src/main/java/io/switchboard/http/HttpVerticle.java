@@ -6,9 +6,12 @@ import io.switchboard.audit.AuditApi;
 import io.switchboard.auth.AuthApi;
 import io.switchboard.auth.UsersApi;
 import io.switchboard.channel.api.ApiChannel;
+import io.switchboard.channel.telephony.Telephony;
 import io.switchboard.conversation.ActivityApi;
 import io.switchboard.conversation.ConversationApi;
 import io.switchboard.conversation.TagApi;
+import io.switchboard.contact.ContactRoutes;
+import io.switchboard.crm.CrmRoutes;
 import io.switchboard.inbox.EndpointApi;
 import io.switchboard.inbox.InboxApi;
 import io.switchboard.inbox.MembersApi;
@@ -65,6 +68,8 @@ public final class HttpVerticle extends VerticleBase {
     BodyHandler small = BodyHandler.create(false).setBodyLimit(limit);
     BodyHandler upload = BodyHandler.create(false).setBodyLimit(hub.attachments.maxBytes());
 
+    Telephony telephony = new Telephony(hub);
+
     Router api = Router.router(vertx);
     errors(api);
     api.route().handler(ctx -> (ctx.request().path().endsWith("/api/v1" + AttachmentApi.UPLOAD_PATH) ? upload : small).handle(ctx));
@@ -78,9 +83,12 @@ public final class HttpVerticle extends VerticleBase {
     ConversationApi.mount(api, hub);
     ActivityApi.mount(api, hub);
     TagApi.mount(api, hub);
+    ContactRoutes.mount(api, hub);
+    CrmRoutes.mount(api, hub);
     AttachmentApi.mount(api, hub);
     AuditApi.mount(api, hub);
     PresenceApi.mount(api, hub);
+    telephony.mountApi(api);
     api.route().handler(ctx -> Api.fail(ctx, ApiError.notFound("resource")));
     router.route("/api/v1/*").subRouter(api);
 
@@ -88,6 +96,7 @@ public final class HttpVerticle extends VerticleBase {
     errors(hooks);
     hooks.route().handler(small);
     ApiChannel.mount(hooks, hub);
+    telephony.mountHooks(hooks);
     hooks.route().handler(ctx -> Api.fail(ctx, ApiError.notFound("hook")));
     router.route("/hooks/*").subRouter(hooks);
 

@@ -7,8 +7,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * How an inbox answers calls: {@code {"ring":[7,"+31201234567"],"timeout_s":20,"after_hours":"voicemail"|"forward:+E164"}}.
- * {@code ring} lists user ids (rung in the browser and on their phone) or E.164 numbers; at most ten ring at once.
+ * How an inbox answers calls: {@code {"ring":[7,"+31201234567"],"timeout_s":20,"after_hours":"voicemail"|"forward:+E164",
+ * "greeting":"…"}}. {@code ring} lists user ids (rung in the browser and on their phone) or E.164 numbers; at most ten
+ * ring at once; an empty or missing list rings every member. {@code greeting} is read to callers before voicemail.
  */
 public final class CallRouting {
 
@@ -19,7 +20,7 @@ public final class CallRouting {
     if (in == null) return null;
     String field = "call_routing";
     for (String k : in.fieldNames()) {
-      if (!List.of("ring", "timeout_s", "after_hours").contains(k)) throw ApiError.validation(field, "call_routing has an unknown field " + k);
+      if (!List.of("ring", "timeout_s", "after_hours", "greeting").contains(k)) throw ApiError.validation(field, "call_routing has an unknown field " + k);
     }
     JsonArray ring = new JsonArray();
     Object r = in.getValue("ring");
@@ -43,7 +44,13 @@ public final class CallRouting {
     } else if (!after.equals("voicemail")) {
       throw ApiError.validation(field, "call_routing.after_hours must be \"voicemail\" or \"forward:+E164\"");
     }
-    return new JsonObject().put("ring", ring).put("timeout_s", tn.intValue()).put("after_hours", after);
+    Object greeting = in.getValue("greeting");
+    if (greeting != null && (!(greeting instanceof String g) || g.isBlank() || g.length() > 500)) {
+      throw ApiError.validation(field, "call_routing.greeting must be a text of at most 500 characters");
+    }
+    JsonObject out = new JsonObject().put("ring", ring).put("timeout_s", tn.intValue()).put("after_hours", after);
+    if (greeting != null) out.put("greeting", ((String) greeting).trim());
+    return out;
   }
 
   /** The user ids among the ring targets, to check they exist. */

@@ -161,7 +161,10 @@ public final class EndpointApi {
               "address", "this address already belongs to an inbox"))
           .compose(r -> Audit.record(conn, a, "endpoint.updated", "endpoint", id, auditable(in.json()))
               .compose(v -> changed(conn, a, r, false)).map(r));
-    })).map(Endpoints::json);
+    })).map(r -> {
+      hub.endpoints.invalidate(id);
+      return Endpoints.json(r);
+    });
   }
 
   private Future<?> delete(RoutingContext ctx) {
@@ -182,7 +185,10 @@ public final class EndpointApi {
               .compose(v -> Audit.record(conn, a, "endpoint.deleted", "endpoint", id,
                   new JsonObject().put("channel", r.getString("channel")).put("address", r.getString("address"))))
               .compose(v -> changed(conn, a, r, true));
-        }))).map(v -> null);
+        }))).map(v -> {
+          hub.endpoints.invalidate(id);
+          return null;
+        });
   }
 
   /** Agents' screens show an inbox's endpoints (the from-number picker), so endpoint changes go live. */

@@ -1,6 +1,7 @@
 package io.switchboard.inbox;
 
 import io.switchboard.db.Db;
+import io.switchboard.http.ApiError;
 import io.switchboard.http.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -53,6 +54,30 @@ public final class Endpoints {
 
   public static Future<Endpoint> byId(SqlClient c, long id) {
     return Db.one(c, "SELECT * FROM endpoint WHERE id = $1", id).map(r -> r == null ? null : Endpoint.of(r));
+  }
+
+  /**
+   * Where a user's new outbound conversation or call on {@code channel} leaves from: their default inbox's primary
+   * number for phone, else that inbox's first endpoint on the channel. Fails with a 400 on {@code field} saying what
+   * is missing, so the agent knows what to set.
+   */
+  public static Future<Endpoint> defaultFor(SqlClient c, long userId, String channel, String field) {
+    return Db.one(c, """
+        SELECT u.default_inbox_id, i.name AS default_inbox_name, e.* FROM app_user u
+        LEFT JOIN inbox i ON i.id = u.default_inbox_id
+        LEFT JOIN LATERAL (SELECT * FROM endpoint x WHERE x.inbox_id = u.default_inbox_id AND x.channel = $2
+                           ORDER BY x.is_primary DESC, x.enabled DESC, x.id LIMIT 1) e ON true
+        WHERE u.id = $1""", userId, channel).map(r -> {
+          if (r == null || r.getLong("default_inbox_id") == null) {
+            throw ApiError.validation(field, "you have no default inbox to start from: set default_inbox_id on your profile"
+                + " (PATCH /api/v1/me) or name the endpoint");
+          }
+          if (r.getLong("id") == null) {
+            throw ApiError.validation(field, "your default inbox \"" + r.getString("default_inbox_name") + "\" has no "
+                + (channel.equals("phone") ? "phone number" : channel + " endpoint"));
+          }
+          return Endpoint.of(r);
+        });
   }
 
   public static JsonObject json(Row r) {

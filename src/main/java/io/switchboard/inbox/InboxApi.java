@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 public final class InboxApi {
 
   private static final Pattern COLOR = Pattern.compile("^#[0-9a-fA-F]{6}$");
-  static final Set<String> CHANNELS = Set.of("email", "phone", "whatsapp", "messenger", "instagram", "widget", "api");
+  public static final Set<String> CHANNELS = Set.of("email", "phone", "whatsapp", "messenger", "instagram", "widget", "api");
 
   private final Hub hub;
 

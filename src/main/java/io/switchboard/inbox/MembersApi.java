@@ -124,8 +124,9 @@ public final class MembersApi {
     hub.vertx.eventBus().publish(Events.userAddress(user), new JsonObject().put("type", type).put("inbox", inbox).encode());
   }
 
+  /** The user columns for a join with alias u, kept in step with {@link Users#COLUMNS}. */
   private static String prefixed() {
-    return "u.id, u.email, u.name, u.role, u.active, u.default_inbox_id, u.created_at";
+    return "u." + String.join(", u.", Users.COLUMNS.split(",\\s*"));
   }
 
   private static JsonObject member(Row r) {

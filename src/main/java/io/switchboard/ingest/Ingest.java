@@ -5,17 +5,15 @@ import io.micrometer.core.instrument.Timer;
 import io.switchboard.attachment.AttachmentStore;
 import io.switchboard.conversation.Activities;
 import io.switchboard.conversation.Conversations;
-import io.switchboard.auth.Secrets;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
-import io.switchboard.event.Events;
-import io.switchboard.inbox.Endpoints;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -27,6 +25,10 @@ import java.util.List;
  * contact by their identity (created on first contact); the conversation (one ongoing per contact and endpoint
  * for chat-like channels, a resolved one reopens; e-mail by thread); the activity, stored once per provider id;
  * the events. Callers acknowledge their sender only when the returned future succeeds, which is after the commit.
+ *
+ * <p>Every round trip inside the transaction holds a connection and, at the end, a commit: the common path is
+ * five statements (look-up, conversation, activity, events, commit), with the JSON of the events built here
+ * from what those statements return rather than read back.
  */
 public final class Ingest {
 
@@ -47,7 +49,7 @@ public final class Ingest {
     }
   }
 
-  private record Stored(InboundMessage.Attachment source, AttachmentStore.Stored stored) {
+  record Stored(InboundMessage.Attachment source, AttachmentStore.Stored stored) {
   }
 
   public Future<IngestResult> ingest(InboundMessage m) {
@@ -61,6 +63,7 @@ public final class Ingest {
 
   /** Files are written before the transaction: content-addressed, so a rolled-back or repeated write is harmless. */
   private Future<List<Stored>> storeFiles(InboundMessage m) {
+    if (m.attachments().isEmpty()) return Future.succeededFuture(List.of());
     List<Future<Stored>> all = new ArrayList<>();
     for (InboundMessage.Attachment a : m.attachments()) {
       all.add(a.content() == null ? Future.succeededFuture(new Stored(a, null))
@@ -73,153 +76,126 @@ public final class Ingest {
     });
   }
 
+  /**
+   * The endpoint, whether the provider id is already stored there, and the sender's contact if known: one query.
+   * The key-share lock makes a message wait for a merge of its contact in progress; afterwards the merged-away
+   * contact is gone, the identity is found on the kept one (as for a concurrent first message), and nothing is lost.
+   */
+  private static final String LOOKUP = """
+      SELECT e.*, EXISTS (SELECT 1 FROM activity a WHERE a.endpoint_id = e.id AND a.provider_id = $3) AS duplicate,
+        ct.id AS ct_id, ct.name AS ct_name, ct.email AS ct_email, ct.phone AS ct_phone, ct.company AS ct_company,
+        ct.blocked AS ct_blocked
+      FROM endpoint e
+      LEFT JOIN LATERAL (SELECT c.* FROM contact_identity i JOIN contact c ON c.id = i.contact_id
+                         WHERE i.workspace_id = e.workspace_id AND i.channel = e.channel AND i.address = $4
+                         FOR KEY SHARE OF c) ct ON true
+      WHERE e.channel = $1 AND e.address = $2""";
+
   private Future<IngestResult> write(SqlConnection conn, InboundMessage m, List<Stored> files) {
-    return Endpoints.byAddress(conn, m.channel(), m.endpointAddress()).compose(ep -> {
-      if (ep == null) return Future.failedFuture(new UnknownEndpoint(m.channel(), m.endpointAddress()));
-      if (m.providerId() != null) {
-        // the common redelivery is caught here without writing; a concurrent one by the unique index below
-        return Db.one(conn, "SELECT 1 FROM activity WHERE endpoint_id = $1 AND provider_id = $2", ep.id(), m.providerId())
-            .compose(r -> r != null ? Future.failedFuture(new Duplicate()) : write(conn, m, ep, files));
-      }
-      return write(conn, m, ep, files);
+    return Db.one(conn, LOOKUP, m.channel(), m.endpointAddress(), m.providerId(), m.senderAddress()).compose(r -> {
+      if (r == null) return Future.failedFuture(new UnknownEndpoint(m.channel(), m.endpointAddress()));
+      // the common redelivery is caught here without writing; a concurrent one by the unique index below
+      if (r.getBoolean("duplicate")) return Future.failedFuture(new Duplicate());
+      Endpoint ep = Endpoint.of(r);
+      Future<Contacts.Who> who = r.getLong("ct_id") != null ? Contacts.known(conn, r, m) : Contacts.create(conn, m, ep);
+      return who.compose(contact -> Threads.resolve(conn, m, ep, contact)
+          .compose(conv -> store(conn, m, ep, contact, conv, files)));
     });
   }
 
-  private Future<IngestResult> write(SqlConnection conn, InboundMessage m, Endpoint ep, List<Stored> files) {
-    return contact(conn, m, ep).compose(contact -> conversation(conn, m, ep, contact).compose(conv -> {
-      long conversationId = conv.row.getLong("id");
-      boolean blocked = contact.getBoolean("blocked");
-      OffsetDateTime at = m.sentAt() == null ? null : m.sentAt().atOffset(ZoneOffset.UTC);
-      JsonObject data = m.data().copy();
-      if (blocked) data.put("blocked_sender", true);
-      return Db.one(conn, """
-          INSERT INTO activity (workspace_id, inbox_id, conversation_id, endpoint_id, kind, direction, status, sender_type,
-            sender_id, sender_name, subject, text, html, provider_id, data, created_at)
-          VALUES ($1, $2, $3, $4, $5, 'in', 'received', 'contact', $6, $7, $8, $9, $10, $11, $12, COALESCE(LEAST($13, now()), now()))
-          ON CONFLICT (endpoint_id, provider_id) WHERE provider_id IS NOT NULL DO NOTHING RETURNING id""",
-          ep.workspaceId(), ep.inboxId(), conversationId, ep.id(), m.kind(), contact.getLong("id"),
-          m.senderName() != null ? m.senderName() : contact.getString("name"), m.subject(), m.text(), m.html(),
-          m.providerId(), data, at)
-          .compose(r -> {
-            if (r == null) return Future.failedFuture(new Duplicate());
-            long activityId = r.getLong("id");
-            Future<Void> f = attach(conn, ep.workspaceId(), activityId, files);
-            if (blocked) {
-              // stored for the record, but a blocked sender raises no notification and reopens nothing
-              return f.map(v -> result(ep, conv, contact, activityId));
+  private static final String INSERT_ACTIVITY = """
+      INSERT INTO activity (workspace_id, inbox_id, conversation_id, endpoint_id, kind, direction, status, sender_type,
+        sender_id, sender_name, subject, text, html, provider_id, data, created_at)
+      VALUES ($1, $2, $3, $4, $5, 'in', 'received', 'contact', $6, $7, $8, $9, $10, $11, $12, COALESCE(LEAST($13, now()), now()))
+      ON CONFLICT (endpoint_id, provider_id) WHERE provider_id IS NOT NULL DO NOTHING
+      RETURNING id, workspace_id, inbox_id, conversation_id, endpoint_id, kind, direction, status, sender_type, sender_id,
+        sender_name, subject, text, html, provider_id, error_code, error_message, data, created_at, updated_at,
+        '[]'::json AS attachments""";
+
+  private Future<IngestResult> store(SqlConnection conn, InboundMessage m, Endpoint ep, Contacts.Who who, Threads.Conv conv,
+                                     List<Stored> files) {
+    long conversationId = conv.row().getLong("id");
+    OffsetDateTime at = m.sentAt() == null ? null : m.sentAt().atOffset(ZoneOffset.UTC);
+    JsonObject data = m.data().copy();
+    if (who.blocked()) data.put("blocked_sender", true);
+    return Db.one(conn, INSERT_ACTIVITY, ep.workspaceId(), ep.inboxId(), conversationId, ep.id(), m.kind(), who.id(),
+            m.senderName() != null ? m.senderName() : who.name(), m.subject(), m.text(), m.html(), m.providerId(), data, at)
+        .compose(row -> {
+          if (row == null) return Future.failedFuture(new Duplicate());
+          long activityId = row.getLong("id");
+          IngestResult result = new IngestResult(ep.workspaceId(), ep.inboxId(), ep.id(), conversationId, who.id(), activityId,
+              false, conv.created());
+          return attach(conn, ep.workspaceId(), activityId, files).compose(files2 -> {
+            // a blocked sender's message is kept for the record but raises no notification
+            if (who.blocked()) return Future.succeededFuture(result);
+            JsonObject activity = Activities.json(row).put("attachments", files2);
+            JsonObject conversation = Conversations.json(conv.row(), who.json(), endpointJson(ep), lastMessage(activity));
+            List<String> types = new ArrayList<>();
+            List<JsonObject> payloads = new ArrayList<>();
+            if (conv.created()) {
+              types.add(EventType.CONVERSATION_CREATED);
+              payloads.add(new JsonObject().put("conversation", conversation));
+            } else if (conv.previousStatus() != null && !"open".equals(conv.previousStatus())) {
+              types.add(EventType.CONVERSATION_UPDATED);
+              payloads.add(new JsonObject().put("conversation", conversation).put("changes", new JsonArray().add("status")));
             }
-            f = f.compose(v -> Db.query(conn, """
-                UPDATE conversation SET last_activity_at = greatest(last_activity_at, now()), last_incoming_at = now(),
-                  status = 'open', snoozed_until = NULL, updated_at = now()
-                WHERE id = $1""", conversationId).mapEmpty());
-            if (conv.created) {
-              f = f.compose(v -> Conversations.view(conn, conversationId)).compose(view ->
-                  Events.append(conn, ep.workspaceId(), ep.inboxId(), conversationId, EventType.CONVERSATION_CREATED,
-                      new JsonObject().put("conversation", view)));
-            } else if (!"open".equals(conv.row.getString("status"))) {
-              f = f.compose(v -> Conversations.view(conn, conversationId)).compose(view ->
-                  Events.append(conn, ep.workspaceId(), ep.inboxId(), conversationId, EventType.CONVERSATION_UPDATED,
-                      new JsonObject().put("conversation", view).put("changes", new JsonArray().add("status"))));
-            }
-            return f.compose(v -> Activities.created(conn, ep.workspaceId(), ep.inboxId(), conversationId, activityId))
-                .map(v -> result(ep, conv, contact, activityId));
+            types.add(EventType.MESSAGE_CREATED);
+            payloads.add(new JsonObject().put("activity", activity).put("conversation", conversation));
+            return events(conn, ep, conversationId, types, payloads).map(result);
           });
-    }));
+        });
   }
 
-  private static IngestResult result(Endpoint ep, Conv conv, Row contact, long activityId) {
-    return new IngestResult(ep.workspaceId(), ep.inboxId(), ep.id(), conv.row.getLong("id"), contact.getLong("id"),
-        activityId, false, conv.created);
+  /** Appends the events of one message in a single statement. */
+  private static Future<Void> events(SqlConnection conn, Endpoint ep, long conversationId, List<String> types, List<JsonObject> data) {
+    StringBuilder sql = new StringBuilder("INSERT INTO event (workspace_id, inbox_id, conversation_id, type, data) VALUES ");
+    Tuple params = Tuple.of(ep.workspaceId(), ep.inboxId(), conversationId);
+    for (int i = 0; i < types.size(); i++) {
+      if (i > 0) sql.append(", ");
+      sql.append("($1, $2, $3, $").append(4 + 2 * i).append(", $").append(5 + 2 * i).append(")");
+      params.addValue(types.get(i)).addValue(data.get(i));
+    }
+    return conn.preparedQuery(sql.toString()).execute(params).mapEmpty();
   }
 
-  private static Future<Void> attach(SqlConnection conn, long workspaceId, long activityId, List<Stored> files) {
-    Future<Void> f = Future.succeededFuture();
+  /** Inserts the attachment rows (pipelined on the connection) and returns them as the API shows them. */
+  private static Future<JsonArray> attach(SqlConnection conn, long workspaceId, long activityId, List<Stored> files) {
+    if (files.isEmpty()) return Future.succeededFuture(new JsonArray());
+    List<Future<Row>> rows = new ArrayList<>();
     for (Stored s : files) {
       InboundMessage.Attachment a = s.source();
-      f = f.compose(v -> Db.query(conn, """
+      rows.add(Db.one(conn, """
           INSERT INTO attachment (workspace_id, activity_id, sha256, size, content_type, filename, content_id, inline,
-            status, source_url, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""",
+            status, source_url, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+          RETURNING id, filename, content_type, size, inline, content_id, status, error""",
           workspaceId, activityId, s.stored() == null ? null : s.stored().sha256(), s.stored() == null ? 0L : s.stored().size(),
           a.contentType() == null ? "application/octet-stream" : a.contentType(), a.filename(), a.contentId(), a.inline(),
-          s.stored() == null ? "failed" : "stored", a.sourceUrl(), s.stored() == null ? a.error() : null).mapEmpty());
+          s.stored() == null ? "failed" : "stored", a.sourceUrl(), s.stored() == null ? a.error() : null));
     }
-    return f;
-  }
-
-  /** Finds the contact by identity or creates both; two first messages at once resolve to one contact. */
-  private Future<Row> contact(SqlConnection conn, InboundMessage m, Endpoint ep) {
-    String find = """
-        SELECT ct.* FROM contact_identity i JOIN contact ct ON ct.id = i.contact_id
-        WHERE i.workspace_id = $1 AND i.channel = $2 AND i.address = $3""";
-    return Db.one(conn, find, ep.workspaceId(), m.channel(), m.senderAddress()).compose(found -> {
-      if (found != null) {
-        if (found.getString("name") == null && m.senderName() != null) {
-          return Db.one(conn, "UPDATE contact SET name = $2, updated_at = now() WHERE id = $1 RETURNING *",
-              found.getLong("id"), m.senderName());
-        }
-        return Future.succeededFuture(found);
+    return Future.all(rows).map(cf -> {
+      JsonArray out = new JsonArray();
+      for (int i = 0; i < rows.size(); i++) {
+        Row r = cf.resultAt(i);
+        out.add(new JsonObject().put("id", r.getLong("id")).put("filename", r.getString("filename"))
+            .put("content_type", r.getString("content_type")).put("size", r.getLong("size")).put("inline", r.getBoolean("inline"))
+            .put("content_id", r.getString("content_id")).put("status", r.getString("status")).put("error", r.getString("error"))
+            .put("url", "/api/v1/attachments/" + r.getLong("id")));
       }
-      String email = m.channel().equals("email") ? m.senderAddress() : null;
-      String phone = m.channel().equals("phone") ? m.senderAddress()
-          : m.channel().equals("whatsapp") && m.senderAddress().matches("\\d{6,15}") ? "+" + m.senderAddress() : null;
-      return Db.one(conn, "INSERT INTO contact (workspace_id, name, email, phone) VALUES ($1, $2, $3, $4) RETURNING *",
-              ep.workspaceId(), m.senderName(), email, phone)
-          .compose(created -> Db.one(conn, """
-              INSERT INTO contact_identity (workspace_id, contact_id, channel, address) VALUES ($1, $2, $3, $4)
-              ON CONFLICT (workspace_id, channel, address) DO NOTHING RETURNING id""",
-              ep.workspaceId(), created.getLong("id"), m.channel(), m.senderAddress())
-              .compose(identity -> {
-                if (identity != null) return Future.succeededFuture(created);
-                // someone else created this identity meanwhile: use theirs and drop ours
-                return Db.query(conn, "DELETE FROM contact WHERE id = $1", created.getLong("id"))
-                    .compose(v -> Db.one(conn, find, ep.workspaceId(), m.channel(), m.senderAddress()));
-              }));
+      return out;
     });
   }
 
-  private record Conv(Row row, boolean created) {
+  private static JsonObject endpointJson(Endpoint ep) {
+    return new JsonObject().put("id", ep.id()).put("address", ep.address()).put("name", ep.name()).put("enabled", ep.enabled())
+        .put("disabled_reason", ep.disabledReason());
   }
 
-  private Future<Conv> conversation(SqlConnection conn, InboundMessage m, Endpoint ep, Row contact) {
-    long contactId = contact.getLong("id");
-    if (Endpoints.CHAT_LIKE.contains(m.channel())) {
-      String find = "SELECT * FROM conversation WHERE endpoint_id = $1 AND contact_id = $2 FOR UPDATE";
-      return Db.one(conn, find, ep.id(), contactId).compose(found -> {
-        if (found != null) return Future.succeededFuture(new Conv(found, false));
-        return Db.one(conn, """
-            INSERT INTO conversation (workspace_id, inbox_id, endpoint_id, contact_id, channel, contact_address, subject, thread_token)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-            ON CONFLICT (endpoint_id, contact_id) WHERE channel IN ('phone', 'whatsapp', 'messenger', 'instagram', 'widget', 'api')
-            DO NOTHING RETURNING *""", ep.workspaceId(), ep.inboxId(), ep.id(), contactId, m.channel(), m.senderAddress(),
-            m.subject(), Secrets.token(12))
-            .compose(created -> created != null ? Future.succeededFuture(new Conv(created, true))
-                : Db.one(conn, find, ep.id(), contactId).map(r -> new Conv(r, false)));
-      });
-    }
-    return threaded(conn, m, ep, contactId).compose(found -> found != null ? Future.succeededFuture(new Conv(found, false))
-        : Db.one(conn, """
-            INSERT INTO conversation (workspace_id, inbox_id, endpoint_id, contact_id, channel, contact_address, subject, thread_token)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *""", ep.workspaceId(), ep.inboxId(), ep.id(), contactId,
-            m.channel(), m.senderAddress(), m.subject(), Secrets.token(12)).map(r -> new Conv(r, true)));
-  }
-
-  /**
-   * The conversation an e-mail answers: by the token of a {@code reply+<token>@} address, else by any Message-ID it
-   * references that we stored on this endpoint, for the same contact (different people answering one mail get
-   * their own conversations).
-   */
-  private Future<Row> threaded(SqlConnection conn, InboundMessage m, Endpoint ep, long contactId) {
-    InboundMessage.Thread t = m.thread();
-    if (t == null) return Future.succeededFuture(null);
-    Future<Row> byToken = t.token() == null ? Future.succeededFuture(null)
-        : Db.one(conn, "SELECT * FROM conversation WHERE thread_token = $1 AND inbox_id = $2 FOR UPDATE", t.token(), ep.inboxId());
-    return byToken.compose(found -> {
-      if (found != null || t.references() == null || t.references().isEmpty()) return Future.succeededFuture(found);
-      return Db.one(conn, """
-          SELECT c.* FROM activity a JOIN conversation c ON c.id = a.conversation_id
-          WHERE a.endpoint_id = $1 AND a.provider_id = ANY($2) AND c.contact_id = $3
-          ORDER BY a.id DESC LIMIT 1 FOR UPDATE OF c""", ep.id(), t.references().toArray(String[]::new), contactId);
-    });
+  private static JsonObject lastMessage(JsonObject activity) {
+    String text = activity.getString("text");
+    return new JsonObject().put("id", activity.getLong("id")).put("kind", activity.getString("kind"))
+        .put("direction", activity.getString("direction")).put("status", activity.getString("status"))
+        .put("text", text == null ? null : text.substring(0, Math.min(200, text.length())))
+        .put("created_at", activity.getString("created_at"));
   }
 
   /** A redelivery: what the first delivery stored. */

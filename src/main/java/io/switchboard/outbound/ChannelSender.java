@@ -18,4 +18,13 @@ public interface ChannelSender {
 
   /** Sends; fails with {@link SendFailure} to say whether a retry may help. */
   Future<SendResult> send(Outgoing message);
+
+  /**
+   * Called after the dispatcher has committed a successful send (the provider id is stored on the activity). A
+   * provider's status callback can overtake the send's own answer; a sender that parks such early callbacks applies
+   * them here. Failures are logged, never retried: the send itself is done.
+   */
+  default Future<Void> recorded(long activityId, SendResult result) {
+    return Future.succeededFuture();
+  }
 }

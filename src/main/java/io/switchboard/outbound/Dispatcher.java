@@ -90,7 +90,13 @@ public final class Dispatcher extends VerticleBase {
         : load(activityId, attempt).compose(o -> o.from().enabled() ? withTimeout(sender.send(o))
             : Future.failedFuture(SendFailure.permanent("endpoint_disabled", "the endpoint is disabled"
                 + (o.from().disabledReason() == null ? "" : ": " + o.from().disabledReason()))));
-    sent.transform(ar -> ar.succeeded() ? succeeded(outboxId, activityId, ar.result()) : failed(outboxId, activityId, attempt, ar.cause()))
+    sent.transform(ar -> ar.succeeded()
+            ? succeeded(outboxId, activityId, ar.result()).compose(v -> sender.recorded(activityId, ar.result())
+                .recover(t -> {
+                  log.warn("activity {}: sent, but the after-send step failed: {}", activityId, t.toString());
+                  return Future.succeededFuture();
+                }))
+            : failed(outboxId, activityId, attempt, ar.cause()))
         .onComplete(ar -> {
           inFlight--;
           if (ar.failed()) log.warn("outbox row {}: could not record the result: {}", outboxId, ar.cause().toString());

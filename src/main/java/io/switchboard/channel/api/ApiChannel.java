@@ -5,7 +5,6 @@ import io.switchboard.auth.Secrets;
 import io.switchboard.http.Api;
 import io.switchboard.http.ApiError;
 import io.switchboard.http.Input;
-import io.switchboard.inbox.Endpoints;
 import io.switchboard.ingest.InboundMessage;
 import io.switchboard.ingest.UnknownEndpoint;
 import io.vertx.core.Future;
@@ -34,7 +33,7 @@ public final class ApiChannel {
 
   private Future<?> receive(RoutingContext ctx) {
     String key = ctx.pathParam("key");
-    return Endpoints.byAddress(hub.db.pool(), "api", key).compose(ep -> {
+    return hub.endpoints.get("api", key).compose(ep -> {
       if (ep == null) return Future.failedFuture(ApiError.notFound("endpoint"));
       String auth = ctx.request().getHeader("Authorization");
       String given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;

@@ -1,0 +1,156 @@
+package io.switchboard.bench;
+
+import io.switchboard.testing.ApiClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What every scenario shares: the hub under test (its own process, on its embedded PostgreSQL), the driver's
+ * Vert.x with real HTTP and WebSocket clients, and set-up through the REST API as an admin would do it.
+ */
+final class Harness implements AutoCloseable {
+
+  static final String PASSWORD = "bench-admin-password";
+
+  final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+  final HttpClientAgent http;
+  final WebSocketClient ws;
+  final Proc hub;
+  final int port;
+  final int pgPort;
+  final ApiClient admin;
+  final Path dir;
+
+  Harness(Path jar) throws Exception {
+    dir = Files.createTempDirectory("sb-bench");
+    port = freePort();
+    hub = Proc.start("hub", List.of(Proc.java(), "-Xmx1g", "-XX:+UseG1GC", "-jar", jar.toAbsolutePath().toString()), dir, Map.of(
+        "SWITCHBOARD_HTTP_PORT", String.valueOf(port),
+        "SWITCHBOARD_HTTP_HOST", "127.0.0.1",
+        "SWITCHBOARD_SMTP_PORT", "0",
+        "SWITCHBOARD_SMTP_HOST", "127.0.0.1",
+        "SWITCHBOARD_ADMIN_PASSWORD", PASSWORD,
+        "SWITCHBOARD_HTTP_PUBLIC_URL", "http://127.0.0.1:" + port,
+        "SWITCHBOARD_LIVE_SOCKETS_PER_USER", "250",
+        "SWITCHBOARD_LIVE_FRAMES_PER_SECOND", "100",
+        "SWITCHBOARD_AUTH_LOGIN_ATTEMPTS_PER_MINUTE", "1000"));
+    String pgLine = hub.await(l -> l.contains("embedded PostgreSQL on 127.0.0.1:"), 90);
+    pgPort = Integer.parseInt(pgLine.replaceAll(".*127\\.0\\.0\\.1:(\\d+).*", "$1"));
+    hub.await(l -> l.contains("switchboard listening"), 90);
+    http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(100_000));
+    ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000).setConnectTimeout(30_000));
+    admin = ApiClient.login(base(), "admin@localhost", PASSWORD);
+  }
+
+  String base() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  Connection pg() throws Exception {
+    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/switchboard", "postgres", "postgres");
+  }
+
+  long scalar(String sql) throws Exception {
+    try (Connection c = pg(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Creates an inbox with {@code endpoints} API endpoints; returns the endpoints ({key, secret, id}). */
+  List<JsonObject> inboxWithApiEndpoints(String name, int endpoints) {
+    long inbox = admin.post("/api/v1/inboxes", new JsonObject().put("name", name)).expect(201).json().getLong("id");
+    List<JsonObject> out = new ArrayList<>();
+    for (int i = 0; i < endpoints; i++) {
+      out.add(admin.post("/api/v1/inboxes/" + inbox + "/endpoints", new JsonObject().put("channel", "api")).expect(201).json()
+          .put("inbox", inbox));
+    }
+    return out;
+  }
+
+  /** Posts one API-channel message; completes with the HTTP status. */
+  Future<Integer> postApi(JsonObject endpoint, String from, String text, String externalId) {
+    Buffer body = new JsonObject().put("from", from).put("name", "Bench " + from).put("text", text)
+        .put("external_id", externalId).toBuffer();
+    return http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/hooks/api/" + endpoint.getString("key"))
+            .putHeader("Authorization", "Bearer " + endpoint.getString("secret")).putHeader("Content-Type", "application/json"))
+        .compose(req -> req.send(body))
+        .compose(res -> res.body().map(b -> res.statusCode()));
+  }
+
+  /** Opens a live socket with a personal token. */
+  Future<WebSocket> live(String token) {
+    return ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/live?access_token=" + token));
+  }
+
+  /** Creates a member user of the inbox and returns a personal token of theirs. */
+  String memberToken(long inbox, String email) {
+    String password = "pw-" + email;
+    long id = admin.post("/api/v1/users", new JsonObject().put("email", email).put("name", email).put("role", "agent")
+        .put("password", password)).expect(201).json().getLong("id");
+    admin.put("/api/v1/inboxes/" + inbox + "/members/" + id).expect(201);
+    ApiClient user = ApiClient.login(base(), email, password);
+    return user.post("/api/v1/tokens", new JsonObject().put("name", "bench")).expect(201).json().getString("token");
+  }
+
+  String adminToken() {
+    return admin.post("/api/v1/tokens", new JsonObject().put("name", "bench")).expect(201).json().getString("token");
+  }
+
+  /** Heap in use after a full GC of the hub, read from its /metrics. */
+  long hubHeapAfterGc() throws Exception {
+    Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        String.valueOf(hub.pid()), "GC.run").redirectErrorStream(true).start();
+    jcmd.getInputStream().readAllBytes();
+    jcmd.waitFor(60, TimeUnit.SECONDS);
+    Thread.sleep(500);
+    String metrics = new ApiClient(base()).get("/metrics").body();
+    long sum = 0;
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+        sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+
+  static <T> T await(Future<T> f, long seconds) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+  }
+
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    hub.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,140 @@
+package io.switchboard.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Scenario 1 and its ceiling. Ingest: API-channel webhooks across 20 endpoints of 5 inboxes and 5,000 senders, at
+ * rising rates (each step {@value #STEP_SECONDS} s, open loop) until the p99 acknowledgement exceeds 100 ms; then
+ * every message is checked to be stored exactly once. Ceiling: the raw PostgreSQL commit rate of a single-row
+ * insert transaction on the same database, closed loop, at the hub's pool size and at 64 connections.
+ */
+final class IngestBench {
+
+  static final int STEP_SECONDS = 8;
+  static final int[] RATES = {250, 500, 750, 1000, 1500, 2000, 3000, 4000, 6000};
+
+  private IngestBench() {
+  }
+
+  static JsonObject ingest(Harness h, boolean quick) throws Exception {
+    List<JsonObject> endpoints = new ArrayList<>();
+    for (int i = 0; i < 5; i++) endpoints.addAll(h.inboxWithApiEndpoints("Ingest " + i, 4));
+    Set<String> unacked = ConcurrentHashMap.newKeySet();
+    AtomicLong sentTotal = new AtomicLong();
+    JsonArray steps = new JsonArray();
+    int sustained = 0;
+    JsonObject sustainedStep = null;
+    for (int rate : RATES) {
+      int count = rate * (quick ? 3 : STEP_SECONDS);
+      String prefix = "b" + rate + "-";
+      OpenLoop.Result r = Harness.await(OpenLoop.run(h.vertx, rate, count, 5000, i -> {
+        String id = prefix + i;
+        sentTotal.incrementAndGet();
+        return h.postApi(endpoints.get(i % endpoints.size()), "c-" + (i % 5000), "bench message " + id, id)
+            .onComplete(ar -> {
+              if (ar.failed() || ar.result() != 200) unacked.add(id);
+            })
+            .recover(t -> Future.succeededFuture(599));
+      }), 600);
+      boolean ok = !r.overloaded() && r.failed() == 0 && r.latency().ms(99) <= 100 && r.achievedRate() >= 0.95 * rate;
+      JsonObject step = new JsonObject().put("target_per_s", rate).put("achieved_per_s", Math.round(r.achievedRate()))
+          .put("ok", r.ok()).put("failed", r.failed()).put("overloaded", r.overloaded()).put("ack", r.latency().json())
+          .put("sustained", ok);
+      steps.add(step);
+      System.out.printf("  ingest %5d/s: achieved %5.0f/s, %s%s%n", rate, r.achievedRate(), r.latency().line(),
+          ok ? "" : "  <- not sustained");
+      if (!ok) break;
+      sustained = rate;
+      sustainedStep = step;
+    }
+    // what was not acknowledged is redelivered, as a provider would; then each message must be there exactly once
+    for (String id : unacked) {
+      int attempts = 0;
+      while (attempts++ < 20) {
+        int status = Harness.await(h.postApi(endpoints.get(Math.floorMod(id.hashCode(), endpoints.size())), "c-retry",
+            "bench message " + id, id).recover(t -> Future.succeededFuture(599)), 60);
+        if (status == 200) break;
+        Thread.sleep(200);
+      }
+    }
+    long stored = h.scalar("SELECT count(*) FROM activity WHERE provider_id LIKE 'b%-%'");
+    long distinct = h.scalar("SELECT count(DISTINCT provider_id) FROM activity WHERE provider_id LIKE 'b%-%'");
+    boolean exactlyOnce = stored == sentTotal.get() && distinct == stored;
+    System.out.printf("  exactly once: %d sent, %d stored, %d distinct, %d redelivered -> %s%n", sentTotal.get(), stored,
+        distinct, unacked.size(), exactlyOnce ? "ok" : "LOST OR DOUBLED");
+    return new JsonObject().put("steps", steps).put("sustained_per_s", sustained)
+        .put("at_sustained", sustainedStep)
+        .put("messages_sent", sentTotal.get()).put("messages_stored", stored).put("distinct_stored", distinct)
+        .put("redelivered", unacked.size()).put("exactly_once", exactlyOnce);
+  }
+
+  /** Single-row insert transactions per second on the hub's own database. */
+  static JsonObject rawCommits(Harness h, int hubPoolSize, boolean quick) throws Exception {
+    try (var c = h.pg()) {
+      c.createStatement().execute("CREATE TABLE IF NOT EXISTS bench_raw (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), "
+          + "sender text NOT NULL, payload text NOT NULL)");
+    }
+    JsonObject out = new JsonObject();
+    double best = 0;
+    for (int connections : new int[] {hubPoolSize, 64}) {
+      Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(connections))
+          .connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(h.pgPort).setDatabase("switchboard")
+              .setUser("postgres").setPassword("postgres").setCachePreparedStatements(true))
+          .using(h.vertx).build();
+      Latency latency = new Latency();
+      AtomicLong done = new AtomicLong();
+      long seconds = quick ? 3 : 8;
+      long end = System.nanoTime() + seconds * 1_000_000_000L;
+      List<Future<Void>> workers = new ArrayList<>();
+      for (int w = 0; w < connections; w++) workers.add(loop(pool, end, latency, done));
+      long start = System.nanoTime();
+      Harness.await(Future.all(workers), 120);
+      double rate = done.get() / ((System.nanoTime() - start) / 1e9);
+      best = Math.max(best, rate);
+      out.put("connections_" + connections, new JsonObject().put("commits_per_s", Math.round(rate)).put("latency", latency.json()));
+      System.out.printf("  raw PostgreSQL, %d connections: %.0f commits/s, %s%n", connections, rate, latency.line());
+      Harness.await(pool.close(), 30);
+    }
+    return out.put("ceiling_commits_per_s", Math.round(best));
+  }
+
+  private static Future<Void> loop(Pool pool, long end, Latency latency, AtomicLong done) {
+    Promise<Void> finished = Promise.promise();
+    step(pool, end, latency, done, finished);
+    return finished.future();
+  }
+
+  /** One transaction, then the next from its completion: no chain of futures grows. */
+  private static void step(Pool pool, long end, Latency latency, AtomicLong done, Promise<Void> finished) {
+    if (System.nanoTime() >= end) {
+      finished.complete();
+      return;
+    }
+    long t0 = System.nanoTime();
+    pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO bench_raw (sender, payload) VALUES ($1, $2)")
+            .execute(Tuple.of("c-" + (t0 % 5000), "bench message payload of a typical size")))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            finished.fail(ar.cause());
+            return;
+          }
+          latency.record(System.nanoTime() - t0);
+          done.incrementAndGet();
+          step(pool, end, latency, done, finished);
+        });
+  }
+}

@@ -1,0 +1,229 @@
+package io.switchboard.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Function;
+
+/**
+ * Scenarios 2 to 4 and the fan-out ceiling: end-to-end latency from webhook to a member's socket at a fixed rate;
+ * fan-out to 1,000 member sockets of one inbox against a bare broadcast; and how much an idle socket costs.
+ */
+final class LiveBench {
+
+  private LiveBench() {
+  }
+
+  /** Scenario 2: webhook sent → message.created arrives on a member's socket. */
+  static JsonObject endToEnd(Harness h, int rate, int seconds) throws Exception {
+    List<JsonObject> endpoints = h.inboxWithApiEndpoints("End to end", 4);
+    WebSocket socket = Harness.await(h.live(h.adminToken()), 30);
+    int count = rate * seconds;
+    long[] sentAt = new long[count];
+    Latency latency = new Latency();
+    AtomicInteger received = new AtomicInteger();
+    AtomicInteger frameBytes = new AtomicInteger();
+    Promise<Void> hello = Promise.promise();
+    socket.textMessageHandler(text -> {
+      long now = System.nanoTime();
+      if (text.startsWith("{\"type\":\"hello\"")) hello.tryComplete();
+      int at = text.indexOf("\"text\":\"e2e ");
+      if (at < 0 || !text.contains("\"type\":\"message.created\"")) return;
+      int i = Integer.parseInt(text.substring(at + 12, text.indexOf('"', at + 12)));
+      latency.record(now - sentAt[i]);
+      frameBytes.set(text.length());
+      received.incrementAndGet();
+    });
+    Harness.await(hello.future(), 30);
+    OpenLoop.Result sent = Harness.await(OpenLoop.run(h.vertx, rate, count, 5000, i -> {
+      sentAt[i] = System.nanoTime();
+      return h.postApi(endpoints.get(i % endpoints.size()), "e2e-" + (i % 1000), "e2e " + i, "e2e-" + i)
+          .recover(t -> Future.succeededFuture(599));
+    }), 600);
+    waitFor(() -> received.get() >= count, 15_000);
+    socket.close();
+    System.out.printf("  end to end at %d/s: %d sent, %d received, %s (ack %s)%n", rate, count, received.get(),
+        latency.line(), sent.latency().line());
+    return new JsonObject().put("rate_per_s", rate).put("sent", count).put("received", received.get())
+        .put("latency", latency.json()).put("ack", sent.latency().json()).put("frame_bytes", frameBytes.get());
+  }
+
+  /** Scenario 3: one inbox, {@code sockets} member sockets, messages at 10/s. */
+  static JsonObject fanOutHub(Harness h, int users, int socketsPerUser, int messages) throws Exception {
+    List<JsonObject> endpoints = h.inboxWithApiEndpoints("Fan out", 1);
+    long inbox = endpoints.get(0).getLong("inbox");
+    List<String> tokens = parallel(users, u -> h.memberToken(inbox, "fan" + u + "@bench.example"));
+    List<String> perSocket = new ArrayList<>();
+    for (String t : tokens) for (int s = 0; s < socketsPerUser; s++) perSocket.add(t);
+    Fan fan = new Fan(messages, perSocket.size());
+    List<WebSocket> sockets = open(perSocket.size(), i -> h.live(perSocket.get(i)), fan::onFrame);
+    Thread.sleep(1000);
+    for (int m = 0; m < messages; m++) {
+      fan.sentAt[m] = System.nanoTime();
+      Harness.await(h.postApi(endpoints.get(0), "fan-customer", "fan " + m, "fan-" + m), 30);
+      Thread.sleep(100);
+    }
+    waitFor(() -> fan.deliveries.get() >= (long) messages * perSocket.size(), 30_000);
+    sockets.forEach(WebSocket::close);
+    return fan.report("hub", sockets.size());
+  }
+
+  /** The ceiling: the same sockets and rate on a bare Vert.x broadcast server in its own process. */
+  static JsonObject fanOutBare(Harness h, int sockets, int messages, int frameBytes) throws Exception {
+    int port = Harness.freePort();
+    try (Proc bare = Proc.start("bare", List.of(Proc.java(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+        BareBroadcast.class.getName(), String.valueOf(port)), Path.of("."), Map.of())) {
+      bare.await(l -> l.contains("bare broadcast listening"), 60);
+      Fan fan = new Fan(messages, sockets);
+      List<WebSocket> open = open(sockets, i -> h.ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+          .setURI("/")), fan::onFrame);
+      Thread.sleep(1000);
+      String padding = "x".repeat(Math.max(0, frameBytes - 80));
+      var publisher = h.vertx.createHttpClient();
+      for (int m = 0; m < messages; m++) {
+        fan.sentAt[m] = System.nanoTime();
+        Buffer body = Buffer.buffer("{\"type\":\"message.created\",\"data\":{\"text\":\"fan " + m + "\",\"pad\":\"" + padding + "\"}}");
+        Harness.await(publisher.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+            .setPort(port).setURI("/publish")).compose(r -> r.send(body)).compose(r -> r.body()), 30);
+        Thread.sleep(100);
+      }
+      waitFor(() -> fan.deliveries.get() >= (long) messages * sockets, 30_000);
+      open.forEach(WebSocket::close);
+      return fan.report("bare", open.size());
+    }
+  }
+
+  /** Scenario 4: idle authenticated sockets, and what each costs the hub in heap and RSS. */
+  static JsonObject connections(Harness h, int users, int socketsPerUser) throws Exception {
+    long inbox = h.inboxWithApiEndpoints("Idle", 1).get(0).getLong("inbox");
+    List<String> tokens = parallel(users, u -> h.memberToken(inbox, "idle" + u + "@bench.example"));
+    long heapBefore = h.hubHeapAfterGc();
+    long rssBefore = h.hub.rssBytes();
+    List<String> perSocket = new ArrayList<>();
+    for (String t : tokens) for (int s = 0; s < socketsPerUser; s++) perSocket.add(t);
+    long t0 = System.nanoTime();
+    List<WebSocket> sockets = open(perSocket.size(), i -> h.live(perSocket.get(i)), text -> { });
+    double openSeconds = (System.nanoTime() - t0) / 1e9;
+    Thread.sleep(2000);
+    long heapAfter = h.hubHeapAfterGc();
+    long rssAfter = h.hub.rssBytes();
+    int held = sockets.size();
+    sockets.forEach(WebSocket::close);
+    double heapPer = (heapAfter - heapBefore) / (double) held;
+    double rssPer = (rssAfter - rssBefore) / (double) held;
+    System.out.printf("  %d idle sockets held (opened in %.1f s): heap %d MiB (+%.1f KiB/socket), RSS %d MiB (+%.1f KiB/socket)%n",
+        held, openSeconds, heapAfter >> 20, heapPer / 1024, rssAfter >> 20, rssPer / 1024);
+    return new JsonObject().put("sockets", held).put("open_seconds", Math.round(openSeconds * 10) / 10.0)
+        .put("heap_before_bytes", heapBefore).put("heap_after_bytes", heapAfter).put("heap_per_socket_bytes", Math.round(heapPer))
+        .put("rss_before_bytes", rssBefore).put("rss_after_bytes", rssAfter).put("rss_per_socket_bytes", Math.round(rssPer));
+  }
+
+  /** Deliveries of numbered messages ("fan <m>") to many sockets. */
+  private static final class Fan {
+    final long[] sentAt;
+    final AtomicLongArray lastArrival;
+    final AtomicInteger[] arrivals;
+    final Latency perDelivery = new Latency();
+    final AtomicLong deliveries = new AtomicLong();
+    final int sockets;
+
+    Fan(int messages, int sockets) {
+      this.sentAt = new long[messages];
+      this.lastArrival = new AtomicLongArray(messages);
+      this.arrivals = new AtomicInteger[messages];
+      for (int i = 0; i < messages; i++) arrivals[i] = new AtomicInteger();
+      this.sockets = sockets;
+    }
+
+    void onFrame(String text) {
+      long now = System.nanoTime();
+      int at = text.indexOf("\"text\":\"fan ");
+      if (at < 0 || !text.contains("message.created")) return;
+      int m = Integer.parseInt(text.substring(at + 12, text.indexOf('"', at + 12)));
+      perDelivery.record(now - sentAt[m]);
+      lastArrival.accumulateAndGet(m, now, Math::max);
+      arrivals[m].incrementAndGet();
+      deliveries.incrementAndGet();
+    }
+
+    JsonObject report(String what, int open) {
+      Latency complete = new Latency();
+      for (int m = 0; m < sentAt.length; m++) if (arrivals[m].get() == sockets) complete.record(lastArrival.get(m) - sentAt[m]);
+      System.out.printf("  fan-out %s, %d sockets: per delivery %s; to all sockets %s%n", what, open, perDelivery.line(), complete.line());
+      return new JsonObject().put("sockets", open).put("messages", sentAt.length).put("deliveries", deliveries.get())
+          .put("expected_deliveries", (long) sentAt.length * sockets)
+          .put("per_delivery", perDelivery.json()).put("to_all_sockets", complete.json());
+    }
+  }
+
+  /** Opens n sockets, at most 200 handshakes at a time; each gets the handler. */
+  private static List<WebSocket> open(int n, Function<Integer, Future<WebSocket>> connect,
+                                      io.vertx.core.Handler<String> handler) throws Exception {
+    List<WebSocket> out = java.util.Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger failures = new AtomicInteger();
+    List<Future<Void>> lanes = new ArrayList<>();
+    for (int lane = 0; lane < 200; lane++) {
+      Promise<Void> p = Promise.promise();
+      lanes.add(p.future());
+      openNext(n, next, connect, handler, out, failures, p);
+    }
+    Harness.await(Future.all(lanes), 600);
+    if (failures.get() > 0) System.out.printf("  (%d sockets failed to open)%n", failures.get());
+    return out;
+  }
+
+  private static void openNext(int n, AtomicInteger next, Function<Integer, Future<WebSocket>> connect,
+                               io.vertx.core.Handler<String> handler, List<WebSocket> out, AtomicInteger failures, Promise<Void> done) {
+    int i = next.getAndIncrement();
+    if (i >= n) {
+      done.tryComplete();
+      return;
+    }
+    connect.apply(i).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ar.result().textMessageHandler(handler);
+        out.add(ar.result());
+      } else {
+        failures.incrementAndGet();
+      }
+      openNext(n, next, connect, handler, out, failures, done);
+    });
+  }
+
+  private static List<String> parallel(int n, Function<Integer, String> make) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<String>> fs = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int u = i;
+        fs.add(pool.submit(() -> make.apply(u)));
+      }
+      List<String> out = new ArrayList<>();
+      for (var f : fs) out.add(f.get());
+      return out;
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier done, long ms) throws InterruptedException {
+    long end = System.currentTimeMillis() + ms;
+    while (!done.getAsBoolean() && System.currentTimeMillis() < end) Thread.sleep(20);
+  }
+}
