@@ -1,10 +1,10 @@
 // Contacts: search, open, edit, merge a duplicate, delete (after confirming), and the contact's conversations.
 
 import { all, api, optional } from '../api.js';
-import { avatar, confirmDialog, dateOnly, debounce, field, fill, h, icon, modal, shortTime, showError, toast } from '../dom.js';
+import { avatar, confirmDialog, dateOnly, debounce, field, fill, fullTime, h, icon, modal, shortTime, showError, toast } from '../dom.js';
 import { conversationHref, navigate } from '../router.js';
 import { can, channelLabel, inboxById } from '../store.js';
-import { CONTACT_FIELDS, inlineField } from './inline.js';
+import { CONTACT_FIELDS, inlineField, propertyInput } from './inline.js';
 
 /** A list-and-detail page skeleton shared by contacts and profiles. */
 export function splitPage(host, { title, searchLabel, onSearch, newLabel, onNew }) {
@@ -89,6 +89,8 @@ export class ContactsPage {
       this.show(id);
     };
     const convs = h('ul', { class: 'side-list' }, h('li', { class: 'muted', text: 'Loading…' }));
+    const props = h('div', { class: 'prop-list' });
+    const notes = notesBlock(`/contacts/${id}/notes`, editable);
     fill(this.ui.detail, h('div', { class: 'detail-card' },
       h('header', { class: 'detail-head' }, avatar(c.name || c.email, '#64748b', 'avatar-lg'),
         h('div', { class: 'conv-title' }, h('h2', { text: c.name || c.email || c.phone || 'Unnamed contact' }),
@@ -99,10 +101,21 @@ export class ContactsPage {
       h('dl', { class: 'fields' }, CONTACT_FIELDS.map(([key, label, type]) => inlineField({ key, label, type, value: c[key], editable,
         onSave: v => save(key, v) }))),
       c.blocked ? h('p', { class: 'warning', text: 'Blocked: messages from this contact are refused.' }) : null,
+      h('h3', { class: 'detail-sub', text: 'Properties' }), props,
+      (c.profiles || []).length ? [h('h3', { class: 'detail-sub', text: 'Profiles' }), h('ul', { class: 'tag-list' },
+        c.profiles.map(p => h('li', {}, h('a', { class: 'chip', href: '#/profiles/' + p.id }, icon('profiles'), p.name))))] : null,
       (c.identities || []).length ? [h('h3', { class: 'detail-sub', text: 'Reaches us through' }),
         h('ul', { class: 'side-list' }, c.identities.map(i => h('li', {}, h('strong', { text: channelLabel(i.channel) }), h('span', { class: 'muted', text: i.address }))))] : null,
-      h('h3', { class: 'detail-sub', text: 'Conversations' }), convs));
-    all('/conversations', { contact: id }, 200).then(items => fill(convs, items.length ? items.map(x => h('li', {},
+      h('h3', { class: 'detail-sub', text: 'Conversations' }), convs,
+      h('h3', { class: 'detail-sub', text: 'Notes' }), notes.el));
+    notes.load();
+    optional(all('/properties', { scope: 'contact' })).then(r => {
+      if (!r.value) return;
+      const defs = r.value.filter(p => !p.scope || p.scope === 'contact');
+      fill(props, defs.length ? defs.map(p => propertyInput(p, (c.properties || {})[p.key], editable,
+        v => api.patch(`/contacts/${id}`, { properties: v }))) : h('p', { class: 'muted', text: 'No properties defined.' }));
+    }).catch(() => {});
+    all(`/contacts/${id}/conversations`, {}, 200).catch(() => all('/conversations', { contact: id }, 200)).then(items => fill(convs, items.length ? items.map(x => h('li', {},
       h('a', { href: conversationHref(null, x.id), class: 'side-item-main' }, h('strong', { text: `${channelLabel(x.channel)} · ${(inboxById(x.inbox_id) || {}).name || ''}` }),
         h('span', { class: 'muted', text: (x.last_message && x.last_message.text) || x.subject || '' })),
       h('span', { class: 'chip', 'data-status': x.status, text: x.status }), h('span', { class: 'muted', text: shortTime(x.last_activity_at) })))
@@ -170,4 +183,36 @@ export class ContactsPage {
   }
 
   destroy() {}
+}
+
+/** Notes with author and time, newest first, with a box to add one and a delete (after confirming) on each. */
+export function notesBlock(path, editable) {
+  const list = h('ul', { class: 'note-list', 'aria-label': 'Notes' });
+  const text = h('textarea', { rows: '2', 'aria-label': 'New note', placeholder: 'Add a note' });
+  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const load = async () => {
+    const r = await optional(api.get(path, { limit: 100 })).catch(e => ({ error: e }));
+    if (!r.value) return fill(list, h('li', { class: 'muted', text: r.unavailable ? 'Notes are not available yet.' : r.error.message }));
+    fill(list, r.value.items.length ? r.value.items.map(n => h('li', { class: 'note-card', dataset: { note: String(n.id) } },
+      h('header', { class: 'bubble-head' }, h('strong', { text: (n.author && n.author.name) || n.author_name || 'Note' }),
+        h('time', { datetime: n.created_at, text: fullTime(n.created_at) }),
+        editable ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Delete note', onclick: async () => {
+          if (!await confirmDialog({ title: 'Delete note?', message: 'The note is removed for everyone.' })) return;
+          try { await api.del(`${path}/${n.id}`); load(); } catch (e) { toast(e.message, 'error'); }
+        } }, icon('trash')) : null),
+      h('div', { class: 'msg-text', text: n.text }))) : h('li', { class: 'muted', text: 'No notes yet.' }));
+  };
+  const form = editable ? h('form', { class: 'stack', onsubmit: async e => {
+    e.preventDefault();
+    if (!text.value.trim()) return;
+    try {
+      await api.post(path, { text: text.value.trim() });
+      text.value = '';
+      showError(error, null);
+      load();
+    } catch (err) {
+      showError(error, err);
+    }
+  } }, text, error, h('div', {}, h('button', { type: 'submit', class: 'btn btn-small', text: 'Add note' }))) : null;
+  return { el: h('div', { class: 'stack' }, form, list), load };
 }

@@ -182,6 +182,12 @@ export class ConversationList {
       this.paint();
       return;
     }
+    if (f.type === 'conversation.deleted' || f.type === 'contact.deleted') {
+      const gone = new Set(f.type === 'conversation.deleted' ? [f.data.conversation_id] : f.data.conversation_ids || []);
+      this.items = this.items.filter(c => !gone.has(c.id));
+      this.paint();
+      return;
+    }
     if (f.type === 'inbox.access_granted') {
       this.reload();
       return;

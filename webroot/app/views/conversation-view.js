@@ -6,6 +6,7 @@ import { all, api } from '../api.js';
 import { avatar, debounce, fill, h, icon, toast, toLocalInput, fromLocalInput, modal, field, showError } from '../dom.js';
 import { conversationHref, navigate } from '../router.js';
 import { CHANNELS, can, channelLabel, emit, endpointLabel, inboxById, memberInboxes, on, store } from '../store.js';
+import { callContact } from './calls.js';
 import { Composer } from './composer.js';
 import { History, KIND_FILTERS } from './history.js';
 import { ContactSidebar } from './sidebar.js';
@@ -38,8 +39,9 @@ export class ConversationView {
     this.build();
     this.offs.push(on('live', f => this.live(f)), on('reload', () => this.reload()), on('inboxes', () => this.paintTabs()),
       on('presence', () => this.paintHeader()));
+    // opening a conversation reads it (at once: the agent may move on before a debounce would fire)
+    api.post(`/conversations/${this.id}/read`).then(() => emit('read', this.id)).catch(() => {});
     await Promise.all([this.history.load().catch(e => toast(e.message, 'error')), this.loadSiblings()]);
-    this.markRead();
   }
 
   build() {
@@ -86,6 +88,9 @@ export class ConversationView {
       h('div', { class: 'conv-actions' },
         h('label', { class: 'inline-label' }, h('span', { class: 'visually-hidden', text: 'Status' }), status),
         h('label', { class: 'inline-label' }, h('span', { class: 'visually-hidden', text: 'Assignee' }), assignee),
+        (c.channel === 'phone' || (c.contact && c.contact.phone)) && can('calls.make')
+          ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Call ' + name, title: 'Call', 'data-action': 'call',
+            onclick: () => callContact(c, c.contact || {}) }, icon('phone')) : null,
         c.status !== 'resolved' ? h('button', { type: 'button', class: 'btn btn-small', text: 'Resolve', onclick: () => this.setStatus('resolved') }) : null));
   }
 
@@ -198,9 +203,7 @@ export class ConversationView {
   live(f) {
     if (!this.conv) return;
     if (f.type === 'inbox.access_revoked' && f.inbox === this.conv.inbox_id) {
-      fill(this.el, h('div', { class: 'empty-state', role: 'alert' }, h('h2', { text: 'Access removed' }),
-        h('p', { text: 'You are no longer a member of this conversation\'s inbox.' })));
-      this.destroy();
+      this.gone('You are no longer a member of this conversation\'s inbox.', 'Access removed');
       return;
     }
     if (f.type === 'inbox.updated' && f.data && f.data.endpoint) {
@@ -214,6 +217,24 @@ export class ConversationView {
       this.sidebar.contactChanged(f.data.contact);
       return;
     }
+    if (f.type === 'conversation.deleted' && f.data.conversation_id === this.id) {
+      if (f.data.merged_into) {
+        toast('This conversation was merged into another one.');
+        navigate(conversationHref(this.inboxFilter, f.data.merged_into));
+      } else {
+        this.gone('This conversation was deleted, with its contact.');
+      }
+      return;
+    }
+    if (f.type === 'contact.deleted' && f.data.contact_id === this.conv.contact_id) {
+      this.gone('This contact and their conversations were deleted.');
+      return;
+    }
+    if (f.type === 'conversation.deleted') {
+      this.siblings = this.siblings.filter(s => s.id !== f.data.conversation_id);
+      this.paintTabs();
+    }
+    this.sidebar.live(f);
     const conv = f.data && f.data.conversation;
     if (conv && conv.contact_id === this.conv.contact_id && conv.id !== this.id && !this.siblings.some(s => s.id === conv.id)) {
       this.siblings.push(conv);
@@ -240,6 +261,12 @@ export class ConversationView {
         break;
       default:
     }
+  }
+
+  /** The conversation is no longer there for this agent: say so instead of showing stale content. */
+  gone(text, title = 'Conversation closed') {
+    fill(this.el, h('div', { class: 'empty-state', role: 'alert' }, h('h2', { text: title }), h('p', { text })));
+    this.destroy();
   }
 
   showTyping(user, on) {

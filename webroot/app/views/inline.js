@@ -45,3 +45,42 @@ export function inlineField({ key, label, type = 'text', value, editable, onSave
 }
 
 export const CONTACT_FIELDS = [['name', 'Name', 'text'], ['phone', 'Phone', 'tel'], ['company', 'Company', 'text'], ['email', 'E-mail', 'email']];
+
+/**
+ * A typed input for a custom property (text, number, boolean, date) that saves on change through
+ * save({key: value}) and says "Saved" or why not.
+ */
+export function propertyInput(p, value, editable, save) {
+  const id = 'prop-' + p.scope + '-' + p.key;
+  const status = h('span', { class: 'save-state', 'aria-live': 'polite' });
+  let input;
+  if (p.type === 'boolean') input = h('input', { type: 'checkbox', id, checked: value === true });
+  else if (p.type === 'number') input = h('input', { type: 'number', id, step: 'any', value: value ?? '' });
+  else if (p.type === 'date') input = h('input', { type: 'date', id, value: value || '' });
+  else input = h('input', { type: 'text', id, value: value ?? '' });
+  input.dataset.property = p.key;
+  input.disabled = !editable;
+  input.addEventListener('change', async () => {
+    let v = p.type === 'boolean' ? input.checked : input.value;
+    if (p.type === 'number') v = input.value === '' ? null : Number(input.value);
+    if (v === '') v = null;
+    status.classList.remove('form-error');
+    status.textContent = 'Saving…';
+    try {
+      await save({ [p.key]: v });
+      status.textContent = 'Saved';
+      setTimeout(() => { if (status.textContent === 'Saved') status.textContent = ''; }, 1500);
+    } catch (e) {
+      status.textContent = e.message;
+      status.classList.add('form-error');
+    }
+  });
+  const el = h('div', { class: ['prop', 'prop-' + p.type] }, h('label', { for: id, text: p.label || p.key }), input, status);
+  /** Shows a value that changed elsewhere (live), unless the agent is editing this very input. */
+  el.setValue = v => {
+    if (document.activeElement === input) return;
+    if (p.type === 'boolean') input.checked = v === true;
+    else input.value = v ?? '';
+  };
+  return el;
+}

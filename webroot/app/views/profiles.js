@@ -1,12 +1,12 @@
 // Profiles: named groups of contacts (a customer with several addresses, a company). Search, open, rename,
 // attach and detach contacts, notes, contact moments, and delete (after confirming; the contacts stay).
 
-import { api, optional } from '../api.js';
+import { all, api, optional } from '../api.js';
 import { avatar, confirmDialog, debounce, field, fill, fullTime, h, icon, modal, shortTime, showError, toast } from '../dom.js';
 import { conversationHref, navigate } from '../router.js';
 import { can, channelLabel } from '../store.js';
-import { notAvailable, splitPage } from './contacts.js';
-import { inlineField } from './inline.js';
+import { notAvailable, notesBlock, splitPage } from './contacts.js';
+import { inlineField, propertyInput } from './inline.js';
 
 export class ProfilesPage {
   constructor(host, params) {
@@ -58,55 +58,62 @@ export class ProfilesPage {
       return;
     }
     const editable = can('contacts.manage');
-    const contactsEl = h('ul', { class: 'side-list', 'aria-label': 'Attached contacts' });
-    const notesEl = h('ul', { class: 'note-list', 'aria-label': 'Notes' });
+    const contactsEl = h('div', { class: 'stack', 'aria-label': 'Attached contacts' });
+    const notes = notesBlock(`/profiles/${id}/notes`, editable);
     const momentsEl = h('ul', { class: 'side-list', 'aria-label': 'Contact moments' });
-    const noteText = h('textarea', { rows: '2', 'aria-label': 'New note', placeholder: 'Add a note about this customer' });
-    const noteError = h('p', { class: 'form-error', role: 'alert', hidden: true });
+    const filesEl = h('ul', { class: 'side-list', 'aria-label': 'Attachments' });
+    const propsEl = h('div', { class: 'prop-list' });
     fill(this.ui.detail, h('div', { class: 'detail-card' },
       h('header', { class: 'detail-head' }, avatar(p.name, '#0f766e', 'avatar-lg'),
         h('div', { class: 'conv-title' }, h('h2', { text: p.name }), h('p', { class: 'muted', text: contactCount(p) })),
-        editable ? h('button', { type: 'button', class: 'btn btn-small', onclick: () => this.attach(p) }, icon('plus'), 'Attach contact') : null,
+        editable ? h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'attach-contact', onclick: () => this.attach(p) }, icon('plus'), 'Attach contact') : null,
         editable ? h('button', { type: 'button', class: 'btn btn-small btn-danger', 'data-action': 'delete-profile', onclick: () => this.remove(p) }, icon('trash'), 'Delete') : null),
       h('dl', { class: 'fields' }, inlineField({ key: 'name', label: 'Name', value: p.name, editable, onSave: async v => {
         await api.patch(`/profiles/${id}`, { name: v });
         await this.load();
         this.show(id);
       } })),
-      h('h3', { class: 'detail-sub', text: 'Contacts' }), contactsEl,
-      h('h3', { class: 'detail-sub', text: 'Notes' }),
-      h('form', { class: 'stack', onsubmit: async e => {
-        e.preventDefault();
-        if (!noteText.value.trim()) return;
-        try {
-          await api.post(`/profiles/${id}/notes`, { text: noteText.value.trim() });
-          noteText.value = '';
-          showError(noteError, null);
-          this.notes(id, notesEl);
-        } catch (err) {
-          showError(noteError, err);
-        }
-      } }, noteText, noteError, h('div', {}, h('button', { type: 'submit', class: 'btn btn-small', text: 'Add note' }))),
-      notesEl,
-      h('h3', { class: 'detail-sub', text: 'Contact moments' }), momentsEl));
-    fill(contactsEl, flatContacts(p).map(c => h('li', { dataset: { contact: String(c.id) } },
-      h('a', { href: '#/contacts/' + c.id, class: 'side-item-main' }, h('strong', { text: c.name || c.email || c.phone || 'Contact ' + c.id }),
-        h('span', { class: 'muted', text: [c.channel ? channelLabel(c.channel) : null, c.email, c.phone].filter(Boolean).join(' · ') })),
-      editable ? h('button', { type: 'button', class: 'btn btn-small', text: 'Detach', onclick: async () => {
-        if (!await confirmDialog({ title: 'Detach contact?', message: `${c.name || 'The contact'} leaves this profile; the contact itself stays.`, confirm: 'Detach' })) return;
-        try { await api.del(`/profiles/${id}/contacts/${c.id}`); this.show(id); } catch (e) { toast(e.message, 'error'); }
-      } }) : null)));
-    if (!contactsEl.children.length) contactsEl.append(h('li', { class: 'muted', text: 'No contacts attached yet.' }));
-    this.notes(id, notesEl);
+      h('h3', { class: 'detail-sub', text: 'Properties' }), propsEl,
+      h('h3', { class: 'detail-sub', text: 'Contacts, by channel' }), contactsEl,
+      h('h3', { class: 'detail-sub', text: 'Notes' }), notes.el,
+      h('h3', { class: 'detail-sub', text: 'Contact moments' }), momentsEl,
+      h('h3', { class: 'detail-sub', text: 'Attachments' }), filesEl));
+    this.paintContacts(p, contactsEl, editable);
+    notes.load();
     this.moments(id, momentsEl);
+    this.files(id, filesEl);
+    optional(all('/properties', { scope: 'profile' })).then(r => {
+      if (!r.value) return;
+      const defs = r.value.filter(x => x.scope === 'profile');
+      fill(propsEl, defs.length ? defs.map(d => propertyInput(d, (p.properties || {})[d.key], editable,
+        v => api.patch(`/profiles/${id}`, { properties: v }))) : h('p', { class: 'muted', text: 'No profile properties defined.' }));
+    }).catch(() => {});
   }
 
-  async notes(id, el) {
-    const r = await optional(api.get(`/profiles/${id}/notes`, { limit: 100 })).catch(e => ({ error: e }));
-    if (!r.value) return fill(el, h('li', { class: 'muted', text: r.unavailable ? 'Notes are not available yet.' : r.error.message }));
-    fill(el, r.value.items.length ? r.value.items.map(n => h('li', { class: 'note-card' },
-      h('header', { class: 'bubble-head' }, h('strong', { text: n.author_name || (n.author && n.author.name) || 'Note' }), h('time', { text: fullTime(n.created_at) })),
-      h('div', { class: 'msg-text', text: n.text }))) : h('li', { class: 'muted', text: 'No notes yet.' }));
+  /** The profile's contacts grouped by the channels they reach us on, each with a detach button. */
+  paintContacts(p, el, editable) {
+    const groups = p.contacts_by_channel || { other: flatContacts(p).map(c => ({ contact_id: c.id, name: c.name, address: c.email || c.phone })) };
+    const detach = c => async () => {
+      if (!await confirmDialog({ title: 'Detach contact?', message: `${c.name || 'The contact'} leaves this profile; the contact itself stays.`, confirm: 'Detach' })) return;
+      try { await api.del(`/profiles/${p.id}/contacts/${c.contact_id}`); this.show(p.id); } catch (e) { toast(e.message, 'error'); }
+    };
+    const entries = Object.entries(groups).filter(([, list]) => list && list.length);
+    fill(el, entries.length ? entries.map(([channel, list]) => h('div', { class: 'channel-group', dataset: { channel } },
+      h('h4', { class: 'group-title', text: channel === 'other' ? 'Other' : channelLabel(channel) }),
+      h('ul', { class: 'side-list' }, list.map(c => h('li', { dataset: { contact: String(c.contact_id) } },
+        h('a', { href: '#/contacts/' + c.contact_id, class: 'side-item-main' }, h('strong', { text: c.name || 'Contact ' + c.contact_id }),
+          h('span', { class: 'muted', text: c.address || '' })),
+        editable ? h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'detach', text: 'Detach', onclick: detach(c) }) : null)))))
+      : h('p', { class: 'muted', text: 'No contacts attached yet.' }));
+  }
+
+  async files(id, el) {
+    const r = await optional(api.get(`/profiles/${id}/attachments`, { limit: 50 })).catch(e => ({ error: e }));
+    if (!r.value) return fill(el, h('li', { class: 'muted', text: r.unavailable ? 'Not available yet.' : r.error.message }));
+    fill(el, r.value.items.length ? r.value.items.map(f => h('li', {},
+      h('a', { href: f.url, target: '_blank', rel: 'noopener', class: 'side-item-main' }, h('strong', { text: f.filename || 'file' }),
+        h('span', { class: 'muted', text: `${channelLabel(f.channel)} · ${f.direction === 'out' ? 'sent' : 'received'} · ${fullTime(f.created_at)}` }))))
+      : h('li', { class: 'muted', text: 'No files exchanged yet.' }));
   }
 
   async moments(id, el) {
@@ -165,7 +172,7 @@ export class ProfilesPage {
   }
 
   create() {
-    const name = h('input', { type: 'text', required: true });
+    const name = h('input', { type: 'text', name: 'name', required: true });
     const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
     const m = modal('New profile', h('form', { class: 'stack', onsubmit: async e => {
       e.preventDefault();

@@ -9,6 +9,7 @@ export class AccountSettings {
   constructor(el) {
     const me = store.me;
     const name = h('input', { type: 'text', value: me.name, required: true });
+    const phone = h('input', { type: 'tel', value: me.phone || '', placeholder: '+31612345678' });
     const inbox = h('select', {}, h('option', { value: '', text: 'None' }),
       memberInboxes().map(i => h('option', { value: String(i.id), text: i.name, selected: me.default_inbox_id === i.id })));
     const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
@@ -23,7 +24,9 @@ export class AccountSettings {
       h('form', { class: 'stack narrow', onsubmit: async e => {
         e.preventDefault();
         try {
-          const res = await api.patch('/me', { name: name.value.trim(), default_inbox_id: inbox.value ? Number(inbox.value) : null });
+          const body = { name: name.value.trim(), default_inbox_id: inbox.value ? Number(inbox.value) : null };
+          if ((me.phone || '') !== phone.value.trim()) body.phone = phone.value.trim() || null;
+          const res = await api.patch('/me', body);
           Object.assign(store.me, res.user);
           showError(error, null);
           toast('Saved.');
@@ -31,6 +34,7 @@ export class AccountSettings {
           showError(error, err);
         }
       } }, field('Name', name), field('Default inbox', inbox, 'Your new calls and messages go out from this inbox\'s number or address.'),
+      field('My phone', phone, 'Click-to-call rings this phone first; without it, the browser.'),
       error, h('div', {}, h('button', { type: 'submit', class: 'btn btn-primary', text: 'Save' })))),
     h('div', { class: 'settings-card' },
       h('h2', { text: 'Password' }),

@@ -39,7 +39,7 @@ export class EndpointsCard {
     }
     fill(this.el,
       h('div', { class: 'card-head' }, h('h2', { text: 'Endpoints' }),
-        h('button', { type: 'button', class: 'btn btn-small btn-primary', onclick: () => this.add() }, icon('plus'), 'Add endpoint')),
+        h('button', { type: 'button', class: 'btn btn-small btn-primary', 'data-action': 'add-endpoint', onclick: () => this.add() }, icon('plus'), 'Add endpoint')),
       h('p', { class: 'muted', text: 'Addresses and numbers this inbox receives on and replies from. One phone number is the primary.' }),
       items.length ? h('table', { class: 'table' },
         h('thead', {}, h('tr', {}, ['Channel', 'Address', 'Name', 'Primary', 'Enabled', ''].map(t => h('th', { scope: 'col', text: t })))),
@@ -102,7 +102,7 @@ export class EndpointsCard {
     const wrap = h('div', { class: 'stack' });
     let read = () => ({});
     if (channel === 'api') {
-      const cb = h('input', { type: 'url', value: current.callback_url || '', placeholder: 'https://crm.example.com/switchboard' });
+      const cb = h('input', { type: 'url', name: 'callback_url', value: current.callback_url || '', placeholder: 'https://crm.example.com/switchboard' });
       fill(wrap, field('Callback URL', cb, 'Replies are POSTed here, signed with the endpoint secret.'));
       read = () => (cb.value.trim() ? { callback_url: cb.value.trim() } : {});
     } else if (channel === 'phone') {
@@ -131,10 +131,10 @@ export class EndpointsCard {
   }
 
   add() {
-    const channel = h('select', {}, Object.keys(CHANNELS).map(c => h('option', { value: c, text: channelLabel(c) })));
-    const address = h('input', { type: 'text' });
+    const channel = h('select', { name: 'channel' }, Object.keys(CHANNELS).map(c => h('option', { value: c, text: channelLabel(c) })));
+    const address = h('input', { type: 'text', name: 'address' });
     const addressField = field('Address', address);
-    const name = h('input', { type: 'text', placeholder: 'Shown to agents, e.g. Sales line' });
+    const name = h('input', { type: 'text', name: 'name', placeholder: 'Shown to agents, e.g. Sales line' });
     const settingsHost = h('div');
     const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
     let settings = null;

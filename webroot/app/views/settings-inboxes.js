@@ -38,7 +38,7 @@ export class InboxSettings {
   paintList() {
     fill(this.listEl,
       h('div', { class: 'card-head' }, h('h2', { text: 'Inboxes' }),
-        h('button', { type: 'button', class: 'btn btn-small btn-primary', onclick: () => this.create() }, icon('plus'), 'New inbox')),
+        h('button', { type: 'button', class: 'btn btn-small btn-primary', 'data-action': 'new-inbox', onclick: () => this.create() }, icon('plus'), 'New inbox')),
       h('ul', { class: 'settings-list' }, this.inboxes.map(i => h('li', {}, h('a', { href: '#/settings/inboxes/' + i.id, class: 'settings-row',
         'aria-current': i.id === this.id ? 'true' : null, dataset: { inbox: String(i.id) } }, colorDot(i.color), h('span', { class: 'inbox-name', text: i.name }),
         h('span', { class: 'muted', text: `${(i.endpoints || []).length} endpoint${(i.endpoints || []).length === 1 ? '' : 's'}` }),
@@ -75,7 +75,7 @@ export class InboxSettings {
     return h('div', { class: 'settings-card' },
       h('div', { class: 'card-head' }, h('h2', {}, colorDot(inbox.color), ' ', inbox.name),
         h('button', { type: 'button', class: 'btn btn-small btn-danger', onclick: () => this.remove(inbox) }, icon('trash'), 'Delete inbox')),
-      h('form', { class: 'grid-form', onsubmit: async e => {
+      h('form', { class: 'grid-form inbox-general', onsubmit: async e => {
         e.preventDefault();
         try {
           await api.patch(`/inboxes/${inbox.id}`, { name: name.value.trim(), color: color.value });
@@ -111,7 +111,7 @@ export class InboxSettings {
             if (!await confirmDialog({ title: `Remove ${m.name}?`, message: 'They stop seeing this inbox at once, and lose the conversations assigned to them here.', confirm: 'Remove' })) return;
             try { await api.del(`/inboxes/${inbox.id}/members/${m.id}`); await changed(); paint(); } catch (e) { toast(e.message, 'error'); }
           } })))),
-        candidates.length ? h('form', { class: 'inline-add', onsubmit: async e => {
+        candidates.length ? h('form', { class: 'inline-add', 'data-action': 'add-member', onsubmit: async e => {
           e.preventDefault();
           try { await api.put(`/inboxes/${inbox.id}/members/${pick.value}`); await changed(); paint(); } catch (err) { toast(err.message, 'error'); }
         } }, pick, h('button', { type: 'submit', class: 'btn btn-small', text: 'Add member' })) : null);
@@ -135,7 +135,7 @@ export class InboxSettings {
   }
 
   create() {
-    const name = h('input', { type: 'text', required: true });
+    const name = h('input', { type: 'text', name: 'name', required: true });
     const color = h('input', { type: 'color', value: '#4f46e5' });
     const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
     const m = modal('New inbox', h('form', { class: 'stack', onsubmit: async e => {

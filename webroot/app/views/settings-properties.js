@@ -19,10 +19,10 @@ export class PropertySettings {
       return;
     }
     if (r.error) { fill(this.el, h('p', { class: 'form-error', text: r.error.message })); return; }
-    const key = h('input', { type: 'text', required: true, pattern: '[a-z][a-z0-9_]*', placeholder: 'e.g. customer_number' });
-    const label = h('input', { type: 'text', required: true });
-    const type = h('select', {}, TYPES.map(t => h('option', { value: t, text: t })));
-    const scope = h('select', {}, h('option', { value: 'contact', text: 'Contacts' }), h('option', { value: 'profile', text: 'Profiles' }));
+    const key = h('input', { type: 'text', name: 'key', required: true, pattern: '[a-z][a-z0-9_]*', placeholder: 'e.g. customer_number' });
+    const label = h('input', { type: 'text', name: 'label', required: true });
+    const type = h('select', { name: 'type' }, TYPES.map(t => h('option', { value: t, text: t })));
+    const scope = h('select', { name: 'scope' }, h('option', { value: 'contact', text: 'Contacts' }), h('option', { value: 'profile', text: 'Profiles' }));
     const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
     const rows = scopeName => r.value.filter(p => p.scope === scopeName).map(p => h('tr', { dataset: { property: String(p.id) } },
       h('td', {}, h('code', { text: p.key })), h('td', {}, this.labelInput(p)), h('td', { text: p.type }),

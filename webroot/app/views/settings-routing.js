@@ -21,8 +21,10 @@ export class BusinessHoursCard {
     const bh = inbox.business_hours;
     const always = h('input', { type: 'checkbox', role: 'switch', checked: !bh });
     const tz = h('input', { type: 'text', list: 'tz-list', value: (bh && bh.timezone) || Intl.DateTimeFormat().resolvedOptions().timeZone });
+    const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri'];
     const days = DAYS.map(([key, label]) => {
-      const ranges = (bh && bh.weekly && bh.weekly[key]) || null;
+      // an inbox without hours starts from office hours on weekdays
+      const ranges = bh ? (bh.weekly && bh.weekly[key]) || null : weekdays.includes(key) ? [['09:00', '17:00']] : null;
       const open = h('input', { type: 'checkbox', checked: !!ranges, 'aria-label': `Open on ${label}` });
       const text = h('input', { type: 'text', value: ranges ? ranges.map(r => r.join('-')).join(', ') : '09:00-17:00', 'aria-label': `${label} hours`,
         placeholder: '09:00-12:00, 13:00-17:00' });

@@ -33,7 +33,7 @@ export class UserSettings {
     const inboxName = id => (inboxes.find(i => i.id === id) || {}).name || '—';
     fill(this.el, h('div', { class: 'settings-card' },
       h('div', { class: 'card-head' }, h('h2', { text: 'Users' }),
-        h('button', { type: 'button', class: 'btn btn-primary btn-small', onclick: () => this.create() }, icon('plus'), 'New user')),
+        h('button', { type: 'button', class: 'btn btn-primary btn-small', 'data-action': 'new-user', onclick: () => this.create() }, icon('plus'), 'New user')),
       h('table', { class: 'table' },
         h('thead', {}, h('tr', {}, ['Name', 'E-mail', 'Role', 'Default inbox', 'Status', ''].map(t => h('th', { scope: 'col', text: t })))),
         h('tbody', {}, users.map(u => h('tr', { dataset: { user: String(u.id) }, class: u.active ? null : 'is-inactive' },
@@ -75,10 +75,10 @@ export class UserSettings {
   }
 
   create() {
-    const name = h('input', { type: 'text', required: true });
-    const email = h('input', { type: 'email', required: true });
-    const role = h('select', {}, ROLES.map(r => h('option', { value: r, text: r, selected: r === 'agent' })));
-    const password = h('input', { type: 'password', autocomplete: 'new-password', required: true, minlength: '8' });
+    const name = h('input', { type: 'text', name: 'name', required: true });
+    const email = h('input', { type: 'email', name: 'email', required: true });
+    const role = h('select', { name: 'role' }, ROLES.map(r => h('option', { value: r, text: r, selected: r === 'agent' })));
+    const password = h('input', { type: 'password', name: 'password', autocomplete: 'new-password', required: true, minlength: '8' });
     const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
     const m = modal('New user', h('form', { class: 'stack', onsubmit: async e => {
       e.preventDefault();

@@ -20,17 +20,27 @@ export class OpportunitiesSection {
     if (r.unavailable) return unavailable(this.body, 'Opportunities are');
     if (r.error) return fill(this.body, h('p', { class: 'form-error', text: r.error.message }));
     this.items = r.value.items;
+    this.total = r.value.count ?? this.items.length;
+    this.activeValue = r.value.active_value || null;
     this.paint();
   }
 
+  /** Live: an opportunity of this contact changed somewhere else. */
+  live(f) {
+    if (f.type.startsWith('opportunity.') && f.data.opportunity && f.data.opportunity.contact_id === this.conv.contact_id) this.load();
+  }
+
   paint() {
-    this.count.textContent = String(this.items.length);
+    this.count.textContent = String(this.total);
+    const worth = this.activeValue && Object.keys(this.activeValue).length
+      ? 'Active value: ' + Object.entries(this.activeValue).map(([cur, v]) => `${cur} ${v}`).join(', ') : null;
     const toggle = h('label', { class: 'switch' },
       h('input', { type: 'checkbox', role: 'switch', checked: this.activeOnly, 'aria-label': 'Active opportunities only',
         onchange: e => { this.activeOnly = e.target.checked; this.load(); } }),
       h('span', { text: 'Active only' }));
     fill(this.body, h('div', { class: 'side-toolbar' }, toggle,
       h('button', { type: 'button', class: 'btn btn-small', onclick: () => this.form() }, icon('plus'), 'Add')),
+    worth ? h('p', { class: 'muted', text: worth }) : null,
     this.items.length ? h('ul', { class: 'side-list' }, this.items.map(o => h('li', { class: 'opportunity', dataset: { opportunity: String(o.id) } },
       h('div', { class: 'side-item-main' }, h('strong', { text: o.title }),
         h('span', { class: 'muted', text: [o.value != null ? `${o.value} ${o.currency || ''}`.trim() : null, o.stage].filter(Boolean).join(' · ') })),
@@ -69,6 +79,10 @@ export class EventsSection {
   constructor(conv) {
     this.conv = conv;
     Object.assign(this, section('events', 'Events'));
+  }
+
+  live(f) {
+    if (f.type.startsWith('calendar_event.') && f.conversation === this.conv.id) this.load();
   }
 
   async load() {

@@ -2,10 +2,11 @@
 // own and says "not available" when the hub has no API for it yet, instead of breaking the page.
 
 import { all, api, optional } from '../api.js';
-import { dateOnly, fill, h } from '../dom.js';
+import { dateOnly, debounce, field, fill, h, icon, modal, showError, toast } from '../dom.js';
 import { can } from '../store.js';
-import { CONTACT_FIELDS, inlineField } from './inline.js';
+import { CONTACT_FIELDS, inlineField, propertyInput } from './inline.js';
 import { section, unavailable } from './section.js';
+import { callContact } from './calls.js';
 import { ChatbotsSection, EventsSection, OpportunitiesSection, ScheduledSection, SequencesButton, TagsSection } from './sidebar-sections.js';
 
 export class ContactSidebar {
@@ -45,7 +46,15 @@ export class ContactSidebar {
   contactChanged(contact) {
     this.contact = { ...this.contact, ...contact };
     this.paintProfile();
-    if (this.definitions) this.paintProperties();
+    if (this.propInputs) {
+      const values = this.contact.properties || {};
+      for (const [key, el] of this.propInputs) el.setValue(values[key]);
+    }
+  }
+
+  /** A live event about this conversation or its contact. */
+  live(f) {
+    this.sections.forEach(s => s.live && s.live(f));
   }
 
   conversationChanged(conv) {
@@ -57,11 +66,47 @@ export class ContactSidebar {
     const c = this.contact || {};
     const rows = CONTACT_FIELDS.map(([key, label, type]) => inlineField({ key, label, type, value: c[key], editable: this.editable,
       onSave: async v => this.contactChanged(await api.patch(`/contacts/${this.contact.id}`, { [key]: v })) }));
+    const profiles = c.profiles || [];
     fill(this.profile.body,
       h('dl', { class: 'fields' }, rows,
         h('div', { class: 'field-row' }, h('dt', { text: 'Created' }), h('dd', { text: c.created_at ? dateOnly(c.created_at) : '—' }))),
       c.blocked ? h('p', { class: 'warning', text: 'This contact is blocked.' }) : null,
-      note ? h('p', { class: 'muted unavailable', text: note }) : null);
+      note ? h('p', { class: 'muted unavailable', text: note }) : null,
+      h('div', { class: 'side-toolbar' },
+        c.phone && can('calls.make') ? h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'call',
+          onclick: () => callContact(this.conv, c) }, icon('phone'), 'Call') : h('span'),
+        this.editable ? h('button', { type: 'button', class: 'btn btn-small', onclick: () => this.addToProfile() }, icon('plus'), 'Add to profile') : null),
+      profiles.length ? h('ul', { class: 'tag-list', 'aria-label': 'Profiles' }, profiles.map(p => h('li', {},
+        h('a', { class: 'chip', href: '#/profiles/' + p.id }, icon('profiles'), p.name)))) : null);
+  }
+
+  /** Puts this conversation's contact into a profile: an existing one, or a new one named on the spot. */
+  addToProfile() {
+    const q = h('input', { type: 'search', placeholder: 'Search profiles, or type a new name' });
+    const results = h('ul', { class: 'choice-list' });
+    const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+    const attach = async body => {
+      try {
+        await api.post(`/conversations/${this.conv.id}/profile`, body);
+        m.close();
+        toast('Added to the profile.');
+        this.loadContact();
+      } catch (e) {
+        showError(error, e);
+      }
+    };
+    const m = modal('Add to a profile', h('div', { class: 'stack' }, field('Profile', q), results, error));
+    const find = debounce(async () => {
+      const name = q.value.trim();
+      const r = await optional(api.get('/profiles', { q: name, limit: 8 })).catch(e => ({ error: e }));
+      if (!r.value) return showError(error, r.error || { message: 'Profiles are not available on this hub yet.' });
+      fill(results, r.value.items.map(p => h('li', {}, h('button', { type: 'button', class: 'choice', onclick: () => attach({ profile_id: p.id }) },
+        icon('profiles'), h('strong', { text: p.name }), h('span', { class: 'muted', text: ` · ${p.contact_count ?? ''} contacts` })))),
+      name ? h('li', {}, h('button', { type: 'button', class: 'choice', onclick: () => attach({ name }) }, icon('plus'), `Create profile "${name}"`)) : null);
+    }, 250);
+    q.addEventListener('input', find);
+    find();
+    q.focus();
   }
 
   async loadProperties() {
@@ -79,35 +124,12 @@ export class ContactSidebar {
       fill(this.properties.body, h('p', { class: 'muted', text: 'No properties defined. Admins add them in Settings.' }));
       return;
     }
-    fill(this.properties.body, h('div', { class: 'prop-list' }, this.definitions.map(p => this.propertyInput(p, values[p.key]))));
-  }
-
-  propertyInput(p, value) {
-    const id = 'prop-' + p.key;
-    const status = h('span', { class: 'save-state', 'aria-live': 'polite' });
-    let input;
-    if (p.type === 'boolean') input = h('input', { type: 'checkbox', id, checked: value === true });
-    else if (p.type === 'number') input = h('input', { type: 'number', id, step: 'any', value: value ?? '' });
-    else if (p.type === 'date') input = h('input', { type: 'date', id, value: value || '' });
-    else input = h('input', { type: 'text', id, value: value ?? '' });
-    input.dataset.property = p.key;
-    input.disabled = !this.editable;
-    input.addEventListener('change', async () => {
-      let v = p.type === 'boolean' ? input.checked : input.value;
-      if (p.type === 'number') v = input.value === '' ? null : Number(input.value);
-      if (v === '') v = null;
-      status.textContent = 'Saving…';
-      try {
-        const updated = await api.patch(`/contacts/${this.contact.id}`, { properties: { [p.key]: v } });
-        this.contact = { ...this.contact, ...updated };
-        status.textContent = 'Saved';
-        setTimeout(() => { status.textContent = ''; }, 1500);
-      } catch (e) {
-        status.textContent = e.message;
-        status.classList.add('form-error');
-      }
-    });
-    return h('div', { class: ['prop', 'prop-' + p.type] }, h('label', { for: id, text: p.label || p.key }), input, status);
+    const save = async props => {
+      const updated = await api.patch(`/contacts/${this.contact.id}`, { properties: props });
+      this.contact = { ...this.contact, ...updated };
+    };
+    this.propInputs = new Map(this.definitions.map(p => [p.key, propertyInput(p, values[p.key], this.editable, save)]));
+    fill(this.properties.body, h('div', { class: 'prop-list' }, [...this.propInputs.values()]));
   }
 
   destroy() {}
