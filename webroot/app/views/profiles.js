@@ -95,7 +95,7 @@ export class ProfilesPage {
     const groups = p.contacts_by_channel || { other: flatContacts(p).map(c => ({ contact_id: c.id, name: c.name, address: c.email || c.phone })) };
     const detach = c => async () => {
       if (!await confirmDialog({ title: 'Detach contact?', message: `${c.name || 'The contact'} leaves this profile; the contact itself stays.`, confirm: 'Detach' })) return;
-      try { await api.del(`/profiles/${p.id}/contacts/${c.contact_id}`); this.show(p.id); } catch (e) { toast(e.message, 'error'); }
+      try { await api.del(`/profiles/${p.id}/contacts/${c.contact_id}`); await this.load(); this.show(p.id); } catch (e) { toast(e.message, 'error'); }
     };
     const entries = Object.entries(groups).filter(([, list]) => list && list.length);
     fill(el, entries.length ? entries.map(([channel, list]) => h('div', { class: 'channel-group', dataset: { channel } },
@@ -143,6 +143,7 @@ export class ProfilesPage {
               await api.put(`/profiles/${p.id}/contacts/${c.id}`);
               m.close();
               toast(`${c.name || 'Contact'} attached.`);
+              await this.load();
               this.show(p.id);
             } catch (err) {
               showError(error, err);
