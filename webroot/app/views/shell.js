@@ -29,6 +29,7 @@ export class Shell {
     live.addEventListener('resumed', this.onResumed = e => {
       if (e.detail.count) toast(`Back online: caught up on ${e.detail.count} update${e.detail.count === 1 ? '' : 's'}.`);
     });
+    live.addEventListener('resync', this.onResync = () => toast('You were away too long to catch up event by event: the screen was reloaded.'));
     this.offs.push(on('presence', () => this.paintMe()));
   }
 
@@ -42,6 +43,7 @@ export class Shell {
     this.offs.forEach(off => off());
     this.live.removeEventListener('state', this.onState);
     this.live.removeEventListener('resumed', this.onResumed);
+    this.live.removeEventListener('resync', this.onResync);
     document.removeEventListener('visibilitychange', this.onVisibility);
     clearInterval(this.countdown);
     if (this.page) this.page.destroy();

@@ -149,6 +149,7 @@ class LiveInboxTest {
       proxy.restore();
       b.until("the connection is back", Duration.ofSeconds(45), () -> b.present(".live-dot[data-state=live]")
           && !b.find(".conn-banner").isDisplayed());
+      b.awaitText(".toast", "caught up on");
       for (long id : missed) b.await(AgentApp.activity(id));
       b.awaitText(".history", "note while away");
       b.await(AgentApp.row(newcomer));
