@@ -39,7 +39,7 @@ export class OpportunitiesSection {
         onchange: e => { this.activeOnly = e.target.checked; this.load(); } }),
       h('span', { text: 'Active only' }));
     fill(this.body, h('div', { class: 'side-toolbar' }, toggle,
-      h('button', { type: 'button', class: 'btn btn-small', onclick: () => this.form() }, icon('plus'), 'Add')),
+      h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'add-opportunity', onclick: () => this.form() }, icon('plus'), 'Add')),
     worth ? h('p', { class: 'muted', text: worth }) : null,
     this.items.length ? h('ul', { class: 'side-list' }, this.items.map(o => h('li', { class: 'opportunity', dataset: { opportunity: String(o.id) } },
       h('div', { class: 'side-item-main' }, h('strong', { text: o.title }),
@@ -50,11 +50,11 @@ export class OpportunitiesSection {
   }
 
   form(o) {
-    const title = h('input', { type: 'text', required: true, value: o ? o.title : '' });
-    const value = h('input', { type: 'number', step: '0.01', value: o && o.value != null ? o.value : '' });
-    const currency = h('input', { type: 'text', maxlength: '3', value: o ? o.currency || '' : 'EUR' });
-    const stage = h('input', { type: 'text', value: o ? o.stage || '' : '' });
-    const status = h('select', {}, ['active', 'won', 'lost'].map(s => h('option', { value: s, text: s, selected: (o ? o.status : 'active') === s })));
+    const title = h('input', { type: 'text', name: 'title', required: true, value: o ? o.title : '' });
+    const value = h('input', { type: 'number', name: 'value', step: '0.01', value: o && o.value != null ? o.value : '' });
+    const currency = h('input', { type: 'text', name: 'currency', maxlength: '3', value: o ? o.currency || '' : 'EUR' });
+    const stage = h('input', { type: 'text', name: 'stage', value: o ? o.stage || '' : '' });
+    const status = h('select', { name: 'status' }, ['active', 'won', 'lost'].map(s => h('option', { value: s, text: s, selected: (o ? o.status : 'active') === s })));
     const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
     const m = modal(o ? 'Edit opportunity' : 'New opportunity', h('form', { class: 'stack', onsubmit: async e => {
       e.preventDefault();

@@ -36,7 +36,7 @@ final class AgentApp {
 
   static void openInbox(Browser b, Long inbox) {
     b.open("/#/inbox/" + (inbox == null ? "all" : inbox));
-    b.await(".conv-column:not(.is-loading) .conv-list");
+    b.await(".conv-column:not(.is-loading) .filters");
   }
 
   static void openConversation(Browser b, long conversation) {

@@ -261,4 +261,30 @@ class ContactViewTest {
     assertThat(hub.admin().get("/api/v1/conversations/" + conversation + "/scheduled").expect(200).items().stream()
         .map(o -> ((JsonObject) o).getString("status")).filter("pending"::equals).count()).isZero();
   }
+
+  @Test
+  @DisplayName("opportunities: added and edited in the sidebar, counted, and hidden by the active switch once won")
+  void opportunities() {
+    ApiAvailability.assume(hub, "/api/v1/contacts", "opportunities (issue 8) have not landed on this branch yet");
+    long conversation = ingest(shop, "cv-opportunity", "we need 40 seats");
+    Browser b = browser;
+    AgentApp.openConversation(b, conversation);
+    String section = ".side-section[data-section=opportunities]";
+    b.await(section + " [data-action=add-opportunity]").click();
+    b.type("dialog[open] input[name=title]", "40 seats");
+    b.type("dialog[open] input[name=value]", "12000");
+    b.type("dialog[open] input[name=stage]", "proposal");
+    b.click("dialog[open] button[type=submit]");
+    b.awaitText(section + " .opportunity", "40 seats");
+    assertThat(b.find(section + " .section-count").getText()).isEqualTo("1");
+    assertThat(b.find(section + " .opportunity").getText()).contains("12000", "EUR", "proposal", "active");
+
+    b.click(section + " .opportunity .icon-btn");
+    new org.openqa.selenium.support.ui.Select(b.await("dialog[open] select[name=status]")).selectByValue("won");
+    b.click("dialog[open] button[type=submit]");
+    b.until("a won opportunity leaves the active list", () -> !b.present(section + " .opportunity"));
+    assertThat(b.find(section + " .section-count").getText()).isEqualTo("0");
+    b.click(section + " .switch input");
+    assertThat(b.awaitText(section + " .opportunity", "40 seats").getText()).contains("won");
+  }
 }

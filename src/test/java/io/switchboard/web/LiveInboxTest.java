@@ -57,7 +57,10 @@ class LiveInboxTest {
   @Test
   @DisplayName("a message that arrives through a webhook shows in the open list within a second, without a reload")
   void newMessageAppearsLive() {
+    long inbox = hub.inbox("Fresh Desk");
+    JsonObject endpoint = hub.apiEndpoint(inbox, null);
     Browser b = browser;
+    b.awaitText(".inbox-link", "Fresh Desk");
     AgentApp.openInbox(b, inbox);
     AgentApp.awaitLive(b);
     b.screenshot("inbox-list-before");
@@ -81,7 +84,8 @@ class LiveInboxTest {
         String.valueOf(conversation).equals(b.find(".conv-list .conv-row").getAttribute("data-conversation"))
             && "2".equals(b.find(AgentApp.row(conversation)).getAttribute("data-unread")));
     assertThat(b.all(AgentApp.row(conversation))).hasSize(1);
-    assertThat(b.find(".inbox-link[data-inbox='" + inbox + "'] .badge").getText()).isEqualTo("2");
+    // the inbox counts conversations with unread messages: two
+    assertThat(b.awaitText(".inbox-link[data-inbox='" + inbox + "'] .badge", "2").getText()).isEqualTo("2");
     b.screenshot("inbox-list");
   }
 
@@ -162,6 +166,53 @@ class LiveInboxTest {
       assertThat(b.all(AgentApp.row(newcomer))).hasSize(1);
       assertThat(b.all(AgentApp.row(conversation))).hasSize(1);
       assertThat(b.pageErrors()).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("the list filters by tag, assignee and search text")
+  void filters() {
+    long bike = hub.ingestApi(endpoint, "filter-a", "looking for a red bicycle", "filter-a").expect(200).json().getLong("conversation_id");
+    long scooter = hub.ingestApi(endpoint, "filter-b", "a blue scooter please", "filter-b").expect(200).json().getLong("conversation_id");
+    hub.admin().put("/api/v1/conversations/" + bike + "/tags/bikes").expect(200);
+    hub.admin().patch("/api/v1/conversations/" + scooter, new JsonObject().put("assignee_id", hub.admin().userId())).expect(200);
+    Browser b = browser;
+    AgentApp.openInbox(b, inbox);
+    b.await(AgentApp.row(bike));
+    try {
+      b.until("the new tag is offered", () -> b.present(".filter-tag option[value=bikes]"));
+      new Select(b.find(".filter-tag")).selectByValue("bikes");
+      b.until("only the tagged conversation is listed", () -> b.present(AgentApp.row(bike)) && b.all(".conv-row").size() == 1);
+      new Select(b.find(".filter-tag")).selectByValue("");
+      new Select(b.find(".filter-assignee")).selectByValue("me");
+      b.until("only conversations assigned to me", () -> b.present(AgentApp.row(scooter)) && !b.present(AgentApp.row(bike)));
+      new Select(b.find(".filter-assignee")).selectByValue("");
+      b.type(".filter-search", "scooter");
+      b.until("only the matching conversation", () -> b.present(AgentApp.row(scooter)) && b.all(".conv-row").size() == 1);
+    } finally {
+      b.type(".filter-search", " ");
+      b.find(".filter-search").clear();
+      b.js("localStorage.removeItem('sb.filters')");
+    }
+  }
+
+  @Test
+  @DisplayName("with notifications turned on, a new incoming message raises one for the conversation")
+  void browserNotifications() {
+    Browser b = browser;
+    AgentApp.openInbox(b, inbox);
+    // the desktop notification itself is the operating system's; the page's calls to it are recorded instead
+    b.js("window.__notified = [];"
+        + "window.Notification = class { constructor(title, options) { window.__notified.push(title + ': ' + options.body); }"
+        + "  static get permission() { return 'granted'; } static requestPermission() { return Promise.resolve('granted'); } close() {} };");
+    b.click(".rail-link[title='Desktop notifications']");
+    b.await(".rail-link[title='Desktop notifications'][aria-pressed=true]");
+    try {
+      hub.ingestApi(endpoint, "notify-1", "ping from a customer", "notify-1").expect(200);
+      b.until("a notification was raised", () -> String.valueOf(b.js("return window.__notified.join('|')"))
+          .contains("Customer notify-1: ping from a customer"));
+    } finally {
+      b.click(".rail-link[title='Desktop notifications']");
     }
   }
 }
