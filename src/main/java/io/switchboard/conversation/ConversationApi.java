@@ -153,17 +153,20 @@ public final class ConversationApi {
           .compose(v -> Contacts.visible(conn, a, contactId)
               .recover(t -> Future.failedFuture(t instanceof ApiError e && e.status == 404 ? ApiError.validation("contact_id", "no such contact") : t)))
           .compose(contact -> {
-            return Recipients.address(conn, contact, ep.channel()).compose(address -> {
-              if (address == null) {
-                return Future.failedFuture(ApiError.validation("contact_id",
-                    "the contact has no " + ep.channel() + " address to write to"));
-              }
+            if (contact == null) return Future.failedFuture(ApiError.validation("contact_id", "no such contact"));
+            return Recipients.reach(conn, contact, ep).compose(reach -> {
+              String address = reach.address();
+              if (address == null) return Future.failedFuture(ApiError.validation("contact_id", reach.reason()));
               boolean chat = Endpoints.CHAT_LIKE.contains(ep.channel());
               Future<Row> existing = chat
                   ? Db.one(conn, "SELECT id FROM conversation WHERE endpoint_id = $1 AND contact_id = $2", ep.id(), contactId)
                   : Future.succeededFuture(null);
               return existing.compose(found -> {
                 if (found != null) return Conversations.view(conn, found.getLong("id")).map(j -> (Object) j);
+                if (!ep.enabled()) {
+                  return Future.failedFuture(ApiError.conflict("endpoint_id", "sending is disabled on " + ep.address()
+                      + (ep.disabledReason() == null ? "" : ": " + ep.disabledReason())));
+                }
                 return Db.one(conn, """
                     INSERT INTO conversation (workspace_id, inbox_id, endpoint_id, contact_id, channel, contact_address,
                       subject, thread_token, assignee_id)
@@ -264,9 +267,19 @@ public final class ConversationApi {
   private Future<?> markRead(RoutingContext ctx) {
     Actor a = Actor.of(ctx);
     long id = Api.pathId(ctx, "id", "conversation");
-    return Conversations.visible(hub.db.pool(), a, id).compose(r -> hub.db.query("""
-        INSERT INTO conversation_read (user_id, conversation_id, last_read_at) VALUES ($1, $2, now())
-        ON CONFLICT (user_id, conversation_id) DO UPDATE SET last_read_at = now()""", a.userId(), id))
+    return hub.db.tx(conn -> Conversations.visible(conn, a, id).compose(c -> Db.one(conn, """
+        SELECT EXISTS (SELECT 1 FROM activity x WHERE x.conversation_id = $2 AND x.direction = 'in'
+                         AND x.created_at > COALESCE((SELECT last_read_at FROM conversation_read
+                                                      WHERE user_id = $1 AND conversation_id = $2), '-infinity'::timestamptz))""",
+            a.userId(), id)
+        .compose(unread -> Db.one(conn, """
+            INSERT INTO conversation_read (user_id, conversation_id, last_read_at) VALUES ($1, $2, now())
+            ON CONFLICT (user_id, conversation_id) DO UPDATE SET last_read_at = now() RETURNING last_read_at""", a.userId(), id)
+            // only a read that catches up with the contact is news (the widget shows it as "seen")
+            .compose(r -> !unread.getBoolean(0) ? Future.succeededFuture()
+                : Events.append(conn, a.workspaceId(), c.getLong("inbox_id"), id, EventType.CONVERSATION_READ,
+                    new JsonObject().put("user", new JsonObject().put("id", a.userId()).put("name", a.name()))
+                        .put("read_at", Times.iso(r, "last_read_at")))))))
         .map(v -> new JsonObject().put("conversation_id", id).put("unread", 0));
   }
 

@@ -12,6 +12,8 @@ public final class EventType {
   public static final String MESSAGE_CREATED = "message.created";
   /** delivery status of an outbound message, edits */
   public static final String MESSAGE_UPDATED = "message.updated";
+  /** an agent read a conversation that had unread incoming messages (the widget shows it to the visitor) */
+  public static final String CONVERSATION_READ = "conversation.read";
   /** fields, blocked, identities, properties, profiles, notes of a contact, and merges into it; data: contact, changes */
   public static final String CONTACT_UPDATED = "contact.updated";
   /** data: contact_id, conversation_ids (of that inbox, deleted with the contact) */

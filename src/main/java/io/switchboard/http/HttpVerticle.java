@@ -7,7 +7,11 @@ import io.switchboard.auth.AuthApi;
 import io.switchboard.auth.UsersApi;
 import io.switchboard.channel.api.ApiChannel;
 import io.switchboard.channel.telephony.Telephony;
+import io.switchboard.channel.meta.MetaChannel;
+import io.switchboard.channel.widget.WidgetChannel;
+import io.switchboard.channel.widget.WidgetGateway;
 import io.switchboard.conversation.ActivityApi;
+import io.switchboard.conversation.ContactChannelsApi;
 import io.switchboard.conversation.ConversationApi;
 import io.switchboard.conversation.TagApi;
 import io.switchboard.contact.ContactRoutes;
@@ -42,6 +46,7 @@ public final class HttpVerticle extends VerticleBase {
   private final int port;
   private HttpServer server;
   private LiveGateway gateway;
+  private WidgetGateway widgets;
 
   public HttpVerticle(Hub hub, int port) {
     this.hub = hub;
@@ -81,6 +86,7 @@ public final class HttpVerticle extends VerticleBase {
     EndpointApi.mount(api, hub);
     MembersApi.mount(api, hub);
     ConversationApi.mount(api, hub);
+    ContactChannelsApi.mount(api, hub);
     ActivityApi.mount(api, hub);
     TagApi.mount(api, hub);
     ContactRoutes.mount(api, hub);
@@ -97,11 +103,13 @@ public final class HttpVerticle extends VerticleBase {
     hooks.route().handler(small);
     ApiChannel.mount(hooks, hub);
     telephony.mountHooks(hooks);
+    MetaChannel.mount(hooks, hub);
     hooks.route().handler(ctx -> Api.fail(ctx, ApiError.notFound("hook")));
     router.route("/hooks/*").subRouter(hooks);
 
     gateway = new LiveGateway(hub, vertx);
     router.get("/live").handler(gateway::upgrade);
+    widgets = WidgetChannel.mount(router, hub, vertx);
 
     router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html").setCachingEnabled(false));
     router.route().handler(ctx -> Api.fail(ctx, ApiError.notFound("page")));
@@ -125,6 +133,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     if (gateway != null) gateway.drain();
+    if (widgets != null) widgets.drain();
     return server == null ? Future.succeededFuture() : server.shutdown(5, java.util.concurrent.TimeUnit.SECONDS);
   }
 
