@@ -18,7 +18,7 @@ const SETTINGS_EXAMPLE = {
   whatsapp: '{"access_token": "…"}',
   messenger: '{"access_token": "…"}',
   instagram: '{"access_token": "…"}',
-  widget: '{"allowed_origins": ["https://www.example.com"]}',
+  widget: '{"title": "Chat with us", "greeting": "Hi! How can we help?", "color": "#4f46e5", "allowed_origins": ["https://www.example.com"]}',
 };
 
 export class EndpointsCard {
@@ -189,8 +189,13 @@ export class EndpointsCard {
 }
 
 function showSecret(ep) {
+  const key = ep.key || ep.address;
+  const embed = `<script src="${location.origin}/widget.js" data-key="${key}" async></script>`;
   modal('Keep these safe', h('div', { class: 'stack' },
-    h('p', { text: 'The secret is shown only now. Store it in the integration that will call this endpoint.' }),
-    field('Key', h('input', { type: 'text', value: ep.key || ep.address, readonly: true, class: 'mono' })),
-    field('Secret', h('input', { type: 'text', value: ep.secret, readonly: true, class: 'mono', 'data-secret': '' }))));
+    h('p', { text: ep.channel === 'widget'
+      ? 'The secret is shown only now: your site\'s server needs it to sign identified visitors. Put the embed code on your site.'
+      : 'The secret is shown only now. Store it in the integration that will call this endpoint.' }),
+    field('Key', h('input', { type: 'text', value: key, readonly: true, class: 'mono' })),
+    field('Secret', h('input', { type: 'text', value: ep.secret, readonly: true, class: 'mono', 'data-secret': '' })),
+    ep.channel === 'widget' ? field('Embed code', h('textarea', { rows: '3', readonly: true, class: 'mono', value: embed })) : null));
 }
