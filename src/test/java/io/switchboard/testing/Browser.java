@@ -3,6 +3,7 @@ package io.switchboard.testing;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
@@ -150,7 +151,7 @@ public final class Browser implements AutoCloseable {
   /** Waits until something the page shows holds, with a generous bound. */
   public void until(String what, Duration timeout, Supplier<Boolean> condition) {
     new WebDriverWait(driver, timeout, POLL).withMessage(() -> "not within " + timeout.toMillis() + " ms: " + what)
-        .ignoring(StaleElementReferenceException.class)
+        .ignoring(StaleElementReferenceException.class).ignoring(NoSuchElementException.class)
         .until(d -> condition.get());
   }
 

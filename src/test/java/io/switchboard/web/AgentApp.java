@@ -58,10 +58,21 @@ final class AgentApp {
     return b.all(".history [data-activity]").stream().map(e -> e.getAttribute("data-activity")).toList();
   }
 
-  static WebElement reply(Browser b, String text) {
+  /** Sends a reply from the composer; returns the id of the message it shows (which re-renders as its status moves). */
+  static long reply(Browser b, String text) {
     b.click(".composer-tab[data-mode=reply]");
     b.type(".composer-text", text);
     b.click(".send-btn");
-    return b.awaitText(".activity.dir-out", text);
+    long[] id = new long[1];
+    b.until("the reply shows in the history", () -> {
+      for (WebElement e : b.all(".activity.dir-out")) {
+        if (e.getText().contains(text)) {
+          id[0] = Long.parseLong(e.getAttribute("data-activity"));
+          return true;
+        }
+      }
+      return false;
+    });
+    return id[0];
   }
 }

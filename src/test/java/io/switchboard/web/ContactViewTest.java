@@ -84,10 +84,9 @@ class ContactViewTest {
     Files.writeString(file, "invoice 42");
     b.find(".composer input[type=file]").sendKeys(file.toAbsolutePath().toString());
     b.await(".upload[data-state=ready]");
-    WebElement sent = AgentApp.reply(b, "It left our warehouse on Tuesday.");
-    String id = sent.getAttribute("data-activity");
-    b.await(AgentApp.activity(Long.parseLong(id)) + " .delivery[data-status=sent]");
-    assertThat(b.find(AgentApp.activity(Long.parseLong(id))).getText()).contains("sent", file.getFileName().toString());
+    long id = AgentApp.reply(b, "It left our warehouse on Tuesday.");
+    b.await(AgentApp.activity(id) + " .delivery[data-status=sent]");
+    b.until("the sent reply lists its file", () -> b.find(AgentApp.activity(id)).getText().contains(file.getFileName().toString()));
     CallbackServer.Received got = crm.await(r -> r.body().contains("It left our warehouse"), 10_000);
     assertThat(new JsonObject(got.body()).getString("to")).isEqualTo("cv-reply");
     assertThat(b.all(".history .activity.dir-out")).hasSize(1);
@@ -101,8 +100,7 @@ class ContactViewTest {
     long conversation = ingest(refusing, "cv-fail", "hello");
     Browser b = browser;
     AgentApp.openConversation(b, conversation);
-    WebElement sent = AgentApp.reply(b, "this one will bounce");
-    String activity = AgentApp.activity(Long.parseLong(sent.getAttribute("data-activity")));
+    String activity = AgentApp.activity(AgentApp.reply(b, "this one will bounce"));
     b.await(activity + " .delivery[data-status=failed]");
     assertThat(b.find(activity + " .delivery-error").getText()).contains("400");
   }
