@@ -52,7 +52,7 @@ export class EndpointsCard {
       onchange: () => this.setEnabled(ep, enabled) });
     return h('tr', { dataset: { endpoint: String(ep.id) } },
       h('td', {}, h('span', { class: 'with-icon' }, icon((CHANNELS[ep.channel] || {}).icon || 'chat'), channelLabel(ep.channel))),
-      h('td', {}, h('code', { text: ep.address })),
+      h('td', {}, h('code', { text: ep.address }), ep.channel === 'email' ? this.mailbox(ep) : null),
       h('td', { text: ep.name || '—' }),
       h('td', {}, ep.channel !== 'phone' ? '—' : ep.primary ? h('span', { class: 'chip', 'data-status': 'sent', text: 'primary' })
         : h('button', { type: 'button', class: 'btn btn-small', text: 'Make primary', onclick: () => this.patch(ep, { primary: true }, 'Primary number changed.') })),
@@ -60,6 +60,17 @@ export class EndpointsCard {
       h('td', { class: 'cell-actions' },
         h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Edit ' + endpointLabel(ep), onclick: () => this.edit(ep) }, icon('edit')),
         h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Delete ' + endpointLabel(ep), onclick: () => this.remove(ep) }, icon('trash'))));
+  }
+
+  /** How the connected mailbox is doing (the e-mail channel reports it); nothing when the hub cannot say. */
+  mailbox(ep) {
+    const el = h('div', { class: 'small mailbox-state' });
+    api.get(`/endpoints/${ep.id}/mailbox`, null, { quiet: true }).then(m => {
+      const ok = m.status === 'connected';
+      fill(el, h('span', { class: 'chip', 'data-status': ok ? 'sent' : m.status === 'failing' ? 'failed' : 'pending', text: 'mailbox ' + m.status }),
+        m.error ? h('span', { class: 'form-error', text: ' ' + m.error }) : null);
+    }).catch(() => {});
+    return el;
   }
 
   async setEnabled(ep, box) {
