@@ -77,8 +77,9 @@ function message(a) {
 function emailBody(a) {
   const frame = h('iframe', { class: 'email-frame', title: 'E-mail content' + (a.subject ? ': ' + a.subject : ''),
     sandbox: 'allow-same-origin allow-popups allow-popups-to-escape-sandbox', referrerpolicy: 'no-referrer', loading: 'lazy' });
-  frame.srcdoc = '<!doctype html><html><head><meta charset="utf-8"></head><body>' + a.html + '</body></html>';
-  frame.addEventListener('load', () => {
+  frame.srcdoc = '<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="/app/css/email-frame.css">'
+    + '</head><body>' + a.html + '</body></html>';
+  const fit = () => {
     try {
       const doc = frame.contentDocument;
       for (const link of doc.querySelectorAll('a[href]')) {
@@ -89,7 +90,9 @@ function emailBody(a) {
     } catch (e) {
       // cannot reach into the frame: keep the default height
     }
-  });
+  };
+  // once on load, and again when its stylesheet and images have settled
+  frame.addEventListener('load', () => { fit(); setTimeout(fit, 300); });
   if (!a.text) return h('div', { class: 'email-body' }, frame);
   const text = h('div', { class: 'msg-text', hidden: true }, linkify(a.text));
   const toggle = h('button', { type: 'button', class: 'link-btn', text: 'Show plain text', onclick: () => {
