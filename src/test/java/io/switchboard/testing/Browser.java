@@ -1,6 +1,7 @@
 package io.switchboard.testing;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.ElementClickInterceptedException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.NoSuchElementException;
@@ -112,6 +113,20 @@ public final class Browser implements AutoCloseable {
     return driver.findElement(By.cssSelector(css));
   }
 
+  /** The visible text of the first element matching (found again if the page re-rendered it meanwhile). */
+  public String text(String css) {
+    return new WebDriverWait(driver, Duration.ofSeconds(5), POLL).withMessage(() -> "no element " + css)
+        .ignoring(StaleElementReferenceException.class).ignoring(org.openqa.selenium.NoSuchElementException.class)
+        .until(d -> d.findElement(By.cssSelector(css)).getText());
+  }
+
+  /** An attribute of the first element matching (found again if the page re-rendered it meanwhile). */
+  public String attribute(String css, String name) {
+    return new WebDriverWait(driver, Duration.ofSeconds(5), POLL).withMessage(() -> "no element " + css)
+        .ignoring(StaleElementReferenceException.class).ignoring(org.openqa.selenium.NoSuchElementException.class)
+        .until(d -> String.valueOf(d.findElement(By.cssSelector(css)).getAttribute(name)));
+  }
+
   public List<WebElement> all(String css) {
     return driver.findElements(By.cssSelector(css));
   }
@@ -159,16 +174,29 @@ public final class Browser implements AutoCloseable {
     until(what, Duration.ofSeconds(15), condition);
   }
 
-  /** Clicks the first visible element matching, once it is there. */
+  /**
+   * Clicks the first visible element matching, once it is there. A live page re-renders as events arrive, so an
+   * element that went stale between finding and clicking is found again.
+   */
   public void click(String css) {
-    await(css).click();
+    new WebDriverWait(driver, Duration.ofSeconds(15), POLL).withMessage(() -> "could not click " + css)
+        .ignoring(StaleElementReferenceException.class).ignoring(ElementClickInterceptedException.class)
+        .until(d -> {
+          await(css).click();
+          return true;
+        });
   }
 
   /** Replaces the value of an input or textarea, as typing would. */
   public void type(String css, String text) {
-    WebElement e = await(css);
-    e.clear();
-    e.sendKeys(text);
+    new WebDriverWait(driver, Duration.ofSeconds(15), POLL).withMessage(() -> "could not type into " + css)
+        .ignoring(StaleElementReferenceException.class)
+        .until(d -> {
+          WebElement e = await(css);
+          e.clear();
+          e.sendKeys(text);
+          return true;
+        });
   }
 
   public Object js(String script, Object... args) {

@@ -78,7 +78,7 @@ class ContactViewTest {
     long conversation = ingest(shop, "cv-reply", "Where is my parcel?");
     Browser b = browser;
     AgentApp.openConversation(b, conversation);
-    assertThat(b.find(".from-picker").getText()).contains("Web shop");
+    assertThat(b.text(".from-picker")).contains("Web shop");
 
     Path file = Files.createTempFile("invoice", ".txt");
     Files.writeString(file, "invoice 42");
@@ -86,7 +86,7 @@ class ContactViewTest {
     b.await(".upload[data-state=ready]");
     long id = AgentApp.reply(b, "It left our warehouse on Tuesday.");
     b.await(AgentApp.activity(id) + " .delivery[data-status=sent]");
-    b.until("the sent reply lists its file", () -> b.find(AgentApp.activity(id)).getText().contains(file.getFileName().toString()));
+    b.until("the sent reply lists its file", () -> b.text(AgentApp.activity(id)).contains(file.getFileName().toString()));
     CallbackServer.Received got = crm.await(r -> r.body().contains("It left our warehouse"), 10_000);
     assertThat(new JsonObject(got.body()).getString("to")).isEqualTo("cv-reply");
     assertThat(b.all(".history .activity.dir-out")).hasSize(1);
@@ -102,7 +102,7 @@ class ContactViewTest {
     AgentApp.openConversation(b, conversation);
     String activity = AgentApp.activity(AgentApp.reply(b, "this one will bounce"));
     b.await(activity + " .delivery[data-status=failed]");
-    assertThat(b.find(activity + " .delivery-error").getText()).contains("400");
+    assertThat(b.text(activity + " .delivery-error")).contains("400");
   }
 
   @Test
@@ -115,19 +115,19 @@ class ContactViewTest {
     AgentApp.openConversation(b, viaShop);
     b.awaitText(".history", "asked in the shop");
     assertThat(b.all(".channel-tab[data-conversation]")).hasSize(2);
-    assertThat(b.find(".channel-tab[aria-selected=true]").getText()).contains("Web shop");
+    assertThat(b.text(".channel-tab[aria-selected=true]")).contains("Web shop");
 
     b.click(".channel-tab[data-conversation='" + viaApp + "']");
     b.await(".channel-tab[aria-selected=true][data-conversation='" + viaApp + "']");
     b.awaitText(".history", "asked in the app");
-    assertThat(b.find(".history").getText()).doesNotContain("asked in the shop");
+    assertThat(b.text(".history")).doesNotContain("asked in the shop");
     assertThat(b.driver.getCurrentUrl()).endsWith("/c/" + viaApp);
-    assertThat(b.find(".from-picker").getText()).contains("Mobile app");
+    assertThat(b.text(".from-picker")).contains("Mobile app");
 
     b.click(".tab-new");
     b.click(".choice[data-endpoint='" + partner.getLong("id") + "']");
     b.until("a third tab opens on the partner portal", () -> b.all(".channel-tab[data-conversation]").size() == 3
-        && b.find(".channel-tab[aria-selected=true]").getText().contains("Partner portal"));
+        && b.text(".channel-tab[aria-selected=true]").contains("Partner portal"));
     assertThat(b.present(".choice[data-endpoint='" + shop.getLong("id") + "']")).isFalse();
   }
 
@@ -147,18 +147,18 @@ class ContactViewTest {
     b.click(".seg[data-kind=notes]");
     b.until("only notes are shown", () -> !b.present(".history .kind-message") && !b.present(".history .kind-system")
         && b.present(".history .kind-note"));
-    assertThat(b.find(".history").getText()).contains("customer is a reseller").doesNotContain("a customer message");
+    assertThat(b.text(".history")).contains("customer is a reseller").doesNotContain("a customer message");
     // a note added while filtered shows; a message does not
     ingest(shop, "cv-filter", "another customer message");
     hub.admin().post("/api/v1/conversations/" + conversation + "/notes", new JsonObject().put("text", "second note")).expect(201);
     b.awaitText(".history", "second note");
-    assertThat(b.find(".history").getText()).doesNotContain("another customer message");
+    assertThat(b.text(".history")).doesNotContain("another customer message");
 
     b.click(".seg[data-kind=system]");
     b.until("only system entries are shown", () -> b.present(".history .kind-system") && !b.present(".history .kind-note"));
     b.click(".seg[data-kind=all]");
     b.awaitText(".history", "another customer message");
-    assertThat(b.find(".history").getText()).contains("customer is a reseller", "a customer message", "added the tag reseller");
+    assertThat(b.text(".history")).contains("customer is a reseller", "a customer message", "added the tag reseller");
   }
 
   @Test
@@ -208,7 +208,7 @@ class ContactViewTest {
     b.driver.switchTo().frame(frame);
     try {
       assertThat(b.await("#bold").getText()).isEqualTo("bold");
-      assertThat(b.find("a").getAttribute("target")).isEqualTo("_blank");
+      assertThat(b.attribute("a", "target")).isEqualTo("_blank");
     } finally {
       b.driver.switchTo().defaultContent();
     }
@@ -268,20 +268,20 @@ class ContactViewTest {
     Browser b = browser;
     AgentApp.openConversation(b, conversation);
     String section = ".side-section[data-section=opportunities]";
-    b.await(section + " [data-action=add-opportunity]").click();
+    b.click(section + " [data-action=add-opportunity]");
     b.type("dialog[open] input[name=title]", "40 seats");
     b.type("dialog[open] input[name=value]", "12000");
     b.type("dialog[open] input[name=stage]", "proposal");
     b.click("dialog[open] button[type=submit]");
     b.awaitText(section + " .opportunity", "40 seats");
-    assertThat(b.find(section + " .section-count").getText()).isEqualTo("1");
-    assertThat(b.find(section + " .opportunity").getText()).contains("12000", "EUR", "proposal", "active");
+    assertThat(b.text(section + " .section-count")).isEqualTo("1");
+    assertThat(b.text(section + " .opportunity")).contains("12000", "EUR", "proposal", "active");
 
     b.click(section + " .opportunity .icon-btn");
     new org.openqa.selenium.support.ui.Select(b.await("dialog[open] select[name=status]")).selectByValue("won");
     b.click("dialog[open] button[type=submit]");
     b.until("a won opportunity leaves the active list", () -> !b.present(section + " .opportunity"));
-    assertThat(b.find(section + " .section-count").getText()).isEqualTo("0");
+    assertThat(b.text(section + " .section-count")).isEqualTo("0");
     b.click(section + " .switch input");
     assertThat(b.awaitText(section + " .opportunity", "40 seats").getText()).contains("won");
   }

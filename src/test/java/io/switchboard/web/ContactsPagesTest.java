@@ -62,7 +62,7 @@ class ContactsPagesTest {
     Browser b = browser;
     b.open("/#/contacts");
     b.type(".list-pane input[type=search]", "lovelace");
-    b.until("only Ada is listed", () -> b.all(".entity-row").size() == 1 && b.find(".entity-row").getText().contains("Ada Lovelace"));
+    b.until("only Ada is listed", () -> b.all(".entity-row").size() == 1 && b.text(".entity-row").contains("Ada Lovelace"));
     b.click(".entity-row[data-contact='" + ada + "']");
     b.awaitText(".detail-card h2", "Ada Lovelace");
 
@@ -108,7 +108,7 @@ class ContactsPagesTest {
     }
     JsonArray attached = hub.admin().get("/api/v1/profiles/" + profile).expect(200).json().getJsonArray("contacts");
     assertThat(attached).hasSize(2);
-    assertThat(b.find(".detail-card .channel-group[data-channel=email]").getText()).contains("grace@navy.example", "alan@bletchley.example");
+    assertThat(b.text(".detail-card .channel-group[data-channel=email]")).contains("grace@navy.example", "alan@bletchley.example");
 
     b.type(".detail-card textarea[aria-label='New note']", "Met at the conference.");
     b.click(".detail-card form.stack button[type=submit]");

@@ -72,8 +72,8 @@ class LiveInboxTest {
     b.await(AgentApp.row(conversation), Duration.ofSeconds(1));
     long shownMs = (System.nanoTime() - arrived) / 1_000_000;
     assertThat(shownMs).as("ms from the webhook's answer to the row on screen").isLessThanOrEqualTo(1000);
-    assertThat(b.find(AgentApp.row(conversation)).getText()).contains("Customer live-1", "Is the shop open on Sunday?");
-    assertThat(b.find(AgentApp.row(conversation)).getAttribute("data-unread")).isEqualTo("1");
+    assertThat(b.text(AgentApp.row(conversation))).contains("Customer live-1", "Is the shop open on Sunday?");
+    assertThat(b.attribute(AgentApp.row(conversation), "data-unread")).isEqualTo("1");
     assertThat(b.js("return window.__sameDocument")).as("the page was not reloaded").isEqualTo("yes");
 
     // the next message moves the same row up, with a higher unread count; no second row
@@ -81,8 +81,8 @@ class LiveInboxTest {
     b.await(AgentApp.row(other));
     hub.ingestApi(endpoint, "live-1", "And on Monday?", "live-1b").expect(200);
     b.until("the first conversation is back on top with 2 unread", () ->
-        String.valueOf(conversation).equals(b.find(".conv-list .conv-row").getAttribute("data-conversation"))
-            && "2".equals(b.find(AgentApp.row(conversation)).getAttribute("data-unread")));
+        String.valueOf(conversation).equals(b.attribute(".conv-list .conv-row", "data-conversation"))
+            && "2".equals(b.attribute(AgentApp.row(conversation), "data-unread")));
     assertThat(b.all(AgentApp.row(conversation))).hasSize(1);
     // the inbox counts conversations with unread messages: two
     assertThat(b.awaitText(".inbox-link[data-inbox='" + inbox + "'] .badge", "2").getText()).isEqualTo("2");
@@ -119,7 +119,7 @@ class LiveInboxTest {
       socket.send(new JsonObject().put("op", "typing").put("conversation", conversation));
       assertThat(b.awaitText(".typing-line", "typing").getText()).isEqualTo("typing.mate is typing…");
       socket.send(new JsonObject().put("op", "typing").put("conversation", conversation).put("typing", false));
-      b.until("the typing line clears", () -> b.find(".typing-line").getText().isEmpty());
+      b.until("the typing line clears", () -> b.text(".typing-line").isEmpty());
       socket.send(new JsonObject().put("op", "presence").put("status", "away"));
       b.await(".team-member[data-user='" + mate.userId() + "'] .presence[data-status=away]");
     }
@@ -148,7 +148,7 @@ class LiveInboxTest {
           .json().getLong("conversation_id");
       // and a teammate's note
       hub.admin().post("/api/v1/conversations/" + conversation + "/notes", new JsonObject().put("text", "note while away")).expect(201);
-      assertThat(b.find(".history").getText()).doesNotContain("while away");
+      assertThat(b.text(".history")).doesNotContain("while away");
 
       proxy.restore();
       b.until("the connection is back", Duration.ofSeconds(45), () -> b.present(".live-dot[data-state=live]")

@@ -96,8 +96,7 @@ class SettingsTest {
     JsonObject ep = hub.apiEndpoint(inbox, null);
     Browser b = browser;
     b.open("/#/settings/inboxes/" + inbox);
-    WebElement always = b.await("[data-card=business-hours] .switch input");
-    always.click();
+    b.click("[data-card=business-hours] .switch input");
     b.type("[data-card=business-hours] input[list=tz-list]", "Europe/Amsterdam");
     // Monday to Friday are open by default with 09:00-17:00; Saturday gets a morning
     b.click("[data-card=business-hours] input[aria-label='Open on Saturday']");
@@ -115,7 +114,7 @@ class SettingsTest {
     assertThat(bh.getJsonArray("holidays").encode()).isEqualTo("[\"2026-12-25\"]");
 
     b.open("/#/settings/inboxes/" + inbox);
-    b.await("[data-card=call-routing] .switch input").click();
+    b.click("[data-card=call-routing] .switch input");
     b.click("[data-card=call-routing] .check input[value='" + hub.admin().userId() + "']");
     b.type("[data-card=call-routing] input[type=number]", "25");
     b.click("[data-card=call-routing] button[type=submit]");
@@ -132,7 +131,7 @@ class SettingsTest {
     b.click("[data-action=test-routing]");
     String result = b.awaitText("[data-card=routing-test] .routing-lines", "Hours Desk").getText();
     assertThat(result).contains("is the API endpoint of Hours Desk");
-    assertThat(b.find("[data-card=routing-test] .routing-lines").getText()).containsAnyOf("holiday", "Closed");
+    assertThat(b.text("[data-card=routing-test] .routing-lines")).containsAnyOf("holiday", "Closed");
     b.type("[data-card=routing-test] input[type=text]", "nobody@nowhere.example");
     b.click("[data-action=test-routing]");
     b.awaitText("[data-card=routing-test] .routing-lines", "No inbox owns nobody@nowhere.example");

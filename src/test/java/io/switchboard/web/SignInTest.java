@@ -66,7 +66,7 @@ class SignInTest {
     b.click("form.login-card button[type=submit]");
     b.await("nav.rail");
     AgentApp.awaitLive(b);
-    assertThat(b.find(".rail-link[data-page=inbox]").getAttribute("aria-current")).isEqualTo("page");
+    assertThat(b.attribute(".rail-link[data-page=inbox]", "aria-current")).isEqualTo("page");
 
     b.click(".me-button");
     b.click("[data-action=logout]");
@@ -97,19 +97,19 @@ class SignInTest {
     AgentApp.openInbox(b, null);
     b.await(AgentApp.row(visible));
     assertThat(b.present(AgentApp.row(hidden))).isFalse();
-    assertThat(b.find(".conv-list").getText()).doesNotContain("secret of another team");
+    assertThat(b.text(".conv-list")).doesNotContain("secret of another team");
 
     // a new message in the other inbox never shows up live either
     long visibleLater = hub.ingestApi(myEp, "vis-3", "second visible", "vis-3").expect(200).json().getLong("conversation_id");
     hub.ingestApi(otherEp, "vis-4", "second secret", "vis-4").expect(200);
     b.await(AgentApp.row(visibleLater));
-    assertThat(b.find(".conv-list").getText()).doesNotContain("second secret");
+    assertThat(b.text(".conv-list")).doesNotContain("second secret");
 
     // typing the other inbox's address by hand shows nothing of it
     b.open("/#/inbox/" + other + "/c/" + hidden);
     assertThat(b.await(".conv-view-host .empty-state").getText()).contains("not available");
-    assertThat(b.find(".conv-column").getText()).contains("not a member");
-    assertThat(b.find("body").getText()).doesNotContain("secret of another team");
+    assertThat(b.text(".conv-column")).contains("not a member");
+    assertThat(b.text("body")).doesNotContain("secret of another team");
 
     // an agent's settings are their own account only
     b.open("/#/settings");
@@ -131,7 +131,7 @@ class SignInTest {
     AgentApp.awaitLive(b);
     AgentApp.openInbox(b, null);
     assertThat(b.all(".inbox-link")).extracting(e -> e.getText()).noneMatch(t -> t.contains("Managed Only"));
-    assertThat(b.find(".conv-list").getText()).doesNotContain("only for members");
+    assertThat(b.text(".conv-list")).doesNotContain("only for members");
     b.open("/#/settings/inboxes/" + inbox);
     assertThat(b.awaitText(".settings-row[data-inbox='" + inbox + "']", "Managed Only").getText()).contains("not a member");
   }
