@@ -36,6 +36,8 @@ public final class Hub {
   public final EndpointCache endpoints;
   /** The HTTP port actually bound (differs from http.port when that is 0). */
   public volatile int httpPort;
+  /** The SMTP port actually bound (differs from smtp.port when that is 0). */
+  public volatile int smtpPort;
   /** Identifies this node in claims and logs. */
   public final String nodeId;
   /**

@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.auth.Roles;
 import io.switchboard.cluster.Cluster;
+import io.switchboard.channel.email.EmailChannel;
 import io.switchboard.config.Config;
 import io.switchboard.db.Database;
 import io.switchboard.db.Db;
@@ -23,7 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,6 +41,8 @@ public final class Switchboard {
   private final Vertx vertx;
   private final Pool pool;
   private final Hub hub;
+  /** Deployments that need the database while they stop (they hand over work), undeployed before the rest. */
+  private final List<String> beforeClose = new CopyOnWriteArrayList<>();
 
   private Switchboard(Database database, Vertx vertx, Pool pool, Hub hub) {
     this.database = database;
@@ -78,6 +83,7 @@ public final class Switchboard {
       await(vertx.deployVerticle(new Sequencer(db, database.connectOptions())));
       await(vertx.deployVerticle(new Dispatcher(hub)));
       await(vertx.deployVerticle(new Janitor(hub)));
+      s.beforeClose.addAll(await(EmailChannel.deploy(hub)));
       int instances = config.integer("http.instances") > 0 ? config.integer("http.instances")
           : Math.max(1, Runtime.getRuntime().availableProcessors());
       // instances share a port only when they ask for the same one, so "any free port" is chosen here
@@ -87,7 +93,7 @@ public final class Switchboard {
       s.stop();
       throw e;
     }
-    log.info("switchboard listening http={} smtp={}", hub.httpPort, "off");
+    log.info("switchboard listening http={} smtp={}", hub.httpPort, hub.smtpPort);
     return s;
   }
 
@@ -107,6 +113,13 @@ public final class Switchboard {
   public void stop() {
     hub.ready = false;
     hub.presence.leave();
+    for (String id : beforeClose) {
+      try {
+        vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("stopping {} took too long or failed: {}", id, e.toString());
+      }
+    }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {

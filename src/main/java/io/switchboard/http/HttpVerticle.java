@@ -10,6 +10,7 @@ import io.switchboard.channel.telephony.Telephony;
 import io.switchboard.channel.meta.MetaChannel;
 import io.switchboard.channel.widget.WidgetChannel;
 import io.switchboard.channel.widget.WidgetGateway;
+import io.switchboard.channel.email.EmailChannel;
 import io.switchboard.conversation.ActivityApi;
 import io.switchboard.conversation.ContactChannelsApi;
 import io.switchboard.conversation.ConversationApi;
@@ -95,15 +96,18 @@ public final class HttpVerticle extends VerticleBase {
     AuditApi.mount(api, hub);
     PresenceApi.mount(api, hub);
     telephony.mountApi(api);
+    EmailChannel.mountApi(api, hub);
     api.route().handler(ctx -> Api.fail(ctx, ApiError.notFound("resource")));
     router.route("/api/v1/*").subRouter(api);
 
     Router hooks = Router.router(vertx);
     errors(hooks);
-    hooks.route().handler(small);
+    BodyHandler mime = EmailChannel.bodyHandler(hub);
+    hooks.route().handler(ctx -> (ctx.request().path().equals(EmailChannel.MIME_HOOK_PATH) ? mime : small).handle(ctx));
     ApiChannel.mount(hooks, hub);
     telephony.mountHooks(hooks);
     MetaChannel.mount(hooks, hub);
+    EmailChannel.mountHooks(hooks, hub);
     hooks.route().handler(ctx -> Api.fail(ctx, ApiError.notFound("hook")));
     router.route("/hooks/*").subRouter(hooks);
 
@@ -118,6 +122,8 @@ public final class HttpVerticle extends VerticleBase {
         .setHost(hub.config.string("http.host"))
         .setPort(port)
         .setCompressionSupported(true)
+        // a whole e-mail may arrive as one form field (the MIME webhook's body-mime)
+        .setMaxFormAttributeSize(EmailChannel.maxFormAttributeBytes(hub))
         .setMaxWebSocketFrameSize(1 << 20)
         .setMaxWebSocketMessageSize(1 << 20)
         // per-message deflate keeps a compressor per socket: too costly for thousands of idle agents

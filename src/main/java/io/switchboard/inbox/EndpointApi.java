@@ -4,6 +4,7 @@ import io.switchboard.Hub;
 import io.switchboard.audit.Audit;
 import io.switchboard.auth.Actor;
 import io.switchboard.auth.Secrets;
+import io.switchboard.channel.email.EmailSettings;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
 import io.switchboard.event.Events;
@@ -251,6 +252,7 @@ public final class EndpointApi {
           }
         }
       }
+      case "email" -> EmailSettings.validate(settings, secrets);
       default -> { }
     }
   }

@@ -21,10 +21,19 @@ import java.util.List;
  * @param kind            {@code message}, {@code call} or {@code voicemail}
  * @param thread          e-mail threading hints, or null
  * @param data            channel details kept on the activity (headers, media status, call data)
+ * @param direction       {@code in} (the default), or {@code out} for a message the endpoint itself sent outside the
+ *                        hub (a connected mailbox's Sent folder): then {@code senderAddress} and {@code senderName}
+ *                        name the contact it was sent to, and {@code author} who wrote it
+ * @param author          for {@code out}: the name shown as the activity's sender
  */
 public record InboundMessage(String channel, String endpointAddress, String senderAddress, String senderName,
                              String providerId, Instant sentAt, String kind, String subject, String text, String html,
-                             List<Attachment> attachments, Thread thread, JsonObject data) {
+                             List<Attachment> attachments, Thread thread, JsonObject data, String direction,
+                             String author) {
+
+  public boolean outbound() {
+    return "out".equals(direction);
+  }
 
   /**
    * A file that came with the message. {@code content} is null when it could not be fetched; the message is kept
@@ -59,6 +68,8 @@ public record InboundMessage(String channel, String endpointAddress, String send
     private final List<Attachment> attachments = new ArrayList<>();
     private Thread thread;
     private JsonObject data = new JsonObject();
+    private String direction = "in";
+    private String author;
 
     private Builder(String channel, String endpointAddress, String senderAddress) {
       this.channel = channel;
@@ -116,9 +127,16 @@ public record InboundMessage(String channel, String endpointAddress, String send
       return this;
     }
 
+    /** A message the endpoint sent itself; the builder's address and name then describe the recipient. */
+    public Builder outbound(String authorName) {
+      direction = "out";
+      author = authorName;
+      return this;
+    }
+
     public InboundMessage build() {
       return new InboundMessage(channel, endpointAddress, senderAddress, senderName, providerId, sentAt, kind, subject,
-          text, html, List.copyOf(attachments), thread, data);
+          text, html, List.copyOf(attachments), thread, data, direction, author);
     }
   }
 }

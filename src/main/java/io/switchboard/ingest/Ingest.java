@@ -106,7 +106,7 @@ public final class Ingest {
   private static final String INSERT_ACTIVITY = """
       INSERT INTO activity (workspace_id, inbox_id, conversation_id, endpoint_id, kind, direction, status, sender_type,
         sender_id, sender_name, subject, text, html, provider_id, data, created_at)
-      VALUES ($1, $2, $3, $4, $5, 'in', 'received', 'contact', $6, $7, $8, $9, $10, $11, $12, COALESCE(LEAST($13, now()), now()))
+      VALUES ($1, $2, $3, $4, $5, $14, $15, $16, $6, $7, $8, $9, $10, $11, $12, COALESCE(LEAST($13, now()), now()))
       ON CONFLICT (endpoint_id, provider_id) WHERE provider_id IS NOT NULL DO NOTHING
       RETURNING id, workspace_id, inbox_id, conversation_id, endpoint_id, kind, direction, status, sender_type, sender_id,
         sender_name, subject, text, html, provider_id, error_code, error_message, data, created_at, updated_at,
@@ -116,10 +116,14 @@ public final class Ingest {
                                      List<Stored> files) {
     long conversationId = conv.row().getLong("id");
     OffsetDateTime at = m.sentAt() == null ? null : m.sentAt().atOffset(ZoneOffset.UTC);
+    boolean out = m.outbound();
+    boolean blocked = !out && who.blocked();
     JsonObject data = m.data().copy();
-    if (who.blocked()) data.put("blocked_sender", true);
-    return Db.one(conn, INSERT_ACTIVITY, ep.workspaceId(), ep.inboxId(), conversationId, ep.id(), m.kind(), who.id(),
-            m.senderName() != null ? m.senderName() : who.name(), m.subject(), m.text(), m.html(), m.providerId(), data, at)
+    if (blocked) data.put("blocked_sender", true);
+    String senderName = out ? m.author() : m.senderName() != null ? m.senderName() : who.name();
+    return Db.one(conn, INSERT_ACTIVITY, ep.workspaceId(), ep.inboxId(), conversationId, ep.id(), m.kind(), out ? null : who.id(),
+            senderName, m.subject(), m.text(), m.html(), m.providerId(), data, at, out ? "out" : "in",
+            out ? "sent" : "received", out ? "user" : "contact")
         .compose(row -> {
           if (row == null) return Future.failedFuture(new Duplicate());
           long activityId = row.getLong("id");
@@ -127,7 +131,7 @@ public final class Ingest {
               false, conv.created());
           return attach(conn, ep.workspaceId(), activityId, files).compose(files2 -> {
             // a blocked sender's message is kept for the record but raises no notification
-            if (who.blocked()) return Future.succeededFuture(result);
+            if (blocked) return Future.succeededFuture(result);
             JsonObject activity = Activities.json(row).put("attachments", files2);
             JsonObject conversation = Conversations.json(conv.row(), who.json(), endpointJson(ep), lastMessage(activity));
             List<String> types = new ArrayList<>();

@@ -54,7 +54,9 @@ final class Threads {
   private static final String INSERT_THREAD = INSERT + "RETURNING c.*, NULL::text AS previous_status, " + EXTRA;
 
   static Future<Conv> resolve(SqlConnection conn, InboundMessage m, Endpoint ep, Contacts.Who who) {
-    if (who.blocked()) return quiet(conn, m, ep, who);
+    // mail the mailbox sent itself is history, not something to answer: it reopens nothing
+    if (m.outbound()) return passive(conn, m, ep, who, "open", true);
+    if (who.blocked()) return passive(conn, m, ep, who, "resolved", false);
     if (Endpoints.CHAT_LIKE.contains(m.channel())) return chat(conn, m, ep, who, true);
     return threaded(conn, m, ep, who.id()).compose(found -> found == null
         ? Db.one(conn, INSERT_THREAD, params(m, ep, who, "open")).map(r -> new Conv(r, true, null))
@@ -74,18 +76,23 @@ final class Threads {
   }
 
   /**
-   * A blocked sender's message is stored without reopening anything: in their existing conversation, or in a new
-   * one that starts resolved so it stays out of agents' queues.
+   * A message that must not reopen anything: a blocked sender's (kept for the record; a new conversation starts
+   * resolved so it stays out of agents' queues), or one the endpoint sent itself (its conversation moves up the
+   * list: {@code touch}).
    */
-  private static Future<Conv> quiet(SqlConnection conn, InboundMessage m, Endpoint ep, Contacts.Who who) {
+  private static Future<Conv> passive(SqlConnection conn, InboundMessage m, Endpoint ep, Contacts.Who who, String newStatus,
+                                      boolean touch) {
     Future<Long> existing = Endpoints.CHAT_LIKE.contains(m.channel())
         ? Db.one(conn, "SELECT id FROM conversation WHERE endpoint_id = $1 AND contact_id = $2", ep.id(), who.id())
             .map(r -> r == null ? null : r.getLong(0))
         : threaded(conn, m, ep, who.id());
+    String select = touch
+        ? "UPDATE conversation c SET last_activity_at = greatest(c.last_activity_at, now()), updated_at = now() WHERE c.id = $1 "
+            + "RETURNING c.*, c.status AS previous_status, " + EXTRA
+        : "SELECT c.*, c.status AS previous_status, " + EXTRA + " FROM conversation c WHERE c.id = $1";
     return existing.compose(id -> id != null
-        ? Db.one(conn, "SELECT c.*, c.status AS previous_status, " + EXTRA + " FROM conversation c WHERE c.id = $1", id)
-            .map(r -> new Conv(r, false, r.getString("previous_status")))
-        : Db.one(conn, Endpoints.CHAT_LIKE.contains(m.channel()) ? INSERT_CHAT : INSERT_THREAD, params(m, ep, who, "resolved"))
+        ? Db.one(conn, select, id).map(r -> new Conv(r, false, r.getString("previous_status")))
+        : Db.one(conn, Endpoints.CHAT_LIKE.contains(m.channel()) ? INSERT_CHAT : INSERT_THREAD, params(m, ep, who, newStatus))
             .map(r -> new Conv(r, true, null)));
   }
 
@@ -99,7 +106,8 @@ final class Threads {
     InboundMessage.Thread t = m.thread();
     if (t == null) return Future.succeededFuture(null);
     Future<Row> byToken = t.token() == null ? Future.succeededFuture(null)
-        : Db.one(conn, "SELECT id FROM conversation WHERE thread_token = $1 AND inbox_id = $2", t.token(), ep.inboxId());
+        // compared without case: some mail systems lower-case addresses
+        : Db.one(conn, "SELECT id FROM conversation WHERE lower(thread_token) = lower($1) AND inbox_id = $2", t.token(), ep.inboxId());
     return byToken.compose(found -> {
       if (found != null || t.references() == null || t.references().isEmpty()) {
         return Future.succeededFuture(found == null ? null : found.getLong(0));

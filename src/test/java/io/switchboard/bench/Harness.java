@@ -102,6 +102,49 @@ final class Harness implements AutoCloseable {
         .compose(res -> res.body().map(b -> res.statusCode()));
   }
 
+  /** Creates an inbox with {@code numbers} phone numbers of one provider account; returns their E.164 numbers. */
+  List<String> inboxWithNumbers(String name, int numbers, String authToken, int base) {
+    long inbox = admin.post("/api/v1/inboxes", new JsonObject().put("name", name)).expect(201).json().getLong("id");
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < numbers; i++) {
+      String number = "+1415555" + (base + i);
+      admin.post("/api/v1/inboxes/" + inbox + "/endpoints", new JsonObject().put("channel", "phone").put("address", number)
+          .put("settings", new JsonObject().put("account_sid", "ACbench").put("auth_token", authToken))).expect(201);
+      out.add(number);
+    }
+    return out;
+  }
+
+  /** Posts one Twilio-style inbound SMS, signed as the provider signs it; completes with the HTTP status. */
+  Future<Integer> postSms(String to, String authToken, String from, String text, String sid) {
+    java.util.TreeMap<String, String> params = new java.util.TreeMap<>();
+    params.put("MessageSid", sid);
+    params.put("AccountSid", "ACbench");
+    params.put("From", from);
+    params.put("To", to);
+    params.put("Body", text);
+    params.put("NumMedia", "0");
+    StringBuilder signed = new StringBuilder(base() + "/hooks/twilio/sms");
+    StringBuilder form = new StringBuilder();
+    params.forEach((k, v) -> {
+      signed.append(k).append(v);
+      if (form.length() > 0) form.append('&');
+      form.append(k).append('=').append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8));
+    });
+    String signature;
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+      mac.init(new javax.crypto.spec.SecretKeySpec(authToken.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA1"));
+      signature = java.util.Base64.getEncoder().encodeToString(mac.doFinal(signed.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
+    return http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/hooks/twilio/sms")
+            .putHeader("X-Twilio-Signature", signature).putHeader("Content-Type", "application/x-www-form-urlencoded"))
+        .compose(req -> req.send(Buffer.buffer(form.toString())))
+        .compose(res -> res.body().map(b -> res.statusCode()));
+  }
+
   /** Opens a live socket with a personal token. */
   Future<WebSocket> live(String token) {
     return ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/live?access_token=" + token));

@@ -30,9 +30,26 @@ final class IngestBench {
   private IngestBench() {
   }
 
+  /** One kind of webhook: sends message i with external id {@code id}; completes with the HTTP status. */
+  interface Sender {
+    Future<Integer> send(int i, String id);
+  }
+
   static JsonObject ingest(Harness h, boolean quick) throws Exception {
     List<JsonObject> endpoints = new ArrayList<>();
     for (int i = 0; i < 5; i++) endpoints.addAll(h.inboxWithApiEndpoints("Ingest " + i, 4));
+    JsonObject api = ramp(h, quick, "b", "API channel", (i, id) ->
+        h.postApi(endpoints.get(i % endpoints.size()), "c-" + (i % 5000), "bench message " + id, id));
+    String token = "bench-auth-token";
+    List<String> numbers = new ArrayList<>(h.inboxWithNumbers("SMS 1", 4, token, 1000));
+    numbers.addAll(h.inboxWithNumbers("SMS 2", 4, token, 2000));
+    JsonObject sms = ramp(h, quick, "SM", "Twilio-style SMS", (i, id) ->
+        h.postSms(numbers.get(i % numbers.size()), token, "+1202555" + (1000 + i % 5000), "bench sms " + id, id));
+    return api.put("sms", sms);
+  }
+
+  /** Rising rates until the p99 acknowledgement exceeds 100 ms, then the exactly-once check of every message sent. */
+  private static JsonObject ramp(Harness h, boolean quick, String idPrefix, String what, Sender sender) throws Exception {
     Set<String> unacked = ConcurrentHashMap.newKeySet();
     AtomicLong sentTotal = new AtomicLong();
     JsonArray steps = new JsonArray();
@@ -40,11 +57,11 @@ final class IngestBench {
     JsonObject sustainedStep = null;
     for (int rate : RATES) {
       int count = rate * (quick ? 3 : STEP_SECONDS);
-      String prefix = "b" + rate + "-";
+      String prefix = idPrefix + rate + "-";
       OpenLoop.Result r = Harness.await(OpenLoop.run(h.vertx, rate, count, 5000, i -> {
         String id = prefix + i;
         sentTotal.incrementAndGet();
-        return h.postApi(endpoints.get(i % endpoints.size()), "c-" + (i % 5000), "bench message " + id, id)
+        return sender.send(i, id)
             .onComplete(ar -> {
               if (ar.failed() || ar.result() != 200) unacked.add(id);
             })
@@ -55,7 +72,7 @@ final class IngestBench {
           .put("ok", r.ok()).put("failed", r.failed()).put("overloaded", r.overloaded()).put("ack", r.latency().json())
           .put("sustained", ok);
       steps.add(step);
-      System.out.printf("  ingest %5d/s: achieved %5.0f/s, %s%s%n", rate, r.achievedRate(), r.latency().line(),
+      System.out.printf("  %s %5d/s: achieved %5.0f/s, %s%s%n", what, rate, r.achievedRate(), r.latency().line(),
           ok ? "" : "  <- not sustained");
       if (!ok) break;
       sustained = rate;
@@ -64,17 +81,17 @@ final class IngestBench {
     // what was not acknowledged is redelivered, as a provider would; then each message must be there exactly once
     for (String id : unacked) {
       int attempts = 0;
+      int i = Integer.parseInt(id.substring(id.indexOf('-') + 1));
       while (attempts++ < 20) {
-        int status = Harness.await(h.postApi(endpoints.get(Math.floorMod(id.hashCode(), endpoints.size())), "c-retry",
-            "bench message " + id, id).recover(t -> Future.succeededFuture(599)), 60);
+        int status = Harness.await(sender.send(i, id).recover(t -> Future.succeededFuture(599)), 60);
         if (status == 200) break;
         Thread.sleep(200);
       }
     }
-    long stored = h.scalar("SELECT count(*) FROM activity WHERE provider_id LIKE 'b%-%'");
-    long distinct = h.scalar("SELECT count(DISTINCT provider_id) FROM activity WHERE provider_id LIKE 'b%-%'");
+    long stored = h.scalar("SELECT count(*) FROM activity WHERE provider_id LIKE '" + idPrefix + "%-%'");
+    long distinct = h.scalar("SELECT count(DISTINCT provider_id) FROM activity WHERE provider_id LIKE '" + idPrefix + "%-%'");
     boolean exactlyOnce = stored == sentTotal.get() && distinct == stored;
-    System.out.printf("  exactly once: %d sent, %d stored, %d distinct, %d redelivered -> %s%n", sentTotal.get(), stored,
+    System.out.printf("  %s exactly once: %d sent, %d stored, %d distinct, %d redelivered -> %s%n", what, sentTotal.get(), stored,
         distinct, unacked.size(), exactlyOnce ? "ok" : "LOST OR DOUBLED");
     return new JsonObject().put("steps", steps).put("sustained_per_s", sustained)
         .put("at_sustained", sustainedStep)

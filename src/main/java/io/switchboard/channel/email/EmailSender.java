@@ -1,0 +1,211 @@
+package io.switchboard.channel.email;
+
+import io.switchboard.Hub;
+import io.switchboard.http.ApiError;
+import io.switchboard.inbox.Endpoints.Endpoint;
+import io.switchboard.outbound.ChannelSender;
+import io.switchboard.outbound.Outgoing;
+import io.switchboard.outbound.SendFailure;
+import io.switchboard.outbound.SendResult;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mail.LoginOption;
+import io.vertx.ext.mail.MailAttachment;
+import io.vertx.ext.mail.MailClient;
+import io.vertx.ext.mail.MailConfig;
+import io.vertx.ext.mail.MailMessage;
+import io.vertx.ext.mail.SMTPException;
+import io.vertx.ext.mail.StartTLSOptions;
+import io.vertx.sqlclient.Row;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Sends e-mail replies through the endpoint's own SMTP server (settings {@code smtp}) with the Vert.x Mail client.
+ * The mail leaves from the endpoint's address (named after the endpoint or its inbox), carries a Message-ID that
+ * becomes the activity's provider id, In-Reply-To and References built from the conversation so the customer's
+ * client threads it, and a {@code Reply-To: local+<conversation token>@domain} so even a client that drops those
+ * headers answers into the same conversation. SMTP 4xx replies are retried, 5xx are final.
+ */
+final class EmailSender implements ChannelSender {
+
+  private record Pooled(String fingerprint, MailClient client) {
+  }
+
+  private final Hub hub;
+  private final Map<Long, Pooled> clients = new ConcurrentHashMap<>();
+
+  EmailSender(Hub hub) {
+    this.hub = hub;
+  }
+
+  @Override
+  public Future<Void> check(Outgoing m) {
+    if (EmailSettings.smtp(m.from()) == null) {
+      return Future.failedFuture(ApiError.conflict("from_endpoint_id", m.from().address()
+          + " has no outgoing mail server: set settings.smtp on the endpoint"));
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<SendResult> send(Outgoing m) {
+    EmailSettings.Account smtp = EmailSettings.smtp(m.from());
+    if (smtp == null) {
+      return Future.failedFuture(SendFailure.permanent("no_smtp", m.from().address() + " has no outgoing mail server (settings.smtp)"));
+    }
+    return hub.db.one("SELECT name FROM inbox WHERE id = $1", m.inboxId())
+        .compose(inbox -> hub.db.list("""
+            SELECT provider_id, data -> 'email' -> 'references' AS refs FROM activity
+            WHERE conversation_id = $1 AND kind = 'message' AND id <> $2 AND provider_id LIKE '%@%'
+            ORDER BY id""", m.conversationId(), m.activityId())
+            .compose(previous -> files(m).compose(attachments -> {
+              MailMessage mail = message(m, inbox == null ? null : inbox.getString("name"), previous, attachments);
+              String messageId = mail.getHeaders().get("Message-ID");
+              return client(m.from(), smtp).sendMail(mail)
+                  .recover(t -> Future.failedFuture(failure(t)))
+                  .map(r -> {
+                    String id = MessageIds.one(messageId);
+                    JsonObject email = new JsonObject().put("message_id", id)
+                        .put("in_reply_to", mail.getHeaders().get("In-Reply-To") == null ? new JsonArray()
+                            : new JsonArray(new ArrayList<Object>(MessageIds.all(mail.getHeaders().get("In-Reply-To")))))
+                        .put("references", new JsonArray(new ArrayList<Object>(MessageIds.all(mail.getHeaders().get("References")))))
+                        .put("to", new JsonArray().add(m.to())).put("subject", mail.getSubject())
+                        .put("reply_to", mail.getHeaders().get("Reply-To"));
+                    return new SendResult(id, "sent", new JsonObject().put("email", email));
+                  });
+            })));
+  }
+
+  private MailMessage message(Outgoing m, String inboxName, List<Row> previous, List<MailAttachment> attachments) {
+    Endpoint ep = m.from();
+    String domain = ep.address().substring(ep.address().lastIndexOf('@') + 1);
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    headers.set("Message-ID", MessageIds.bracket(messageId(m, domain)));
+    String subject = m.subject();
+    if (!previous.isEmpty()) {
+      Row parent = previous.get(previous.size() - 1);
+      List<String> parentRefs = new ArrayList<>();
+      JsonArray refs = parent.getValue("refs") instanceof JsonArray a ? a : null;
+      if (refs != null && !refs.isEmpty()) {
+        refs.forEach(x -> parentRefs.add(String.valueOf(x)));
+      } else {
+        previous.subList(0, previous.size() - 1).forEach(r -> parentRefs.add(r.getString("provider_id")));
+      }
+      headers.set("In-Reply-To", MessageIds.bracket(parent.getString("provider_id")));
+      headers.set("References", MessageIds.header(MessageIds.chain(parentRefs, parent.getString("provider_id"))));
+      if (subject == null || subject.isBlank()) subject = reply(m.conversationSubject());
+    }
+    if (subject == null || subject.isBlank()) subject = m.conversationSubject() == null ? "(no subject)" : m.conversationSubject();
+    if (EmailSettings.replyToToken(ep) && m.threadToken() != null) {
+      String local = ep.address().substring(0, ep.address().lastIndexOf('@'));
+      headers.set("Reply-To", ep.address().replace(local + "@", local + "+" + m.threadToken() + "@"));
+    }
+    String name = ep.name() != null && !ep.name().isBlank() ? ep.name() : inboxName;
+    MailMessage mail = new MailMessage()
+        .setFrom(display(name, ep.address()))
+        .setBounceAddress(ep.address())
+        .setTo(display(m.contactName(), m.to()))
+        .setSubject(subject)
+        .setHeaders(headers);
+    if (m.text() != null && !m.text().isBlank()) mail.setText(m.text());
+    if (m.html() != null && !m.html().isBlank()) mail.setHtml(m.html());
+    if (mail.getText() == null && mail.getHtml() == null) mail.setText("");
+    if (!attachments.isEmpty()) mail.setAttachment(attachments);
+    return mail;
+  }
+
+  /** Stable across retries of one reply, so a retry after a lost answer is the same mail, and not guessable. */
+  private static String messageId(Outgoing m, String domain) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest((m.threadToken() + ":" + m.activityId()).getBytes(StandardCharsets.UTF_8));
+      return "sb." + m.activityId() + "." + HexFormat.of().formatHex(d, 0, 8) + "@" + domain;
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String reply(String subject) {
+    if (subject == null || subject.isBlank()) return "Re: your message";
+    return subject.regionMatches(true, 0, "re:", 0, 3) ? subject : "Re: " + subject;
+  }
+
+  /**
+   * "Name &lt;address&gt;". The Vert.x mail client writes the name as an RFC 2047-encoded comment, so characters
+   * that would end the comment or the address are left out.
+   */
+  private static String display(String name, String address) {
+    if (name == null || name.isBlank()) return address;
+    String clean = name.replaceAll("[\"\\\\<>()\\r\\n]", "").trim();
+    return clean.isEmpty() ? address : clean + " <" + address + ">";
+  }
+
+  private Future<List<MailAttachment>> files(Outgoing m) {
+    List<Future<MailAttachment>> all = new ArrayList<>();
+    for (Outgoing.File f : m.attachments()) {
+      if (f.path() == null) continue;
+      all.add(hub.vertx.fileSystem().readFile(f.path().toString()).map(b -> MailAttachment.create().setData(b)
+          .setName(f.filename() == null ? "attachment" : f.filename())
+          .setContentType(f.contentType() == null ? "application/octet-stream" : f.contentType())
+          .setDisposition("attachment")));
+    }
+    return Future.all(all).map(cf -> {
+      List<MailAttachment> out = new ArrayList<>();
+      for (int i = 0; i < all.size(); i++) out.add(cf.resultAt(i));
+      return out;
+    }).recover(t -> Future.failedFuture(SendFailure.retryable("attachment_unreadable", "an attachment could not be read: " + t.getMessage())));
+  }
+
+  /** One pooled client per endpoint, replaced when its settings change. */
+  private MailClient client(Endpoint ep, EmailSettings.Account a) {
+    String fingerprint = a.host() + "|" + a.port() + "|" + a.security() + "|" + a.username() + "|" + a.secret();
+    Pooled p = clients.get(ep.id());
+    if (p != null && p.fingerprint().equals(fingerprint)) return p.client();
+    MailConfig config = new MailConfig()
+        .setHostname(a.host())
+        .setPort(a.port())
+        .setSsl(a.security().equals("tls"))
+        .setStarttls(a.security().equals("starttls") ? StartTLSOptions.REQUIRED : StartTLSOptions.DISABLED)
+        .setOwnHostname(hostname())
+        .setKeepAlive(true)
+        .setMaxPoolSize(4)
+        .setConnectTimeout(10_000)
+        .setIdleTimeout(60)
+        .setUserAgent("Switchboard");
+    if (a.username() != null && !a.username().isBlank()) {
+      config.setLogin(a.oauth2() ? LoginOption.XOAUTH2 : LoginOption.REQUIRED).setUsername(a.username()).setPassword(a.secret());
+      if (a.oauth2()) config.setAuthMethods("XOAUTH2");
+    } else {
+      config.setLogin(LoginOption.DISABLED);
+    }
+    MailClient client = MailClient.create(hub.vertx, config);
+    Pooled old = clients.put(ep.id(), new Pooled(fingerprint, client));
+    if (old != null) old.client().close();
+    return client;
+  }
+
+  private String hostname() {
+    String h = hub.config.string("smtp.hostname");
+    return h.isBlank() ? SmtpServer.localName() : h.trim();
+  }
+
+  /** SMTP 4xx: try again later; 5xx: refused for good; no answer at all (network, TLS): try again. */
+  static SendFailure failure(Throwable t) {
+    if (t instanceof SMTPException e) {
+      String text = "the mail server answered " + e.getReplyCode() + " " + String.join(" ", e.getReplyMessages() == null
+          ? List.of() : e.getReplyMessages());
+      String code = "smtp_" + e.getReplyCode();
+      return e.getReplyCode() >= 500 ? SendFailure.permanent(code, text.trim()) : SendFailure.retryable(code, text.trim());
+    }
+    String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return SendFailure.retryable("smtp_unreachable", "the mail server could not be reached: " + message);
+  }
+}
