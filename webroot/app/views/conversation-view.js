@@ -37,7 +37,7 @@ export class ConversationView {
       return;
     }
     this.build();
-    this.offs.push(on('live', f => this.live(f)), on('reload', () => this.reload()), on('inboxes', () => this.paintTabs()),
+    this.offs.push(on('live', f => this.live(f)), on('reload', () => this.reload()), on('inboxes', () => { this.paintHeader(); this.paintTabs(); }),
       on('presence', () => this.paintHeader()));
     // opening a conversation reads it (at once: the agent may move on before a debounce would fire)
     api.post(`/conversations/${this.id}/read`).then(() => emit('read', this.id)).catch(() => {});

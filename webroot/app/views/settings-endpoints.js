@@ -65,10 +65,13 @@ export class EndpointsCard {
   /** How the connected mailbox is doing (the e-mail channel reports it); nothing when the hub cannot say. */
   mailbox(ep) {
     const el = h('div', { class: 'small mailbox-state' });
+    const words = { connected: 'mailbox connected', failing: 'mailbox failing', pending: 'mailbox connecting',
+      disabled: 'mailbox paused (endpoint disabled)', stopped: 'mailbox stopped', not_configured: 'no mailbox connected' };
     api.get(`/endpoints/${ep.id}/mailbox`, null, { quiet: true }).then(m => {
-      const ok = m.status === 'connected';
-      fill(el, h('span', { class: 'chip', 'data-status': ok ? 'sent' : m.status === 'failing' ? 'failed' : 'pending', text: 'mailbox ' + m.status }),
-        m.error ? h('span', { class: 'form-error', text: ' ' + m.error }) : null);
+      const kind = m.status === 'connected' ? 'sent' : m.status === 'failing' ? 'failed' : 'pending';
+      fill(el, h('span', { class: 'chip', 'data-status': kind, 'data-mailbox': m.status, text: words[m.status] || 'mailbox ' + m.status,
+        title: m.last_success_at ? 'Last read ' + new Date(m.last_success_at).toLocaleString() : null }),
+      m.error ? h('span', { class: 'form-error', text: ' ' + m.error }) : null);
     }).catch(() => {});
     return el;
   }

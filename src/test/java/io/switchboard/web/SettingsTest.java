@@ -181,4 +181,22 @@ class SettingsTest {
     assertThat(hub.admin().get("/api/v1/contacts/" + contact).expect(200).json().getJsonObject("properties").getString("renewal_date"))
         .isEqualTo("2026-06-30");
   }
+
+  @Test
+  @DisplayName("an inbox's e-mail address shows its mailbox state, and a test e-mail sent from settings lands in the inbox")
+  void emailRoutingTest() {
+    ApiAvailability.assume(hub, "POST", "/api/v1/inboxes/999999/test-routing", "the e-mail channel (issue 5) has not landed on this branch yet");
+    long inbox = hub.inbox("Mail Desk");
+    hub.admin().post("/api/v1/inboxes/" + inbox + "/endpoints", new JsonObject().put("channel", "email")
+        .put("address", "desk@mail.example")).expect(201);
+    Browser b = browser;
+    b.open("/#/settings/inboxes/" + inbox);
+    assertThat(b.awaitText("[data-card=endpoints] .mailbox-state", "mailbox").getText()).contains("no mailbox connected");
+    b.click("[data-action=test-mail]");
+    b.awaitText("[data-card=routing-test] .routing-lines", "Delivered");
+    b.click("[data-card=routing-test] .routing-lines a");
+    b.await(".composer");
+    b.awaitText(".conv-title", "Mail Desk");
+    assertThat(b.text(".history")).contains("reaches the inbox Mail Desk");
+  }
 }
