@@ -87,6 +87,12 @@ function wireLive(live) {
   live.addEventListener('resync', () => {
     live.resynced = true;
   });
+  // a socket refused again and again may mean the session expired: ask once, quietly
+  live.addEventListener('state', e => {
+    if (e.detail.state === 'offline' && e.detail.attempts === 3) {
+      api.get('/me', null, { quiet: true }).catch(err => { if (err.status === 401) signedOut('Your session ended. Sign in again.'); });
+    }
+  });
   live.addEventListener('signedout', e => signedOut(e.detail.code === 4403
     ? 'Your account was deactivated.' : 'You were signed out.'));
 }

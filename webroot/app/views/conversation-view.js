@@ -3,7 +3,7 @@
 // right the contact's sidebar.
 
 import { all, api } from '../api.js';
-import { avatar, debounce, fill, h, icon, toast, toLocalInput, fromLocalInput, modal, field, showError } from '../dom.js';
+import { announce, avatar, debounce, fill, h, icon, toast, toLocalInput, fromLocalInput, modal, field, showError } from '../dom.js';
 import { conversationHref, navigate } from '../router.js';
 import { CHANNELS, can, channelLabel, emit, endpointLabel, inboxById, memberInboxes, on, store } from '../store.js';
 import { callContact } from './calls.js';
@@ -247,6 +247,7 @@ export class ConversationView {
         if (f.data.activity.direction === 'in') {
           this.clearTyping();
           this.markRead();
+          announce(`New message from ${(f.data.activity.sender && f.data.activity.sender.name) || 'the contact'}`);
         }
         if (conv) this.setConv(conv);
         break;

@@ -86,6 +86,9 @@ class SignInTest {
     hub.member(mine, agent.userId());
     JsonObject myEp = hub.apiEndpoint(mine, null);
     JsonObject otherEp = hub.apiEndpoint(other, null);
+    long zeta = hub.inbox("Zeta Team");
+    hub.member(zeta, agent.userId());
+    agent.patch("/api/v1/me", new JsonObject().put("default_inbox_id", zeta)).expect(200);
     long visible = hub.ingestApi(myEp, "vis-1", "for the agent's team", "vis-1").expect(200).json().getLong("conversation_id");
     long hidden = hub.ingestApi(otherEp, "vis-2", "secret of another team", "vis-2").expect(200).json().getLong("conversation_id");
 
@@ -94,6 +97,13 @@ class SignInTest {
     AgentApp.awaitLive(b);
     b.awaitText(".inbox-link", "Agents Own");
     assertThat(b.all(".inbox-link")).extracting(e -> e.getText()).noneMatch(t -> t.contains("Not For Agents"));
+    // the default inbox comes first (after "All inboxes"), then by name; the filter narrows by name
+    assertThat(b.all(".inbox-link[data-inbox]:not([data-inbox=all])")).extracting(e -> e.getAttribute("data-inbox"))
+        .containsExactly(String.valueOf(zeta), String.valueOf(mine));
+    b.type(".panel-filter", "own");
+    b.until("only the matching inbox is listed", () -> b.all(".inbox-link").size() == 1 && b.text(".inbox-link").contains("Agents Own"));
+    b.find(".panel-filter").clear();
+    b.type(".panel-filter", " ");
     AgentApp.openInbox(b, null);
     b.await(AgentApp.row(visible));
     assertThat(b.present(AgentApp.row(hidden))).isFalse();
