@@ -285,4 +285,45 @@ class ContactViewTest {
     b.click(section + " .switch input");
     assertThat(b.awaitText(section + " .opportunity", "40 seats").getText()).contains("won");
   }
+
+  @Test
+  @DisplayName("snoozing asks until when; assigning to oneself and resolving show in the history")
+  void statusAndAssignee() {
+    long conversation = ingest(shop, "cv-status", "no rush");
+    Browser b = browser;
+    AgentApp.openConversation(b, conversation);
+    new org.openqa.selenium.support.ui.Select(b.find(".status-select")).selectByValue("snoozed");
+    WebElement until = b.await("dialog[open] input[type=datetime-local]");
+    assertThat(until.getAttribute("value")).isNotBlank();
+    b.click("dialog[open] button[type=submit]");
+    b.awaitText(".activity.kind-system", "snoozed the conversation");
+    assertThat(hub.admin().get("/api/v1/conversations/" + conversation).expect(200).json().getString("status")).isEqualTo("snoozed");
+
+    new org.openqa.selenium.support.ui.Select(b.find(".assignee-select")).selectByValue(String.valueOf(hub.admin().userId()));
+    b.awaitText(".activity.kind-system", "took the conversation");
+    b.click(".conv-actions .btn");
+    b.awaitText(".activity.kind-system", "resolved the conversation");
+    JsonObject after = hub.admin().get("/api/v1/conversations/" + conversation).expect(200).json();
+    assertThat(after.getString("status")).isEqualTo("resolved");
+    assertThat(after.getLong("assignee_id")).isEqualTo(hub.admin().userId());
+  }
+
+  @Test
+  @DisplayName("a calendar event is added to the conversation from the sidebar, and deleted after confirming")
+  void calendarEvents() {
+    ApiAvailability.assume(hub, "/api/v1/conversations/1/events", "calendar events (issue 8) have not landed on this branch yet");
+    long conversation = ingest(shop, "cv-event", "can we meet?");
+    Browser b = browser;
+    AgentApp.openConversation(b, conversation);
+    String section = ".side-section[data-section=events]";
+    b.click(section + " .side-toolbar .btn");
+    b.type("dialog[open] input[type=text]", "Product demo");
+    b.click("dialog[open] button[type=submit]");
+    b.awaitText(section + " .side-list", "Product demo");
+    assertThat(hub.admin().get("/api/v1/conversations/" + conversation + "/events").expect(200).items()).hasSize(1);
+    b.click(section + " .side-list .icon-btn");
+    b.click("dialog[open] [data-confirm]");
+    b.until("the event is gone", () -> !b.present(section + " .side-list"));
+    assertThat(hub.admin().get("/api/v1/conversations/" + conversation + "/events").expect(200).items()).isEmpty();
+  }
 }

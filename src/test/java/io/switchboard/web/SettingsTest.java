@@ -199,4 +199,22 @@ class SettingsTest {
     b.awaitText(".conv-title", "Mail Desk");
     assertThat(b.text(".history")).contains("reaches the inbox Mail Desk");
   }
+
+  @Test
+  @DisplayName("disabling an endpoint in settings asks for the reason agents will see; enabling it clears it")
+  void disableEndpoint() {
+    long inbox = hub.inbox("Disable Desk");
+    long ep = hub.apiEndpoint(inbox, null).getLong("id");
+    Browser b = browser;
+    b.open("/#/settings/inboxes/" + inbox);
+    b.click("[data-card=endpoints] tr[data-endpoint='" + ep + "'] .switch input");
+    b.type("dialog[open] input[type=text]", "Contract ended");
+    b.click("dialog[open] button[type=submit]");
+    b.awaitText("[data-card=endpoints] tr[data-endpoint='" + ep + "']", "Contract ended");
+    JsonObject e = hub.admin().get("/api/v1/endpoints/" + ep).expect(200).json();
+    assertThat(e.getBoolean("enabled")).isFalse();
+    assertThat(e.getString("disabled_reason")).isEqualTo("Contract ended");
+    b.click("[data-card=endpoints] tr[data-endpoint='" + ep + "'] .switch input");
+    b.until("it is enabled again", () -> hub.admin().get("/api/v1/endpoints/" + ep).expect(200).json().getBoolean("enabled"));
+  }
 }
