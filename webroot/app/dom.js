@@ -207,6 +207,7 @@ export function confirmDialog({ title, message, confirm = 'Delete', danger = tru
     append(dlg, [h('h2', { id: 'confirm-title', text: title }), h('p', { text: message }),
       h('div', { class: 'dialog-actions' }, no, yes)]);
     dlg.addEventListener('cancel', e => { e.preventDefault(); done(false); });
+    dlg.addEventListener('close', () => resolve(false)); // closed from outside (the screen changed): not confirmed
     document.body.append(dlg);
     dlg.showModal();
     no.focus();

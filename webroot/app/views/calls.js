@@ -17,6 +17,9 @@ export async function callContact(conv, contact) {
     await api.post('/calls', body);
     toast('Calling… your phone rings first, then the contact.');
   } catch (e) {
-    toast(e.unavailable ? 'Calling is not available on this hub.' : e.message, 'error');
+    const text = e.unavailable ? 'Calling is not available on this hub.'
+      : /default inbox/i.test(e.message) ? 'To call from here, choose a default inbox with a phone number under Settings → My account.'
+        : e.message;
+    toast(text, 'error');
   }
 }

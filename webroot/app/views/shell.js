@@ -52,6 +52,11 @@ export class Shell {
 
   route({ page, params }) {
     if (!PAGES[page]) page = 'inbox';
+    // a dialog belongs to the screen that opened it
+    for (const d of document.querySelectorAll('dialog[open]')) {
+      d.close();
+      d.remove();
+    }
     for (const a of this.rail.querySelectorAll('[data-page]')) {
       if (a.dataset.page === page) a.setAttribute('aria-current', 'page');
       else a.removeAttribute('aria-current');

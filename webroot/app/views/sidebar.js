@@ -100,6 +100,7 @@ export class ContactSidebar {
       const name = q.value.trim();
       const r = await optional(api.get('/profiles', { q: name, limit: 8 })).catch(e => ({ error: e }));
       if (!r.value) return showError(error, r.error || { message: 'Profiles are not available on this hub yet.' });
+      if (!r.value.items.length && !name) return fill(results, h('li', { class: 'muted', text: 'No profiles yet: type a name to create one.' }));
       fill(results, r.value.items.map(p => h('li', {}, h('button', { type: 'button', class: 'choice', onclick: () => attach({ profile_id: p.id }) },
         icon('profiles'), h('strong', { text: p.name }), h('span', { class: 'muted', text: ` · ${p.contact_count ?? ''} contacts` })))),
       name ? h('li', {}, h('button', { type: 'button', class: 'choice', onclick: () => attach({ name }) }, icon('plus'), `Create profile "${name}"`)) : null);
