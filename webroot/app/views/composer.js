@@ -2,8 +2,10 @@
 // endpoints on that channel), or an internal note; attachments; sending later; typing indicators for the team.
 
 import { api, upload } from '../api.js';
-import { fill, h, icon, showError, fromLocalInput, toLocalInput } from '../dom.js';
-import { endpointLabel, inboxById, store } from '../store.js';
+import { fill, fullTime, h, icon, showError, fromLocalInput, toast, toLocalInput } from '../dom.js';
+import { emit, endpointLabel, inboxById, store } from '../store.js';
+
+const sendTime = r => r && (r.send_at || (r.scheduled && r.scheduled.send_at));
 import { size } from './activity.js';
 
 const TYPING_EVERY_MS = 3000;
@@ -179,8 +181,14 @@ export class Composer {
       drafts.delete(this.conv.id);
       this.files = [];
       this.paintFiles();
-      if (activity && activity.id && activity.kind) this.onSent(activity);
-      else this.onSent(null);
+      if (activity && activity.id && activity.kind) {
+        this.onSent(activity);
+      } else {
+        // a message with a send time is scheduled, not sent: the sidebar lists it
+        toast(sendTime(activity) ? `Scheduled for ${fullTime(sendTime(activity))}.` : 'Scheduled.');
+        emit('scheduled', this.conv.id);
+        this.toggleLater();
+      }
     } catch (e) {
       showError(this.error, e.field === 'send_at' ? { message: 'Sending later: ' + e.message } : e);
     } finally {

@@ -3,7 +3,7 @@
 
 import { all, api, optional } from '../api.js';
 import { confirmDialog, field, fill, fromLocalInput, fullTime, h, icon, modal, showError, toast, toLocalInput } from '../dom.js';
-import { store } from '../store.js';
+import { on, store } from '../store.js';
 import { section, unavailable } from './section.js';
 
 export class OpportunitiesSection {
@@ -223,6 +223,16 @@ export class ScheduledSection {
   constructor(conv) {
     this.conv = conv;
     Object.assign(this, section('scheduled', 'Scheduled messages'));
+    this.off = on('scheduled', id => { if (id === this.conv.id) this.load(); });
+  }
+
+  /** A scheduled message that goes out becomes an outgoing message: its status here changes too. */
+  live(f) {
+    if (f.conversation === this.conv.id && f.type === 'message.created' && f.data.activity && f.data.activity.direction === 'out') this.load();
+  }
+
+  destroy() {
+    this.off();
   }
 
   async load() {

@@ -133,5 +133,7 @@ export class ContactSidebar {
     fill(this.properties.body, h('div', { class: 'prop-list' }, [...this.propInputs.values()]));
   }
 
-  destroy() {}
+  destroy() {
+    this.sections.forEach(s => s.destroy && s.destroy());
+  }
 }
