@@ -61,6 +61,7 @@ export class ConversationView {
     this.sidebar = new ContactSidebar(sideEl, this.conv);
     this.paintHeader();
     this.paintTabs();
+    this.applySidebar();
   }
 
   paintHeader() {
@@ -91,7 +92,27 @@ export class ConversationView {
         (c.channel === 'phone' || (c.contact && c.contact.phone)) && can('calls.make')
           ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Call ' + name, title: 'Call', 'data-action': 'call',
             onclick: () => callContact(c, c.contact || {}) }, icon('phone')) : null,
-        c.status !== 'resolved' ? h('button', { type: 'button', class: 'btn btn-small', text: 'Resolve', onclick: () => this.setStatus('resolved') }) : null));
+        c.status !== 'resolved' ? h('button', { type: 'button', class: 'btn btn-small', text: 'Resolve', onclick: () => this.setStatus('resolved') }) : null,
+        h('button', { type: 'button', class: 'icon-btn sidebar-toggle', title: 'Contact details', 'aria-label': 'Contact details',
+          'aria-pressed': String(this.sidebarShown()), onclick: () => this.toggleSidebar() }, icon('contacts'))));
+  }
+
+  /** The sidebar can be folded away (on narrow screens it is folded unless asked for); the choice is remembered. */
+  sidebarShown() {
+    const pref = localStorage.getItem('sb.sidebar');
+    return pref ? pref === 'shown' : !window.matchMedia('(max-width: 1360px)').matches;
+  }
+
+  toggleSidebar() {
+    localStorage.setItem('sb.sidebar', this.sidebarShown() ? 'hidden' : 'shown');
+    this.applySidebar();
+  }
+
+  applySidebar() {
+    const shown = this.sidebarShown();
+    this.el.querySelector('.contact-view').classList.toggle('sidebar-hidden', !shown);
+    const b = this.header.querySelector('.sidebar-toggle');
+    if (b) b.setAttribute('aria-pressed', String(shown));
   }
 
   async loadSiblings() {
