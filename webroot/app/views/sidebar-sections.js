@@ -184,38 +184,44 @@ export class ChatbotsSection {
     if (r.unavailable) return unavailable(this.body, 'Chatbots are');
     if (r.error) return fill(this.body, h('p', { class: 'form-error', text: r.error.message }));
     this.bots = r.value;
+    await this.loadAttending();
     this.paint();
   }
 
-  conversationChanged(conv) {
-    this.conv = conv;
-    if (this.bots) this.paint();
+  /** The bots attending this conversation now: added by an agent, or the inbox's default. */
+  async loadAttending() {
+    const r = await optional(api.get(`/conversations/${this.conv.id}/chatbots`)).catch(() => ({}));
+    this.attending = r.value ? r.value.items || [] : [];
   }
 
-  assigned() {
-    const list = this.conv.chatbots || [];
-    return new Set(list.map(b => (typeof b === 'object' ? b.chatbot_id || b.id : b)));
+  live(f) {
+    if (this.bots && f.type === 'conversation.updated' && f.conversation === this.conv.id
+        && (f.data.changes || []).includes('chatbots')) this.loadAttending().then(() => this.paint());
   }
 
   paint() {
-    const on = this.assigned();
+    const on = new Map(this.attending.map(a => [a.chatbot_id, a]));
     this.count.textContent = on.size ? String(on.size) : '';
     if (!this.bots.length) return fill(this.body, h('p', { class: 'muted', text: 'No chatbots set up.' }));
-    fill(this.body, h('ul', { class: 'side-list' }, this.bots.map(b => h('li', { dataset: { chatbot: String(b.id) } },
-      icon('bot'), h('span', { class: 'side-item-main', text: b.name }),
-      h('button', { type: 'button', class: 'btn btn-small', 'aria-pressed': String(on.has(b.id)), text: on.has(b.id) ? 'Remove' : 'Assign',
-        onclick: async () => {
-          try {
-            const path = `/conversations/${this.conv.id}/chatbots/${b.id}`;
-            if (on.has(b.id)) await api.del(path);
-            else await api.put(path);
-            const ids = on.has(b.id) ? [...on].filter(x => x !== b.id) : [...on, b.id];
-            this.conv = { ...this.conv, chatbots: ids };
-            this.paint();
-          } catch (e) {
-            toast(e.message, 'error');
-          }
-        } })))));
+    fill(this.body, h('ul', { class: 'side-list' }, this.bots.map(b => {
+      const a = on.get(b.id);
+      const note = !a ? (b.enabled === false ? 'disabled' : '') : a.source === 'inbox' ? "attending (the inbox's default)"
+        : a.awaiting_property ? `waiting for an answer (${a.awaiting_property})` : 'attending';
+      return h('li', { dataset: { chatbot: String(b.id), attending: String(!!a) } },
+        icon('bot'), h('span', { class: 'side-item-main' }, h('strong', { text: b.name }), note ? h('span', { class: 'muted', text: note }) : null),
+        h('button', { type: 'button', class: 'btn btn-small', 'aria-pressed': String(!!a), text: a ? 'Remove' : 'Add',
+          disabled: !a && b.enabled === false, onclick: async () => {
+            try {
+              const path = `/conversations/${this.conv.id}/chatbots/${b.id}`;
+              if (a) await api.del(path);
+              else await api.put(path);
+              await this.loadAttending();
+              this.paint();
+            } catch (e) {
+              toast(e.message, 'error');
+            }
+          } }));
+    })));
   }
 }
 
@@ -226,9 +232,9 @@ export class ScheduledSection {
     this.off = on('scheduled', id => { if (id === this.conv.id) this.load(); });
   }
 
-  /** A scheduled message that goes out becomes an outgoing message: its status here changes too. */
+  /** Scheduled messages change live (created, sent, canceled, failed). */
   live(f) {
-    if (f.conversation === this.conv.id && f.type === 'message.created' && f.data.activity && f.data.activity.direction === 'out') this.load();
+    if (f.conversation === this.conv.id && f.type.startsWith('scheduled.')) this.load();
   }
 
   destroy() {
@@ -242,7 +248,8 @@ export class ScheduledSection {
     const items = r.value.items;
     this.count.textContent = String(items.filter(s => s.status === 'pending').length || '');
     fill(this.body, items.length ? h('ul', { class: 'side-list' }, items.map(s => h('li', { class: 'scheduled', dataset: { scheduled: String(s.id), status: s.status } },
-      h('div', { class: 'side-item-main' }, h('strong', { text: fullTime(s.send_at) }), h('span', { class: 'muted clamp', text: s.text || '' })),
+      h('div', { class: 'side-item-main' }, h('strong', { text: fullTime(s.send_at) }), h('span', { class: 'muted clamp', text: s.preview || s.text || '' }),
+        s.status === 'failed' && s.error ? h('span', { class: 'form-error', text: typeof s.error === 'string' ? s.error : s.error.message || '' }) : null),
       h('span', { class: 'chip', 'data-status': s.status, text: s.status }),
       s.status === 'pending' ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Delete scheduled message', 'data-action': 'delete-scheduled',
         onclick: () => this.remove(s) }, icon('trash')) : null)))
@@ -270,23 +277,40 @@ export class SequencesButton {
       onclick: () => this.open() }, icon('clock'), 'Sequences…'));
   }
 
+  /** The conversation's follow-up sequences (running ones can be canceled) and the ones that can be started. */
   async open() {
     const body = h('div', { class: 'stack' }, h('p', { class: 'muted', text: 'Loading…' }));
-    const m = modal('Start a sequence', body);
+    const m = modal('Sequences', body);
     const r = await optional(all('/sequences')).catch(e => ({ error: e }));
     if (r.unavailable) return fill(body, h('p', { class: 'muted unavailable', text: 'Sequences are not available on this hub yet.' }));
     if (r.error) return fill(body, h('p', { class: 'form-error', text: r.error.message }));
-    if (!r.value.length) return fill(body, h('p', { class: 'muted', text: 'No sequences yet.' }));
+    const enrolled = await optional(api.get(`/conversations/${this.conv.id}/sequences`)).catch(() => ({}));
+    const runs = enrolled.value ? enrolled.value.items || [] : [];
     const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
-    fill(body, h('p', { class: 'muted', text: 'Automatic follow-ups for this conversation; they stop when the contact replies.' }),
-      h('ul', { class: 'choice-list' }, r.value.map(s => h('li', {}, h('button', { type: 'button', class: 'choice', onclick: async () => {
-        try {
-          await api.post(`/conversations/${this.conv.id}/sequences`, { sequence_id: s.id });
-          m.close();
-          toast(`Sequence "${s.name}" started.`);
-        } catch (e) {
-          showError(error, e);
-        }
-      } }, h('strong', { text: s.name }), h('span', { class: 'muted', text: ` · ${(s.steps || []).length} steps` }))))), error);
+    const active = new Set(runs.filter(e => e.status === 'active').map(e => e.sequence_id));
+    fill(body,
+      runs.length ? [h('h3', { class: 'detail-sub', text: 'On this conversation' }), h('ul', { class: 'side-list' }, runs.map(e => h('li', { dataset: { enrollment: String(e.id) } },
+        h('span', { class: 'side-item-main' }, h('strong', { text: e.sequence_name || 'Sequence' }),
+          h('span', { class: 'muted', text: `${e.steps_sent ?? 0} of ${e.steps_total ?? '?'} sent` + (e.status === 'active' && e.next_at ? ` · next ${fullTime(e.next_at)}`
+            : e.stop_reason ? ` · ${e.stop_reason}` : '') })),
+        h('span', { class: 'chip', 'data-status': e.status === 'active' ? 'pending' : e.status === 'completed' ? 'sent' : 'canceled', text: e.status }),
+        e.status === 'active' ? h('button', { type: 'button', class: 'btn btn-small', text: 'Cancel', onclick: async () => {
+          if (!await confirmDialog({ title: 'Cancel this sequence?', message: 'Its remaining steps will not be sent.', confirm: 'Cancel sequence' })) return;
+          try { await api.del(`/conversations/${this.conv.id}/sequences/${e.id}`); m.close(); toast('Sequence canceled.'); } catch (err) { showError(error, err); }
+        } }) : null)))] : null,
+      h('h3', { class: 'detail-sub', text: 'Start one' }),
+      r.value.length ? h('ul', { class: 'choice-list' }, r.value.map(s => h('li', {}, h('button', { type: 'button', class: 'choice',
+        disabled: active.has(s.id), dataset: { sequence: String(s.id) }, onclick: async () => {
+          try {
+            await api.post(`/conversations/${this.conv.id}/sequences`, { sequence_id: s.id });
+            m.close();
+            toast(`Sequence "${s.name}" started.`);
+          } catch (e) {
+            showError(error, e);
+          }
+        } }, h('strong', { text: s.name }), h('span', { class: 'muted', text: ` · ${(s.steps || []).length} steps${active.has(s.id) ? ' · running' : ''}` })))))
+        : h('p', { class: 'muted', text: 'No sequences yet. Admins create them through the API (/api/v1/sequences).' }),
+      h('p', { class: 'muted small', text: 'Follow-ups go out as messages from you and stop when the contact replies.' }),
+      error);
   }
 }
