@@ -326,4 +326,46 @@ class ContactViewTest {
     b.until("the event is gone", () -> !b.present(section + " .side-list"));
     assertThat(hub.admin().get("/api/v1/conversations/" + conversation + "/events").expect(200).items()).isEmpty();
   }
+
+  @Test
+  @DisplayName("a chatbot is added to the conversation from the sidebar and removed again")
+  void chatbots() {
+    ApiAvailability.assume(hub, "/api/v1/chatbots", "chatbots (issue 10, automation) have not landed on this branch yet");
+    long bot = hub.admin().post("/api/v1/chatbots", new JsonObject().put("name", "Front desk").put("enabled", true)
+        .put("rules", new io.vertx.core.json.JsonArray().add(new JsonObject()
+            .put("trigger", new JsonObject().put("type", "keyword").put("keywords", new io.vertx.core.json.JsonArray().add("price")))
+            .put("actions", new io.vertx.core.json.JsonArray().add(new JsonObject().put("type", "reply").put("text", "From 10 EUR.")))))).expect(201)
+        .json().getLong("id");
+    long conversation = ingest(shop, "cv-bot", "hello bots");
+    Browser b = browser;
+    AgentApp.openConversation(b, conversation);
+    String row = ".side-section[data-section=chatbots] li[data-chatbot='" + bot + "']";
+    b.click(row + " button");
+    b.await(row + "[data-attending=true]");
+    assertThat(hub.admin().get("/api/v1/conversations/" + conversation + "/chatbots").expect(200).items()).hasSize(1);
+    b.click(row + " button");
+    b.await(row + "[data-attending=false]");
+    assertThat(hub.admin().get("/api/v1/conversations/" + conversation + "/chatbots").expect(200).items()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a follow-up sequence is started from the sequences button and can be canceled there")
+  void sequences() {
+    ApiAvailability.assume(hub, "/api/v1/sequences", "sequences (issue 10, automation) have not landed on this branch yet");
+    long sequence = hub.admin().post("/api/v1/sequences", new JsonObject().put("name", "Quote follow-up")
+        .put("steps", new io.vertx.core.json.JsonArray().add(new JsonObject().put("delay", "P2D").put("text", "Any questions about the quote?"))))
+        .expect(201).json().getLong("id");
+    long conversation = ingest(shop, "cv-sequence", "send me a quote");
+    Browser b = browser;
+    AgentApp.openConversation(b, conversation);
+    b.click("[data-action=sequences]");
+    b.click("dialog[open] .choice[data-sequence='" + sequence + "']");
+    b.awaitText(".toast", "started");
+    b.click("[data-action=sequences]");
+    assertThat(b.awaitText("dialog[open] [data-enrollment]", "Quote follow-up").getText()).contains("active");
+    b.click("dialog[open] [data-enrollment] .btn");
+    b.click("dialog[open] [data-confirm]");
+    b.until("the enrolment is canceled", () -> hub.admin().get("/api/v1/conversations/" + conversation + "/sequences").expect(200)
+        .items().getJsonObject(0).getString("status").equals("canceled"));
+  }
 }
