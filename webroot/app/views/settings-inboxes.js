@@ -5,6 +5,7 @@ import { all, api } from '../api.js';
 import { colorDot, confirmDialog, field, fill, h, icon, modal, showError, toast } from '../dom.js';
 import { navigate } from '../router.js';
 import { loadInboxes, store } from '../store.js';
+import { AutomationCard } from './settings-automation.js';
 import { EndpointsCard } from './settings-endpoints.js';
 import { BusinessHoursCard, CallRoutingCard, RoutingTestCard } from './settings-routing.js';
 
@@ -65,6 +66,7 @@ export class InboxSettings {
       this.members(inbox, changed),
       new BusinessHoursCard(inbox, reload).el,
       new CallRoutingCard(inbox, reload).el,
+      new AutomationCard(inbox, reload).el,
       new RoutingTestCard(inbox, this.inboxes).el);
   }
 
