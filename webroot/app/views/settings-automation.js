@@ -7,20 +7,21 @@ import { field, fill, h, showError, toast } from '../dom.js';
 export class AutomationCard {
   constructor(inbox, changed) {
     this.el = h('div', { class: 'settings-card', 'data-card': 'automation' }, h('h2', { text: 'Automation' }));
-    if (!inbox.settings) {
-      this.el.append(h('p', { class: 'muted unavailable', text: 'Automatic assignment and auto-replies are not available on this hub yet.' }));
-      return;
-    }
     this.build(inbox, changed);
   }
 
   async build(inbox, changed) {
+    // the automation feature brings chatbots with it: without them (and without stored settings) it is not here
+    const bots = await optional(all('/chatbots')).catch(() => ({}));
+    if (!bots.value && !inbox.settings) {
+      this.el.append(h('p', { class: 'muted unavailable', text: 'Automatic assignment and auto-replies are not available on this hub yet.' }));
+      return;
+    }
     const s = inbox.settings || {};
     const auto = s.auto_assign || {};
     const assign = h('input', { type: 'checkbox', role: 'switch', checked: !!auto.enabled });
     const cap = h('input', { type: 'number', min: '1', max: '1000', value: auto.max_open_per_agent ?? '', placeholder: 'no limit' });
     const reply = h('textarea', { rows: '2', value: s.auto_reply_outside_hours || '', placeholder: 'Thanks! We are closed and answer from 9:00.' });
-    const bots = await optional(all('/chatbots')).catch(() => ({}));
     const bot = h('select', { disabled: !bots.value }, h('option', { value: '', text: bots.value ? 'None' : 'Chatbots are not available' }),
       (bots.value || []).map(b => h('option', { value: String(b.id), text: b.name, selected: s.default_chatbot_id === b.id })));
     const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
