@@ -3,6 +3,7 @@ package io.switchboard;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.auth.Roles;
+import io.switchboard.automation.Automation;
 import io.switchboard.cluster.Cluster;
 import io.switchboard.channel.email.EmailChannel;
 import io.switchboard.config.Config;
@@ -84,6 +85,7 @@ public final class Switchboard {
       await(vertx.deployVerticle(new Dispatcher(hub)));
       await(vertx.deployVerticle(new Janitor(hub)));
       s.beforeClose.addAll(await(EmailChannel.deploy(hub)));
+      await(Automation.deploy(hub));
       int instances = config.integer("http.instances") > 0 ? config.integer("http.instances")
           : Math.max(1, Runtime.getRuntime().availableProcessors());
       // instances share a port only when they ask for the same one, so "any free port" is chosen here

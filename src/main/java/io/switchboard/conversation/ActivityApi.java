@@ -96,7 +96,8 @@ public final class ActivityApi {
     if ((text == null || text.isBlank()) && (html == null || html.isBlank()) && files.isEmpty()) {
       throw ApiError.validation("text", "a reply needs text or attachments");
     }
-    if (in.has("send_at")) throw ApiError.validation("send_at", "scheduled sending is not enabled on this hub");
+    // a reply with a send_at is taken by the automation routes mounted before these; reaching here means they are not
+    if (in.has("send_at") && !in.isNull("send_at")) throw ApiError.validation("send_at", "scheduled sending is not enabled on this hub");
     return hub.db.tx(conn -> Conversations.visibleForUpdate(conn, a, id).compose(c ->
         fromEndpoint(conn, c, fromId).compose(ep -> {
           ChannelSender sender = hub.senders.get(ep.channel());
@@ -127,7 +128,7 @@ public final class ActivityApi {
   }
 
   /** The reply leaves from the conversation's endpoint, or another enabled one of the same inbox and channel. */
-  static Future<Endpoint> fromEndpoint(SqlConnection conn, Row conversation, Long fromId) {
+  public static Future<Endpoint> fromEndpoint(SqlConnection conn, Row conversation, Long fromId) {
     long endpointId = fromId != null ? fromId : conversation.getLong("endpoint_id");
     return Endpoints.byId(conn, endpointId).compose(ep -> {
       if (ep == null || ep.inboxId() != conversation.getLong("inbox_id")) {
@@ -145,7 +146,7 @@ public final class ActivityApi {
     });
   }
 
-  static List<Long> attachmentIds(JsonArray a) {
+  public static List<Long> attachmentIds(JsonArray a) {
     if (a == null) return List.of();
     Set<Long> ids = new LinkedHashSet<>();
     for (Object o : a) {
@@ -155,11 +156,12 @@ public final class ActivityApi {
     return new ArrayList<>(ids);
   }
 
-  /** Attaches files the user uploaded and has not attached elsewhere. */
+  /** Attaches files the user uploaded and has not attached elsewhere (nor reserved for a scheduled message). */
   static Future<Void> linkFiles(SqlConnection conn, Actor a, long activityId, List<Long> ids) {
     if (ids.isEmpty()) return Future.succeededFuture();
     return Db.query(conn, """
-        UPDATE attachment SET activity_id = $1 WHERE id = ANY($2) AND uploaded_by = $3 AND activity_id IS NULL""",
+        UPDATE attachment SET activity_id = $1
+        WHERE id = ANY($2) AND uploaded_by = $3 AND activity_id IS NULL AND scheduled_message_id IS NULL""",
         activityId, ids.toArray(Long[]::new), a.userId()).compose(rs -> rs.rowCount() == ids.size() ? Future.succeededFuture()
         : Future.failedFuture(ApiError.validation("attachments", "attachments must be files you uploaded and have not sent yet")));
   }

@@ -34,6 +34,14 @@ public final class EventType {
   public static final String MEMBERSHIP_ADDED = "membership.added";
   public static final String MEMBERSHIP_REMOVED = "membership.removed";
   public static final String INBOX_UPDATED = "inbox.updated";
+  /** data: scheduled (a scheduled message of the frame's conversation) */
+  public static final String SCHEDULED_CREATED = "scheduled.created";
+  /** sent, canceled or failed; data: scheduled */
+  public static final String SCHEDULED_UPDATED = "scheduled.updated";
+  /** a conversation enrolled in a follow-up sequence; data: enrollment */
+  public static final String ENROLLMENT_CREATED = "enrollment.created";
+  /** a step sent, or the sequence completed, stopped or canceled; data: enrollment */
+  public static final String ENROLLMENT_UPDATED = "enrollment.updated";
 
   // sent to one socket, never logged
   public static final String INBOX_ACCESS_GRANTED = "inbox.access_granted";

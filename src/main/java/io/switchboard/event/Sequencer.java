@@ -157,7 +157,7 @@ public final class Sequencer extends VerticleBase {
   private void pass() {
     running = true;
     again = false;
-    db.pool().withTransaction(this::numberBatch).onComplete(ar -> {
+    db.transaction(this::numberBatch).onComplete(ar -> {
       running = false;
       if (ar.failed()) {
         if (!warned) log.warn("event sequencing paused: {}", ar.cause().toString());
@@ -172,20 +172,15 @@ public final class Sequencer extends VerticleBase {
   }
 
   private Future<List<Row>> numberBatch(SqlConnection conn) {
-    // statement 1 takes the lock; statement 2 then reads with a snapshot taken after it, so it cannot see
-    // rows another sequencer numbered while we waited
-    return Db.one(conn, "SELECT last_seq FROM event_counter WHERE id = 1 FOR UPDATE").compose(counter -> {
-      long last = counter.getLong(0);
-      return Db.list(conn, """
-          UPDATE event e SET seq = $1 + b.n
-          FROM (SELECT id, row_number() OVER (ORDER BY id) AS n
-                FROM (SELECT id FROM event WHERE seq IS NULL ORDER BY id LIMIT $2) x) b
-          WHERE e.id = b.id
-          RETURNING e.seq, e.workspace_id, e.inbox_id, e.conversation_id, e.type, e.data, e.at""", last, BATCH)
-          .compose(rows -> rows.isEmpty() ? Future.succeededFuture(rows)
-              : Db.query(conn, "UPDATE event_counter SET last_seq = $1 WHERE id = 1", last + rows.size())
-                  .map(rows));
-    });
+    // the first statement takes the lock; the second reads with a snapshot taken after it, so it cannot see rows
+    // another sequencer numbered while we waited. It numbers a batch and moves the counter in one go.
+    return Db.query(conn, "SELECT last_seq FROM event_counter WHERE id = 1 FOR UPDATE").compose(locked -> Db.list(conn, """
+        WITH b AS (SELECT id, row_number() OVER (ORDER BY id) AS n
+                   FROM (SELECT id FROM event WHERE seq IS NULL ORDER BY id LIMIT $1) x),
+             c AS (UPDATE event_counter SET last_seq = last_seq + (SELECT count(*) FROM b)
+                   WHERE id = 1 AND EXISTS (SELECT 1 FROM b) RETURNING last_seq - (SELECT count(*) FROM b) AS base)
+        UPDATE event e SET seq = c.base + b.n FROM b, c WHERE e.id = b.id
+        RETURNING e.seq, e.workspace_id, e.inbox_id, e.conversation_id, e.type, e.data, e.at""", BATCH));
   }
 
   /** Publishes numbered events in order; automations hear of each only once, never of a republish. */

@@ -5,6 +5,7 @@ import io.switchboard.attachment.AttachmentApi;
 import io.switchboard.audit.AuditApi;
 import io.switchboard.auth.AuthApi;
 import io.switchboard.auth.UsersApi;
+import io.switchboard.automation.Automation;
 import io.switchboard.channel.api.ApiChannel;
 import io.switchboard.channel.telephony.Telephony;
 import io.switchboard.channel.meta.MetaChannel;
@@ -88,6 +89,8 @@ public final class HttpVerticle extends VerticleBase {
     MembersApi.mount(api, hub);
     ConversationApi.mount(api, hub);
     ContactChannelsApi.mount(api, hub);
+    // before ActivityApi: a reply with a send_at is a scheduled message
+    Automation.mount(api, hub);
     ActivityApi.mount(api, hub);
     TagApi.mount(api, hub);
     ContactRoutes.mount(api, hub);

@@ -70,6 +70,7 @@ public final class InboxApi {
         .put("color", r.getString("color"))
         .put("business_hours", r.getJsonObject("business_hours"))
         .put("call_routing", r.getJsonObject("call_routing"))
+        .put("settings", r.getJsonObject("settings"))
         .put("member", r.getBoolean("member"))
         .put("endpoints", r.getJsonArray("endpoints"))
         .put("created_at", Times.iso(r, "created_at"));
@@ -120,10 +121,14 @@ public final class InboxApi {
     String color = color(in);
     JsonObject hours = BusinessHours.validate(in.optObject("business_hours"));
     JsonObject routing = CallRouting.validate(in.optObject("call_routing"), hub.config.string("phone.default_region"));
+    JsonObject settings = InboxSettings.validate(in.optObject("settings"));
     return hub.db.tx(conn -> checkRingUsers(conn, a, routing)
+        .compose(v -> InboxSettings.checkReferences(conn, a.workspaceId(), settings))
         .compose(v -> Api.orConflict(Db.one(conn, """
-            INSERT INTO inbox (workspace_id, name, color, business_hours, call_routing) VALUES ($1, $2, $3, $4, $5)
-            RETURNING id""", a.workspaceId(), name, color == null ? "#4f46e5" : color, hours, routing),
+            INSERT INTO inbox (workspace_id, name, color, business_hours, call_routing, settings)
+            VALUES ($1, $2, $3, $4, $5, jsonb_strip_nulls($6::jsonb))
+            RETURNING id""", a.workspaceId(), name, color == null ? "#4f46e5" : color, hours, routing,
+            settings == null ? new JsonObject() : settings),
             "name", "an inbox with this name already exists"))
         .compose(r -> {
           long id = r.getLong("id");
@@ -149,13 +154,17 @@ public final class InboxApi {
     String color = color(in);
     JsonObject hours = BusinessHours.validate(in.optObject("business_hours"));
     JsonObject routing = CallRouting.validate(in.optObject("call_routing"), hub.config.string("phone.default_region"));
+    // settings change key by key: a key sent as null is removed
+    JsonObject settings = InboxSettings.validate(in.optObject("settings"));
     return hub.db.tx(conn -> Access.settingsEditable(conn, a, id)
         .compose(v -> checkRingUsers(conn, a, routing))
+        .compose(v -> InboxSettings.checkReferences(conn, a.workspaceId(), settings))
         .compose(v -> Api.orConflict(Db.query(conn, """
             UPDATE inbox SET name = COALESCE($2, name), color = COALESCE($3, color),
               business_hours = CASE WHEN $4 THEN $5 ELSE business_hours END,
-              call_routing = CASE WHEN $6 THEN $7 ELSE call_routing END, updated_at = now()
-            WHERE id = $1""", id, name, color, in.has("business_hours"), hours, in.has("call_routing"), routing),
+              call_routing = CASE WHEN $6 THEN $7 ELSE call_routing END,
+              settings = jsonb_strip_nulls(settings || COALESCE($8::jsonb, '{}'::jsonb)), updated_at = now()
+            WHERE id = $1""", id, name, color, in.has("business_hours"), hours, in.has("call_routing"), routing, settings),
             "name", "an inbox with this name already exists"))
         .compose(v -> Audit.record(conn, a, "inbox.updated", "inbox", id, in.json().copy()))
         .compose(v -> load(conn, a, id))

@@ -20,7 +20,12 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     boolean quick = false;
-    for (String a : args) if (a.equals("--quick") || a.equals("--quick=true")) quick = true;
+    boolean jfr = false;
+    // Maven passes -Dbench.args as one argument: options may be separated by commas or spaces
+    for (String a : String.join(",", args).split("[,\\s]+")) {
+      if (a.equals("--quick") || a.equals("--quick=true")) quick = true;
+      if (a.equals("--jfr")) jfr = true;
+    }
     Path jar = Path.of("target", "switchboard.jar");
     if (!Files.exists(jar)) throw new IllegalStateException("build the jar first: mvn -B -DskipTests package");
     long started = System.nanoTime();
@@ -29,7 +34,8 @@ public final class Bench {
             .put("java", System.getProperty("java.version")).put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch")))
         .put("command", "mvn -B -Pbench -DskipTests verify").put("quick", quick);
     boolean exactlyOnce;
-    try (Harness h = new Harness(jar)) {
+    Files.createDirectories(Path.of("target", "bench"));
+    try (Harness h = new Harness(jar, jfr)) {
       System.out.println("ceiling: raw PostgreSQL commits");
       JsonObject raw = IngestBench.rawCommits(h, 16, quick);
       System.out.println("scenario 1: ingest throughput");

@@ -44,10 +44,16 @@ final class Harness implements AutoCloseable {
   final ApiClient admin;
   final Path dir;
 
-  Harness(Path jar) throws Exception {
+  Harness(Path jar, boolean jfr) throws Exception {
     dir = Files.createTempDirectory("sb-bench");
     port = freePort();
-    hub = Proc.start("hub", List.of(Proc.java(), "-Xmx1g", "-XX:+UseG1GC", "-jar", jar.toAbsolutePath().toString()), dir, Map.of(
+    List<String> cmd = new ArrayList<>(List.of(Proc.java(), "-Xmx1g", "-XX:+UseG1GC"));
+    if (jfr) {
+      // a profile of the hub for the whole run, to find where its time goes (jfr print --events jdk.ExecutionSample)
+      cmd.add("-XX:StartFlightRecording=filename=" + Path.of("target", "bench", "hub.jfr").toAbsolutePath() + ",settings=profile");
+    }
+    cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+    hub = Proc.start("hub", cmd, dir, Map.of(
         "SWITCHBOARD_HTTP_PORT", String.valueOf(port),
         "SWITCHBOARD_HTTP_HOST", "127.0.0.1",
         "SWITCHBOARD_SMTP_PORT", "0",

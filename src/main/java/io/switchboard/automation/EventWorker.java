@@ -1,0 +1,119 @@
+package io.switchboard.automation;
+
+import io.switchboard.Hub;
+import io.switchboard.db.Db;
+import io.switchboard.event.Events;
+import io.switchboard.http.Failures;
+import io.switchboard.outbound.Outbox;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * Acts on logged events exactly once, cluster-wide. The worker reads the {@code event} log in {@code seq} order from
+ * a cursor kept in PostgreSQL ({@code automation_cursor}); a pass locks the cursor row ({@code SKIP LOCKED}: one node
+ * at a time, the others skip), runs the {@link Triggers} of each event and moves the cursor, all in one transaction.
+ * A node that dies mid-pass rolls everything back and another node redoes it; nothing is acted on twice because the
+ * actions and the cursor commit together. Bus messages only wake the worker sooner (the sequencing node publishes
+ * {@code events.sequenced}); every node also polls, so work resumes when a node goes away.
+ *
+ * <p>Each event runs in a savepoint: an event whose automation fails for a reason other than the database (a bug, a
+ * bad row) is logged and skipped rather than blocking the log behind it.
+ */
+final class EventWorker extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(EventWorker.class);
+  private static final int BATCH = 100;
+
+  private final Hub hub;
+  private final Triggers triggers;
+  private final long pollMs;
+  private long timer;
+  private boolean running;
+  private boolean again;
+  private boolean warned;
+
+  EventWorker(Hub hub) {
+    this.hub = hub;
+    this.triggers = new Triggers(hub);
+    this.pollMs = hub.config.longValue("automation.poll_ms");
+  }
+
+  @Override
+  public Future<?> start() {
+    timer = vertx.setPeriodic(pollMs, id -> wake());
+    return vertx.eventBus().localConsumer(Events.SEQUENCED, m -> wake()).completion().onSuccess(v -> wake());
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
+
+  private void wake() {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    again = false;
+    pass().onComplete(ar -> {
+      running = false;
+      if (ar.failed()) {
+        if (!warned) log.warn("automation paused: {}", ar.cause().toString());
+        warned = true;
+        return;
+      }
+      warned = false;
+      if (ar.result() > 0) Outbox.wake(vertx);
+      if (again || ar.result() == BATCH) vertx.runOnContext(v -> wake());
+    });
+  }
+
+  /** One batch; returns how many events it read (0 when there was nothing, or another node is at it). */
+  private Future<Integer> pass() {
+    return hub.db.one("""
+            SELECT (SELECT last_seq FROM event_counter WHERE id = 1) > (SELECT last_seq FROM automation_cursor WHERE id = 1)""")
+        .compose(behind -> !behind.getBoolean(0) ? Future.succeededFuture(0) : hub.db.tx(this::batch));
+  }
+
+  private Future<Integer> batch(SqlConnection conn) {
+    return Db.one(conn, "SELECT last_seq FROM automation_cursor WHERE id = 1 FOR UPDATE SKIP LOCKED").compose(cursor -> {
+      if (cursor == null) return Future.succeededFuture(0);
+      return Db.list(conn, """
+              SELECT seq, type, conversation_id, at, CASE WHEN type = ANY($3) THEN data END AS data
+              FROM event WHERE seq > $1 ORDER BY seq LIMIT $2""", cursor.getLong(0), BATCH, Triggers.TYPES)
+          .compose(rows -> run(conn, rows)
+              .compose(v -> rows.isEmpty() ? Future.succeededFuture()
+                  : Db.query(conn, "UPDATE automation_cursor SET last_seq = $1, updated_at = now() WHERE id = 1",
+                      rows.get(rows.size() - 1).getLong("seq")))
+              .map(rows.size()));
+    });
+  }
+
+  private Future<Void> run(SqlConnection conn, List<Row> rows) {
+    Future<Void> f = Future.succeededFuture();
+    for (Row ev : rows) {
+      if (Triggers.relevant(ev)) f = f.compose(v -> guarded(conn, ev));
+    }
+    return f;
+  }
+
+  private Future<Void> guarded(SqlConnection conn, Row ev) {
+    return conn.query("SAVEPOINT automation_event").execute()
+        .compose(v -> triggers.handle(conn, ev))
+        .compose(v -> conn.query("RELEASE SAVEPOINT automation_event").execute().<Void>mapEmpty())
+        .recover(t -> {
+          if (Failures.isUnavailable(t)) return Future.failedFuture(t);
+          log.warn("automation skipped event {} ({}) of conversation {}: {}", ev.getLong("seq"), ev.getString("type"),
+              ev.getLong("conversation_id"), t.toString());
+          return conn.query("ROLLBACK TO SAVEPOINT automation_event").execute().mapEmpty();
+        });
+  }
+}

@@ -1,0 +1,169 @@
+package io.switchboard.automation;
+
+import io.switchboard.Hub;
+import io.switchboard.auth.Actor;
+import io.switchboard.auth.Permission;
+import io.switchboard.conversation.ActivityApi;
+import io.switchboard.conversation.Conversations;
+import io.switchboard.db.Db;
+import io.switchboard.event.EventType;
+import io.switchboard.http.Api.Reply;
+import io.switchboard.http.Api;
+import io.switchboard.http.ApiError;
+import io.switchboard.http.Input;
+import io.switchboard.http.Page;
+import io.switchboard.http.Times;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Scheduled messages: {@code POST /conversations/{id}/messages} with a {@code send_at} stores the reply as pending
+ * (201 with it), {@code GET /conversations/{id}/scheduled} lists them, {@code DELETE /scheduled/{id}} cancels one
+ * while it is pending (409 once sent). Members of the conversation's inbox see and cancel them; every change is live.
+ */
+final class ScheduledApi {
+
+  private static final int MAX_TEXT = 32_768;
+  private static final int MAX_HTML = 512 * 1024;
+  private static final Set<String> STATUSES = Set.of("pending", "sent", "canceled", "failed");
+
+  private final Hub hub;
+  private final Duration grace;
+  private final Duration maxAhead;
+
+  private ScheduledApi(Hub hub) {
+    this.hub = hub;
+    this.grace = Duration.ofSeconds(hub.config.longValue("automation.scheduled_grace_seconds"));
+    this.maxAhead = Duration.ofDays(hub.config.longValue("automation.scheduled_max_days"));
+  }
+
+  /** Mount before {@link ActivityApi}: replies without a {@code send_at} fall through to it. */
+  static void mount(Router api, Hub hub) {
+    ScheduledApi s = new ScheduledApi(hub);
+    api.post("/conversations/:id/messages").handler(ctx -> {
+      if (hasSendAt(ctx)) Api.handle(s::schedule).handle(ctx);
+      else ctx.next();
+    });
+    api.get("/conversations/:id/scheduled").handler(Api.handle(s::list));
+    api.get("/scheduled/:id").handler(Api.handle(s::get));
+    api.delete("/scheduled/:id").handler(Api.handle(s::cancel));
+  }
+
+  private static boolean hasSendAt(RoutingContext ctx) {
+    try {
+      JsonObject body = ctx.body() == null ? null : ctx.body().asJsonObject();
+      return body != null && body.getValue("send_at") != null;
+    } catch (RuntimeException e) {
+      return false; // not a JSON object: the reply handler says so
+    }
+  }
+
+  private Future<?> schedule(RoutingContext ctx) {
+    Actor a = Actor.of(ctx);
+    a.require(Permission.INBOX_USE);
+    long id = Api.pathId(ctx, "id", "conversation");
+    Input in = Input.of(ctx);
+    String text = in.optText("text", MAX_TEXT);
+    String html = in.optText("html", MAX_HTML);
+    String subject = in.optText("subject", 500);
+    Long fromId = in.optId("from_endpoint_id");
+    List<Long> files = ActivityApi.attachmentIds(in.optArray("attachments", 20));
+    if ((text == null || text.isBlank()) && (html == null || html.isBlank()) && files.isEmpty()) {
+      throw ApiError.validation("text", "a reply needs text or attachments");
+    }
+    OffsetDateTime sendAt = Times.parse("send_at", in.optText("send_at", 64));
+    Instant now = Instant.now();
+    if (sendAt.toInstant().isBefore(now.minus(grace))) {
+      throw ApiError.validation("send_at", "send_at is in the past; give a time from now on (ISO-8601, e.g. "
+          + Times.iso(now.plus(Duration.ofHours(1))) + ")");
+    }
+    if (sendAt.toInstant().isAfter(now.plus(maxAhead))) {
+      throw ApiError.validation("send_at", "send_at is more than " + maxAhead.toDays() + " days ahead");
+    }
+    return hub.db.tx(conn -> Conversations.visibleForUpdate(conn, a, id).compose(c ->
+        ActivityApi.fromEndpoint(conn, c, fromId).compose(ep -> Outbound.check(hub, c, ep, a.name(), subject, text, html)
+            .recover(t -> Future.failedFuture(t instanceof Outbound.Refused r ? r.toApiError() : t))
+            .compose(v -> Db.one(conn, """
+                INSERT INTO scheduled_message (workspace_id, conversation_id, author_id, from_endpoint_id, subject, text, html,
+                  attachment_ids, send_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id""",
+                a.workspaceId(), id, a.userId(), ep.id(), subject, text, html, files.toArray(Long[]::new), sendAt))
+            .compose(r -> reserve(conn, a, r.getLong("id"), files)
+                .compose(v -> ScheduledMessages.announce(conn, r.getLong("id"), EventType.SCHEDULED_CREATED))))))
+        .map(Reply::created);
+  }
+
+  /** Reserves the files for the message: uploaded by the author, not sent, not reserved by another. */
+  private static Future<Void> reserve(SqlConnection conn, Actor a, long scheduledId, List<Long> ids) {
+    if (ids.isEmpty()) return Future.succeededFuture();
+    return Db.query(conn, """
+        UPDATE attachment SET scheduled_message_id = $1
+        WHERE id = ANY($2) AND uploaded_by = $3 AND activity_id IS NULL AND scheduled_message_id IS NULL""",
+        scheduledId, ids.toArray(Long[]::new), a.userId()).compose(rs -> rs.rowCount() == ids.size() ? Future.succeededFuture()
+        : Future.failedFuture(ApiError.validation("attachments", "attachments must be files you uploaded and have not sent yet")));
+  }
+
+  private Future<?> list(RoutingContext ctx) {
+    Actor a = Actor.of(ctx);
+    long id = Api.pathId(ctx, "id", "conversation");
+    Page page = Page.of(ctx);
+    String status = ctx.queryParams().get("status");
+    String[] statuses = status == null || status.isBlank() ? null : status.split(",");
+    if (statuses != null) {
+      for (String s : statuses) {
+        if (!STATUSES.contains(s)) throw ApiError.validation("status", "status must be a list of pending, sent, canceled, failed");
+      }
+    }
+    OffsetDateTime afterAt = page.after() == null ? OffsetDateTime.parse("0001-01-01T00:00:00Z") : Times.parse("cursor", page.afterString(0));
+    long afterId = page.after() == null ? 0 : page.afterLong(1);
+    return Conversations.visible(hub.db.pool(), a, id).compose(c -> hub.db.list(ScheduledMessages.SELECT + """
+        WHERE s.conversation_id = $1 AND ($2::text[] IS NULL OR s.status = ANY($2)) AND (s.send_at, s.id) > ($3, $4)
+        ORDER BY s.send_at, s.id LIMIT $5""", id, statuses, afterAt, afterId, page.limit() + 1))
+        .map(rows -> page.result(rows, ScheduledMessages::json, r -> Page.cursor(Times.iso(r, "send_at"), r.getLong("id"))));
+  }
+
+  private Future<?> get(RoutingContext ctx) {
+    Actor a = Actor.of(ctx);
+    long id = Api.pathId(ctx, "id", "scheduled message");
+    return visible(hub.db.pool(), a, id, "").map(ScheduledMessages::json);
+  }
+
+  /** Cancels a pending message (204; again: 204); one already sent or failed is a 409. */
+  private Future<?> cancel(RoutingContext ctx) {
+    Actor a = Actor.of(ctx);
+    a.require(Permission.INBOX_USE);
+    long id = Api.pathId(ctx, "id", "scheduled message");
+    return hub.db.tx(conn -> visible(conn, a, id, " FOR UPDATE OF s").compose(s -> switch (s.getString("status")) {
+      case "canceled" -> Future.succeededFuture();
+      case "pending" -> Db.query(conn, """
+              UPDATE scheduled_message SET status = 'canceled', canceled_by = $2, updated_at = now() WHERE id = $1""", id, a.userId())
+          .compose(v -> Db.query(conn, "UPDATE attachment SET scheduled_message_id = NULL WHERE scheduled_message_id = $1", id))
+          .compose(v -> ScheduledMessages.announce(conn, id, EventType.SCHEDULED_UPDATED))
+          .<Void>mapEmpty();
+      default -> Future.failedFuture(ApiError.conflict("status", "the message is already " + s.getString("status")
+          + "; only a pending message can be canceled"));
+    }));
+  }
+
+  /** The scheduled message if the actor is a member of its conversation's inbox; 404 otherwise. */
+  private static Future<Row> visible(SqlClient c, Actor a, long id, String lock) {
+    return Db.one(c, ScheduledMessages.SELECT + """
+        JOIN conversation c ON c.id = s.conversation_id
+        JOIN membership m ON m.inbox_id = c.inbox_id AND m.user_id = $2
+        WHERE s.id = $1 AND s.workspace_id = $3""" + lock, id, a.userId(), a.workspaceId())
+        .map(r -> {
+          if (r == null) throw ApiError.notFound("scheduled message");
+          return r;
+        });
+  }
+}

@@ -1,0 +1,143 @@
+package io.switchboard.automation;
+
+import io.switchboard.Hub;
+import io.switchboard.conversation.ActivityApi;
+import io.switchboard.db.Db;
+import io.switchboard.event.EventType;
+import io.switchboard.event.Events;
+import io.switchboard.http.ApiError;
+import io.switchboard.http.Failures;
+import io.switchboard.http.Times;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scheduled messages: how they are shown, and how a due one is sent. Sending claims one due row with
+ * {@code FOR UPDATE SKIP LOCKED} and, in that same transaction, queues the reply (activity + outbox row) and marks the
+ * row sent: several nodes never take the same row, a node that dies mid-way rolls back and the row is due again,
+ * and a cancellation either commits first (the row is no longer pending) or waits and finds it sent.
+ */
+final class ScheduledMessages {
+
+  private static final Logger log = LoggerFactory.getLogger(ScheduledMessages.class);
+
+  private ScheduledMessages() {
+  }
+
+  static final String SELECT = """
+      SELECT s.*, u.name AS author_name FROM scheduled_message s LEFT JOIN app_user u ON u.id = s.author_id
+      """;
+
+  static Future<JsonObject> view(SqlClient c, long id) {
+    return Db.one(c, SELECT + " WHERE s.id = $1", id).map(r -> r == null ? null : json(r));
+  }
+
+  static JsonObject json(Row r) {
+    JsonArray files = new JsonArray();
+    Long[] ids = r.getArrayOfLongs("attachment_ids");
+    if (ids != null) for (Long id : ids) files.add(id);
+    JsonObject error = r.getString("error_code") == null ? null
+        : new JsonObject().put("code", r.getString("error_code")).put("message", r.getString("error_message"));
+    return new JsonObject()
+        .put("id", r.getLong("id"))
+        .put("conversation_id", r.getLong("conversation_id"))
+        .put("status", r.getString("status"))
+        .put("send_at", Times.iso(r, "send_at"))
+        .put("subject", r.getString("subject"))
+        .put("text", r.getString("text"))
+        .put("html", r.getString("html"))
+        .put("preview", preview(r.getString("text"), r.getString("html")))
+        .put("from_endpoint_id", r.getLong("from_endpoint_id"))
+        .put("attachments", files)
+        .put("author", new JsonObject().put("id", r.getLong("author_id")).put("name", r.getString("author_name")))
+        .put("activity_id", r.getLong("activity_id"))
+        .put("sent_at", Times.iso(r, "sent_at"))
+        .put("lateness_ms", r.getLong("lateness_ms"))
+        .put("error", error)
+        .put("created_at", Times.iso(r, "created_at"))
+        .put("updated_at", Times.iso(r, "updated_at"));
+  }
+
+  /** The first words of the message, for lists. */
+  static String preview(String text, String html) {
+    String s = text != null && !text.isBlank() ? text : html == null ? "" : html.replaceAll("(?s)<[^>]*>", " ");
+    s = s.replaceAll("\\s+", " ").trim();
+    return s.length() <= 140 ? s : s.substring(0, 139) + "…";
+  }
+
+  /** Appends {@code scheduled.updated} (or {@code created}) with the message as it is now. */
+  static Future<JsonObject> announce(SqlConnection conn, long id, String type) {
+    return Db.one(conn, SELECT + " WHERE s.id = $1", id).compose(r -> {
+      JsonObject view = json(r);
+      return Db.one(conn, "SELECT workspace_id, inbox_id FROM conversation WHERE id = $1", r.getLong("conversation_id"))
+          .compose(c -> Events.append(conn, c.getLong("workspace_id"), c.getLong("inbox_id"), r.getLong("conversation_id"),
+              type, new JsonObject().put("scheduled", view)))
+          .map(view);
+    });
+  }
+
+  /**
+   * Sends the most overdue pending message, if any; true when one was claimed (sent or failed for good). A failure
+   * that is not the database's marks the message failed, so a bad row cannot block the ones behind it.
+   */
+  static Future<Boolean> sendOneDue(Hub hub) {
+    long[] claimed = {0};
+    return hub.db.tx(conn -> Db.one(conn, """
+            SELECT s.*, u.name AS author_name,
+              GREATEST(0, (extract(epoch FROM (now() - s.send_at)) * 1000))::bigint AS late_ms
+            FROM scheduled_message s LEFT JOIN app_user u ON u.id = s.author_id
+            WHERE s.status = 'pending' AND s.send_at <= now()
+            ORDER BY s.send_at, s.id LIMIT 1 FOR UPDATE OF s SKIP LOCKED""")
+        .compose(s -> {
+          if (s == null) return Future.succeededFuture(false);
+          claimed[0] = s.getLong("id");
+          return send(hub, conn, s).map(true);
+        }))
+        .recover(t -> {
+          if (claimed[0] == 0 || Failures.isUnavailable(t)) return Future.failedFuture(t);
+          log.warn("scheduled message {} could not be sent: {}", claimed[0], t.toString());
+          return hub.db.tx(conn -> fail(conn, claimed[0], "internal", "the message could not be sent (internal error)")).map(true);
+        });
+  }
+
+  private static Future<Void> send(Hub hub, SqlConnection conn, Row s) {
+    long id = s.getLong("id");
+    long late = s.getLong("late_ms");
+    return Db.one(conn, "SELECT c.* FROM conversation c WHERE c.id = $1 FOR UPDATE", s.getLong("conversation_id"))
+        .compose(conv -> ActivityApi.fromEndpoint(conn, conv, s.getLong("from_endpoint_id"))
+            .recover(t -> Future.failedFuture(t instanceof ApiError e ? new Outbound.Refused("endpoint", e.getMessage()) : t))
+            .compose(ep -> Outbound.queue(hub, conn, conv, ep,
+                new Outbound.Author("user", s.getLong("author_id"), s.getString("author_name")),
+                s.getString("subject"), s.getString("text"), s.getString("html"),
+                new JsonObject().put("scheduled_message_id", id).put("send_at", Times.iso(s, "send_at")).put("lateness_ms", late)))
+            .compose(activityId -> Db.query(conn, """
+                    UPDATE attachment SET activity_id = $2, scheduled_message_id = NULL WHERE scheduled_message_id = $1""", id, activityId)
+                .compose(v -> Db.query(conn, """
+                    UPDATE scheduled_message SET status = 'sent', activity_id = $2, sent_at = now(), lateness_ms = $3,
+                      sent_by = $4, updated_at = now() WHERE id = $1""", id, activityId, late, hub.nodeId)))
+            .compose(v -> {
+              if (late > 60_000) log.info("scheduled message {} sent {} s late (the hub was not running when it was due)", id, late / 1000);
+              return announce(conn, id, EventType.SCHEDULED_UPDATED).<Void>mapEmpty();
+            })
+            .recover(t -> t instanceof Outbound.Refused r ? fail(conn, id, r.code, r.getMessage())
+                .compose(v -> Outbound.note(conn, conv, Outbound.SYSTEM, "A scheduled message could not be sent: " + r.getMessage(),
+                    new JsonObject().put("change", "scheduled_failed").put("scheduled_message_id", id)))
+                : Future.failedFuture(t)));
+  }
+
+  /** Marks a still-pending message failed and frees its files. */
+  static Future<Void> fail(SqlConnection conn, long id, String code, String message) {
+    return Db.one(conn, """
+            UPDATE scheduled_message SET status = 'failed', error_code = $2, error_message = $3, updated_at = now()
+            WHERE id = $1 AND status = 'pending' RETURNING id""", id, code, message)
+        .compose(r -> r == null ? Future.succeededFuture()
+            : Db.query(conn, "UPDATE attachment SET scheduled_message_id = NULL WHERE scheduled_message_id = $1", id)
+                .compose(v -> announce(conn, id, EventType.SCHEDULED_UPDATED)).mapEmpty());
+  }
+}

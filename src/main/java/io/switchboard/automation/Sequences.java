@@ -1,0 +1,196 @@
+package io.switchboard.automation;
+
+import io.switchboard.db.Db;
+import io.switchboard.event.EventType;
+import io.switchboard.event.Events;
+import io.switchboard.http.ApiError;
+import io.switchboard.http.Times;
+import io.switchboard.inbox.InboxApi;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+
+import java.time.Duration;
+import java.time.Period;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+
+/**
+ * Follow-up sequences: the shape of their steps, how sequences and enrolments are shown, and how an enrolment ends.
+ * A step is {@code {"delay": "P2D" | "PT4H" | seconds, "text": "…", "channels": ["email", …]}}; its delay counts from
+ * the enrolment (first step) or from the step before.
+ */
+final class Sequences {
+
+  static final int MAX_STEPS = 20;
+  static final long MAX_DELAY_SECONDS = 365L * 24 * 3600;
+  private static final Set<String> STEP_FIELDS = Set.of("delay", "delay_seconds", "text", "channels");
+
+  private Sequences() {
+  }
+
+  /** Checks the steps and returns them in normal form; a 400 naming the step's field otherwise. */
+  static JsonArray steps(JsonArray in) {
+    if (in == null || in.isEmpty()) throw ApiError.validation("steps", "a sequence needs at least one step");
+    if (in.size() > MAX_STEPS) throw ApiError.validation("steps", "a sequence has at most " + MAX_STEPS + " steps");
+    JsonArray out = new JsonArray();
+    for (int i = 0; i < in.size(); i++) {
+      String at = "steps[" + i + "]";
+      if (!(in.getValue(i) instanceof JsonObject step)) throw ApiError.validation(at, at + " must be an object {delay, text, channels}");
+      for (String k : step.fieldNames()) {
+        if (!STEP_FIELDS.contains(k)) throw ApiError.validation(at + "." + k, at + " has an unknown field " + k);
+      }
+      Object delay = step.getValue("delay");
+      long seconds = delaySeconds(at + ".delay", delay);
+      Object text = step.getValue("text");
+      if (!(text instanceof String t) || t.isBlank()) throw ApiError.validation(at + ".text", at + ".text is required");
+      if (t.length() > 32_768) throw ApiError.validation(at + ".text", at + ".text is longer than 32768 characters");
+      JsonArray channels = null;
+      if (step.getValue("channels") != null) {
+        if (!(step.getValue("channels") instanceof JsonArray ch) || ch.isEmpty()) {
+          throw ApiError.validation(at + ".channels", at + ".channels must be a non-empty list of channels, or left out for any");
+        }
+        channels = new JsonArray();
+        for (Object c : ch) {
+          if (!(c instanceof String s) || !InboxApi.CHANNELS.contains(s)) {
+            throw ApiError.validation(at + ".channels", at + ".channels: " + c + " is not a channel (one of "
+                + String.join(", ", InboxApi.CHANNELS.stream().sorted().toList()) + ")");
+          }
+          if (!channels.contains(s)) channels.add(s);
+        }
+      }
+      out.add(new JsonObject().put("delay", delay).put("delay_seconds", seconds).put("text", t).put("channels", channels));
+    }
+    return out;
+  }
+
+  /** An ISO-8601 duration ("P2D", "PT4H", "P1W", "P1DT12H") or a number of seconds. */
+  static long delaySeconds(String field, Object v) {
+    long seconds;
+    if (v instanceof Number n) {
+      if (n.doubleValue() != n.longValue()) throw ApiError.validation(field, field + " must be whole seconds");
+      seconds = n.longValue();
+    } else if (v instanceof String s && !s.isBlank()) {
+      seconds = parseDuration(field, s.trim().toUpperCase());
+    } else {
+      throw ApiError.validation(field, field + " is required: an ISO-8601 duration like \"P2D\" or \"PT4H\", or seconds");
+    }
+    if (seconds < 0) throw ApiError.validation(field, field + " must not be negative");
+    if (seconds > MAX_DELAY_SECONDS) throw ApiError.validation(field, field + " is longer than a year");
+    return seconds;
+  }
+
+  private static long parseDuration(String field, String s) {
+    try {
+      return Duration.parse(s).getSeconds();
+    } catch (DateTimeParseException e) {
+      // weeks ("P1W") are a Period; months and years have no fixed length and are refused
+      try {
+        Period p = Period.parse(s);
+        if (p.getYears() == 0 && p.getMonths() == 0) return p.getDays() * 86_400L;
+      } catch (DateTimeParseException ignored) {
+        // reported below
+      }
+      throw ApiError.validation(field, field + " \"" + s + "\" is not an ISO-8601 duration like \"P2D\", \"PT4H\" or \"P1W\"");
+    } catch (ArithmeticException e) {
+      throw ApiError.validation(field, field + " is longer than a year");
+    }
+  }
+
+  /** Whether a step may be sent in a conversation on {@code channel}. */
+  static boolean allows(JsonObject step, String channel) {
+    JsonArray channels = step.getJsonArray("channels");
+    return channels == null || channels.contains(channel);
+  }
+
+  static JsonObject json(Row r) {
+    JsonObject o = new JsonObject()
+        .put("id", r.getLong("id"))
+        .put("name", r.getString("name"))
+        .put("steps", r.getJsonArray("steps"))
+        .put("stop_on_reply", r.getBoolean("stop_on_reply"))
+        .put("created_at", Times.iso(r, "created_at"))
+        .put("updated_at", Times.iso(r, "updated_at"));
+    if (r.getColumnIndex("active_enrollments") >= 0) o.put("active_enrollments", r.getLong("active_enrollments"));
+    return o;
+  }
+
+  /** Enrolments with their sequence's name and steps and the enrolling user's name; alias e. */
+  static final String ENROLLMENTS = """
+      SELECT e.*, s.name AS sequence_name, s.steps, s.stop_on_reply, s.deleted_at AS sequence_deleted_at,
+        u.name AS created_by_name
+      FROM sequence_enrollment e JOIN sequence s ON s.id = e.sequence_id LEFT JOIN app_user u ON u.id = e.created_by
+      """;
+
+  static JsonObject enrollmentJson(Row r) {
+    int total = r.getJsonArray("steps").size();
+    boolean active = "active".equals(r.getString("status"));
+    return new JsonObject()
+        .put("id", r.getLong("id"))
+        .put("sequence_id", r.getLong("sequence_id"))
+        .put("sequence_name", r.getString("sequence_name"))
+        .put("conversation_id", r.getLong("conversation_id"))
+        .put("status", r.getString("status"))
+        .put("stop_reason", r.getString("stop_reason"))
+        .put("steps_total", total)
+        .put("steps_sent", r.getInteger("steps_sent"))
+        .put("next_step", active ? r.getInteger("next_step") + 1 : null)
+        .put("next_at", active ? Times.iso(r, "next_at") : null)
+        .put("created_by", new JsonObject().put("id", r.getLong("created_by")).put("name", r.getString("created_by_name")))
+        .put("created_at", Times.iso(r, "created_at"))
+        .put("updated_at", Times.iso(r, "updated_at"));
+  }
+
+  static Future<JsonObject> enrollmentView(SqlClient c, long id) {
+    return Db.one(c, ENROLLMENTS + " WHERE e.id = $1", id).map(r -> r == null ? null : enrollmentJson(r));
+  }
+
+  /** Appends an enrolment event with the enrolment as it is now. */
+  static Future<JsonObject> announce(SqlConnection conn, Row conv, long enrollmentId, String type) {
+    return enrollmentView(conn, enrollmentId).compose(view -> Events.append(conn, conv.getLong("workspace_id"),
+        conv.getLong("inbox_id"), conv.getLong("id"), type, new JsonObject().put("enrollment", view)).map(view));
+  }
+
+  /**
+   * Ends an active enrolment ({@code status}: completed, stopped or canceled) with a reason, a system entry in the
+   * conversation and an {@code enrollment.updated}. {@code e} is an {@link #ENROLLMENTS} row locked by the caller.
+   */
+  static Future<Void> end(SqlConnection conn, Row conv, Row e, String status, String reason, Outbound.Author by, String text) {
+    return Db.query(conn, """
+            UPDATE sequence_enrollment SET status = $2, stop_reason = $3, next_at = NULL, updated_at = now() WHERE id = $1""",
+            e.getLong("id"), status, reason)
+        .compose(v -> Outbound.note(conn, conv, by, text, new JsonObject().put("change", "sequence_" + status)
+            .put("sequence_id", e.getLong("sequence_id")).put("enrollment_id", e.getLong("id")).put("reason", reason)))
+        .compose(v -> announce(conn, conv, e.getLong("id"), EventType.ENROLLMENT_UPDATED))
+        .mapEmpty();
+  }
+
+  /** What a stop looks like in the history. */
+  static String stopText(String name, String reason) {
+    String why = switch (reason) {
+      case "replied" -> "the contact replied";
+      case "resolved" -> "the conversation was resolved";
+      case "sequence_deleted" -> "the sequence was deleted";
+      default -> reason;
+    };
+    return "The sequence \"" + name + "\" stopped: " + why;
+  }
+
+  /**
+   * Stops the conversation's active enrolments that {@code which} selects (an SQL condition on e and s), oldest
+   * first; returns how many.
+   */
+  static Future<Integer> stopAll(SqlConnection conn, Row conv, String which, String reason, Object param) {
+    return Db.list(conn, ENROLLMENTS + " WHERE e.conversation_id = $1 AND e.status = 'active' AND " + which
+        + " ORDER BY e.id FOR UPDATE OF e", conv.getLong("id"), param).compose(rows -> {
+          Future<Void> f = Future.succeededFuture();
+          for (Row e : rows) {
+            f = f.compose(v -> end(conn, conv, e, "stopped", reason, Outbound.SYSTEM, stopText(e.getString("sequence_name"), reason)));
+          }
+          return f.map(rows.size());
+        });
+  }
+}
