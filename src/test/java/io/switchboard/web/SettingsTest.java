@@ -217,4 +217,23 @@ class SettingsTest {
     b.click("[data-card=endpoints] tr[data-endpoint='" + ep + "'] .switch input");
     b.until("it is enabled again", () -> hub.admin().get("/api/v1/endpoints/" + ep).expect(200).json().getBoolean("enabled"));
   }
+
+  @Test
+  @DisplayName("automatic assignment and the outside-hours reply are set for an inbox in settings")
+  void automationSettings() {
+    ApiAvailability.assume(hub, "/api/v1/chatbots", "automation (issue 10) has not landed on this branch yet");
+    long inbox = hub.inbox("Auto Desk");
+    Browser b = browser;
+    b.open("/#/settings/inboxes/" + inbox);
+    String card = "[data-card=automation]";
+    b.click(card + " .switch input");
+    b.type(card + " input[type=number]", "5");
+    b.type(card + " textarea", "We are closed; we answer from 9:00.");
+    b.click(card + " button[type=submit]");
+    b.awaitText(".toast", "Automation saved");
+    JsonObject settings = hub.admin().get("/api/v1/inboxes/" + inbox).expect(200).json().getJsonObject("settings");
+    assertThat(settings.getJsonObject("auto_assign").getBoolean("enabled")).isTrue();
+    assertThat(settings.getJsonObject("auto_assign").getInteger("max_open_per_agent")).isEqualTo(5);
+    assertThat(settings.getString("auto_reply_outside_hours")).isEqualTo("We are closed; we answer from 9:00.");
+  }
 }
