@@ -100,6 +100,13 @@ export function fullTime(iso) {
   return iso ? fullFmt.format(new Date(iso)) : '';
 }
 
+const compactFmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/** "Dec 1, 14:00": a date and time that fits a sidebar row. */
+export function compactTime(iso) {
+  return iso ? compactFmt.format(new Date(iso)) : '';
+}
+
 export function clockTime(iso) {
   return iso ? timeFmt.format(new Date(iso)) : '';
 }

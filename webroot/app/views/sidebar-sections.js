@@ -2,7 +2,7 @@
 // sequences. Each talks to its own API and degrades to "not available" on a hub without it.
 
 import { all, api, optional } from '../api.js';
-import { confirmDialog, field, fill, fromLocalInput, fullTime, h, icon, modal, showError, toast, toLocalInput } from '../dom.js';
+import { compactTime, confirmDialog, field, fill, fromLocalInput, fullTime, h, icon, modal, showError, toast, toLocalInput } from '../dom.js';
 import { on, store } from '../store.js';
 import { section, unavailable } from './section.js';
 
@@ -248,7 +248,7 @@ export class ScheduledSection {
     const items = r.value.items;
     this.count.textContent = String(items.filter(s => s.status === 'pending').length || '');
     fill(this.body, items.length ? h('ul', { class: 'side-list' }, items.map(s => h('li', { class: 'scheduled', dataset: { scheduled: String(s.id), status: s.status } },
-      h('div', { class: 'side-item-main' }, h('strong', { text: fullTime(s.send_at) }), h('span', { class: 'muted clamp', text: s.preview || s.text || '' }),
+      h('div', { class: 'side-item-main' }, h('strong', { text: compactTime(s.send_at), title: fullTime(s.send_at) }), h('span', { class: 'muted clamp', text: s.preview || s.text || '' }),
         s.status === 'failed' && s.error ? h('span', { class: 'form-error', text: typeof s.error === 'string' ? s.error : s.error.message || '' }) : null),
       h('span', { class: 'chip', 'data-status': s.status, text: s.status }),
       s.status === 'pending' ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Delete scheduled message', 'data-action': 'delete-scheduled',
@@ -308,9 +308,13 @@ export class SequencesButton {
           } catch (e) {
             showError(error, e);
           }
-        } }, h('strong', { text: s.name }), h('span', { class: 'muted', text: ` · ${(s.steps || []).length} steps${active.has(s.id) ? ' · running' : ''}` })))))
+        } }, h('strong', { text: s.name }), h('span', { class: 'muted', text: ` · ${plural((s.steps || []).length, 'step')}${active.has(s.id) ? ' · running' : ''}` })))))
         : h('p', { class: 'muted', text: 'No sequences yet. Admins create them through the API (/api/v1/sequences).' }),
       h('p', { class: 'muted small', text: 'Follow-ups go out as messages from you and stop when the contact replies.' }),
       error);
   }
+}
+
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
