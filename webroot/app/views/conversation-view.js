@@ -5,7 +5,7 @@
 import { all, api } from '../api.js';
 import { announce, avatar, debounce, fill, h, icon, toast, toLocalInput, fromLocalInput, modal, field, showError } from '../dom.js';
 import { conversationHref, navigate } from '../router.js';
-import { CHANNELS, can, channelLabel, emit, endpointLabel, inboxById, memberInboxes, on, store } from '../store.js';
+import { CHANNELS, can, channelLabel, emit, endpointLabel, inboxById, loadInboxes, memberInboxes, on, store } from '../store.js';
 import { callContact } from './calls.js';
 import { Composer } from './composer.js';
 import { History, KIND_FILTERS } from './history.js';
@@ -152,7 +152,9 @@ export class ConversationView {
   }
 
   /** The endpoints (of the agent's inboxes) on which this contact has no conversation yet. */
-  startMenu(anchor) {
+  async startMenu(anchor) {
+    // endpoints may have been added a moment ago: ask, rather than trust the last refresh
+    await loadInboxes().catch(() => {});
     const used = new Set(this.siblings.filter(s => CHAT_LIKE.has(s.channel)).map(s => s.endpoint_id));
     const choices = [];
     for (const inbox of memberInboxes()) {
