@@ -98,11 +98,25 @@ final class EventWorker extends VerticleBase {
   }
 
   private Future<Void> run(SqlConnection conn, List<Row> rows) {
-    Future<Void> f = Future.succeededFuture();
-    for (Row ev : rows) {
-      if (Triggers.relevant(ev)) f = f.compose(v -> guarded(conn, ev));
-    }
-    return f;
+    List<Row> relevant = rows.stream().filter(Triggers::relevant).toList();
+    if (relevant.isEmpty()) return Future.succeededFuture();
+    Long[] ids = relevant.stream().map(r -> r.getLong("conversation_id")).distinct().toArray(Long[]::new);
+    // most conversations meet no automation at all: one query for the batch finds those that might, so the
+    // others cost no lock, savepoint or look-up (and ingest never waits on this worker for them)
+    return Db.list(conn, """
+        SELECT c.id FROM conversation c JOIN inbox i ON i.id = c.inbox_id
+        WHERE c.id = ANY($1) AND (i.settings ?| ARRAY['auto_assign', 'auto_reply_outside_hours', 'default_chatbot_id']
+          OR EXISTS (SELECT 1 FROM sequence_enrollment e WHERE e.conversation_id = c.id AND e.status = 'active')
+          OR EXISTS (SELECT 1 FROM conversation_chatbot cb WHERE cb.conversation_id = c.id))""", (Object) ids)
+        .compose(found -> {
+          java.util.Set<Long> automated = new java.util.HashSet<>();
+          found.forEach(r -> automated.add(r.getLong(0)));
+          Future<Void> f = Future.succeededFuture();
+          for (Row ev : relevant) {
+            if (automated.contains(ev.getLong("conversation_id"))) f = f.compose(v -> guarded(conn, ev));
+          }
+          return f;
+        });
   }
 
   private Future<Void> guarded(SqlConnection conn, Row ev) {

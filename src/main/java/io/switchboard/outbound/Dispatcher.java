@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Sends queued replies. Rows are claimed with {@code FOR UPDATE SKIP LOCKED} and a lease, so several nodes
+ * Sends queued replies, each conversation's in the order they were written. Rows are claimed with {@code FOR UPDATE SKIP LOCKED} and a lease, so several nodes
  * dispatch without sending a row twice, and a row claimed by a node that died is taken over when its lease ends.
  * A send that fails for a reason that may pass is retried with exponential back-off; after the last attempt, or
  * at once for a permanent refusal, the activity is marked {@code failed} with the reason.
@@ -67,9 +67,11 @@ public final class Dispatcher extends VerticleBase {
     again = false;
     hub.db.list("""
         UPDATE outbox o SET claimed_by = $1, claimed_until = now() + make_interval(secs => $2), attempts = o.attempts + 1
-        WHERE o.id IN (SELECT id FROM outbox
-                       WHERE due_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
-                       ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+        WHERE o.id IN (SELECT x.id FROM outbox x
+                       WHERE x.due_at <= now() AND (x.claimed_until IS NULL OR x.claimed_until < now())
+                         -- one conversation's messages leave in order: only its oldest queued row may go
+                         AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conversation_id = x.conversation_id AND p.id < x.id)
+                       ORDER BY x.due_at, x.id LIMIT $3 FOR UPDATE SKIP LOCKED)
         RETURNING o.id, o.activity_id, o.attempts, o.channel""", hub.nodeId, (double) LEASE_SECONDS, free)
         .onComplete(ar -> {
           claiming = false;

@@ -17,7 +17,9 @@ public final class Outbox {
   }
 
   public static Future<Void> enqueue(SqlConnection conn, long workspaceId, long activityId, String channel, OffsetDateTime dueAt) {
-    return Db.query(conn, "INSERT INTO outbox (workspace_id, activity_id, channel, due_at) VALUES ($1, $2, $3, COALESCE($4, now()))",
+    return Db.query(conn, """
+        INSERT INTO outbox (workspace_id, activity_id, channel, due_at, conversation_id)
+        SELECT $1, $2, $3, COALESCE($4, now()), a.conversation_id FROM activity a WHERE a.id = $2""",
         workspaceId, activityId, channel, dueAt).mapEmpty();
   }
 

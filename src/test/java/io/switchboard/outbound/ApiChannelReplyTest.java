@@ -90,6 +90,28 @@ class ApiChannelReplyTest {
     assertThat(crm.received.stream().filter(r -> r.path().equals("/gone")).count()).isEqualTo(1);
   }
 
+  @Test
+  @DisplayName("a conversation's replies leave in the order they were written, even while the first is being retried")
+  void repliesKeepTheirOrder() {
+    long inbox = hub.inbox("Ordered Replies");
+    JsonObject ep = hub.apiEndpoint(inbox, crm.url("/ordered"));
+    java.util.concurrent.atomic.AtomicInteger firstTries = new java.util.concurrent.atomic.AtomicInteger();
+    crm.answer(r -> {
+      if (!r.path().equals("/ordered")) return Answer.ok("{}");
+      boolean first = new JsonObject(r.body()).getJsonObject("message").getString("text").equals("one");
+      // the first reply fails twice before it goes through
+      return first && firstTries.incrementAndGet() <= 2 ? new Answer(503, "busy", "text/plain") : Answer.ok("{}");
+    });
+    long conversation = hub.ingestApi(ep, "cust-order", "question", "o-1").expect(200).json().getLong("conversation_id");
+    for (String text : new String[] {"one", "two", "three"}) {
+      hub.admin().post("/api/v1/conversations/" + conversation + "/messages", new JsonObject().put("text", text)).expect(201);
+    }
+    crm.await(r -> r.path().equals("/ordered") && r.body().contains("\"three\""), 20_000);
+    java.util.List<String> order = crm.received.stream().filter(r -> r.path().equals("/ordered"))
+        .map(r -> new JsonObject(r.body()).getJsonObject("message").getString("text")).toList();
+    assertThat(order).containsExactly("one", "one", "one", "two", "three");
+  }
+
   private static JsonObject activity(long conversation, long id) {
     return hub.admin().get("/api/v1/conversations/" + conversation + "/activities?kind=message").items().stream()
         .map(o -> (JsonObject) o).filter(a -> a.getLong("id") == id).findFirst().orElseThrow();
