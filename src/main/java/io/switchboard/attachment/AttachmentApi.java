@@ -70,18 +70,36 @@ public final class AttachmentApi {
             Api.fail(ctx, ApiError.notFound("attachment"));
             return;
           }
-          String type = r.getString("content_type");
-          boolean inline = INLINE.contains(type);
-          String name = r.getString("filename") == null ? "attachment-" + id : r.getString("filename");
-          ctx.response()
-              .putHeader("Content-Type", inline ? type : "application/octet-stream")
-              .putHeader("X-Content-Type-Options", "nosniff")
-              .putHeader("Content-Security-Policy", "sandbox; default-src 'none'")
-              .putHeader("Cache-Control", "private, max-age=3600")
-              .putHeader("Content-Disposition", (inline ? "inline" : "attachment") + "; filename*=UTF-8''" + encode(name))
-              .sendFile(hub.attachments.path(r.getString("sha256")).toString())
-              .onFailure(t -> Api.fail(ctx, ApiError.notFound("attachment")));
+          send(ctx, hub, r, Served.BROWSER);
         });
+  }
+
+  /** Who a file is served to, which decides how much of its own type it keeps. */
+  public enum Served {
+    /** an agent's browser on the hub's own pages */
+    BROWSER,
+    /** a visitor's browser on another site (the chat widget) */
+    OTHER_SITE,
+    /** a provider fetching media it was given a link to: the real type, never shown as a page */
+    PROVIDER
+  }
+
+  /**
+   * Sends an attachment row's file so that no browser ever runs it: nosniff, a sandboxing CSP, and for browsers the
+   * real type only for plain media (else octet-stream and "attachment").
+   */
+  public static void send(RoutingContext ctx, Hub hub, Row r, Served to) {
+    String type = r.getString("content_type");
+    boolean inline = to != Served.PROVIDER && INLINE.contains(type);
+    String name = r.getString("filename") == null ? "file-" + r.getLong("id") : r.getString("filename");
+    var res = ctx.response()
+        .putHeader("Content-Type", to == Served.PROVIDER || inline ? type : "application/octet-stream")
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Content-Security-Policy", "sandbox; default-src 'none'")
+        .putHeader("Cache-Control", "private, max-age=" + (to == Served.PROVIDER ? 300 : 3600))
+        .putHeader("Content-Disposition", (inline ? "inline" : "attachment") + "; filename*=UTF-8''" + encode(name));
+    if (to != Served.BROWSER) res.putHeader("Cross-Origin-Resource-Policy", "cross-origin");
+    res.sendFile(hub.attachments.path(r.getString("sha256")).toString()).onFailure(t -> Api.fail(ctx, ApiError.notFound("file")));
   }
 
   private Future<?> upload(RoutingContext ctx) {

@@ -11,6 +11,8 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 
+import java.time.OffsetDateTime;
+
 /** Activities (messages, notes, calls, voicemails, system entries): how they are written, read and shown. */
 public final class Activities {
 
@@ -76,35 +78,50 @@ public final class Activities {
   }
 
   public static JsonObject json(Row r) {
-    JsonArray attachments = r.getJsonArray("attachments");
+    return json(new Fields(r.getLong("id"), r.getLong("conversation_id"), r.getLong("inbox_id"), r.getLong("endpoint_id"),
+        r.getString("kind"), r.getString("direction"), r.getString("status"), r.getString("sender_type"), r.getLong("sender_id"),
+        r.getString("sender_name"), r.getString("subject"), r.getString("text"), r.getString("html"), r.getString("provider_id"),
+        r.getString("error_code"), r.getString("error_message"), r.getJsonArray("attachments"), r.getJsonObject("data"),
+        r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at")));
+  }
+
+  /** An activity's columns, for writers that know them before (or without) reading the row back. */
+  public record Fields(long id, long conversationId, long inboxId, Long endpointId, String kind, String direction, String status,
+                       String senderType, Long senderId, String senderName, String subject, String text, String html,
+                       String providerId, String errorCode, String errorMessage, JsonArray attachments, JsonObject data,
+                       OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+  }
+
+  /** The one JSON shape of an activity, in REST answers and live events alike. */
+  public static JsonObject json(Fields f) {
     JsonArray shown = new JsonArray();
-    if (attachments != null) {
-      for (Object o : attachments) {
+    if (f.attachments() != null) {
+      for (Object o : f.attachments()) {
         JsonObject x = ((JsonObject) o).copy();
         x.put("url", "/api/v1/attachments/" + x.getLong("id"));
         shown.add(x);
       }
     }
-    JsonObject error = r.getString("error_code") == null && r.getString("error_message") == null ? null
-        : new JsonObject().put("code", r.getString("error_code")).put("message", r.getString("error_message"));
+    JsonObject error = f.errorCode() == null && f.errorMessage() == null ? null
+        : new JsonObject().put("code", f.errorCode()).put("message", f.errorMessage());
     return new JsonObject()
-        .put("id", r.getLong("id"))
-        .put("conversation_id", r.getLong("conversation_id"))
-        .put("inbox_id", r.getLong("inbox_id"))
-        .put("endpoint_id", r.getLong("endpoint_id"))
-        .put("kind", r.getString("kind"))
-        .put("direction", r.getString("direction"))
-        .put("status", r.getString("status"))
-        .put("sender", new JsonObject().put("type", r.getString("sender_type")).put("id", r.getLong("sender_id"))
-            .put("name", r.getString("sender_name")))
-        .put("subject", r.getString("subject"))
-        .put("text", r.getString("text"))
-        .put("html", r.getString("html"))
-        .put("provider_id", r.getString("provider_id"))
+        .put("id", f.id())
+        .put("conversation_id", f.conversationId())
+        .put("inbox_id", f.inboxId())
+        .put("endpoint_id", f.endpointId())
+        .put("kind", f.kind())
+        .put("direction", f.direction())
+        .put("status", f.status())
+        .put("sender", new JsonObject().put("type", f.senderType()).put("id", f.senderId()).put("name", f.senderName()))
+        .put("subject", f.subject())
+        .put("text", f.text())
+        .put("html", f.html())
+        .put("provider_id", f.providerId())
         .put("error", error)
         .put("attachments", shown)
-        .put("data", r.getJsonObject("data"))
-        .put("created_at", Times.iso(r, "created_at"))
-        .put("updated_at", Times.iso(r, "updated_at"));
+        .put("data", f.data())
+        .put("created_at", Times.iso(f.createdAt()))
+        .put("updated_at", Times.iso(f.updatedAt()));
   }
+
 }

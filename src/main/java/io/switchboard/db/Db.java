@@ -39,6 +39,11 @@ public final class Db {
     return transaction(work).onSuccess(v -> afterCommit.run());
   }
 
+  /** For writers that commit by hand: tells the sequencer that new events may be waiting. */
+  public void committed() {
+    afterCommit.run();
+  }
+
   /**
    * A transaction without the after-commit hook (for the sequencer itself). Unlike {@code Pool.withTransaction},
    * BEGIN is not awaited: the first statement follows it down the connection's pipeline, saving a round trip on

@@ -55,10 +55,26 @@ public final class Ingest {
   public Future<IngestResult> ingest(InboundMessage m) {
     Timer.Sample sample = Timer.start(metrics);
     return storeFiles(m)
-        .compose(files -> db.tx(conn -> write(conn, m, files)))
+        .compose(files -> inTransaction(m, files))
         .recover(t -> t instanceof Duplicate ? existing(m) : Future.failedFuture(t))
         .onComplete(ar -> sample.stop(metrics.timer("switchboard.ingest", "channel", m.channel(),
             "outcome", ar.failed() ? "failed" : ar.result().duplicate() ? "duplicate" : "stored")));
+  }
+
+  /**
+   * BEGIN and COMMIT are sent by hand rather than through the client's transaction object, which waits for each
+   * statement's answer before COMMIT: here BEGIN travels with the look-up and COMMIT with the last write, so a
+   * message costs three round trips to PostgreSQL. Should any statement fail, PostgreSQL turns that COMMIT into a
+   * rollback; a failure before it sends an explicit ROLLBACK. Either way the connection goes back clean.
+   */
+  private Future<IngestResult> inTransaction(InboundMessage m, List<Stored> files) {
+    return db.pool().getConnection().compose(conn -> {
+      conn.query("BEGIN").execute();
+      return write(conn, m, files)
+          .transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result())
+              : conn.query("ROLLBACK").execute().transform(x -> Future.<IngestResult>failedFuture(ar.cause())))
+          .onComplete(ar -> conn.close());
+    }).onSuccess(r -> db.committed());
   }
 
   /** Files are written before the transaction: content-addressed, so a rolled-back or repeated write is harmless. */
@@ -83,6 +99,8 @@ public final class Ingest {
    */
   private static final String LOOKUP = """
       SELECT e.*, EXISTS (SELECT 1 FROM activity a WHERE a.endpoint_id = e.id AND a.provider_id = $3) AS duplicate,
+        now() AS tx_now, nextval('activity_id_seq') AS activity_id,
+        ARRAY(SELECT nextval('attachment_id_seq') FROM generate_series(1, $5::int)) AS attachment_ids,
         ct.id AS ct_id, ct.name AS ct_name, ct.email AS ct_email, ct.phone AS ct_phone, ct.company AS ct_company,
         ct.blocked AS ct_blocked
       FROM endpoint e
@@ -92,101 +110,116 @@ public final class Ingest {
       WHERE e.channel = $1 AND e.address = $2""";
 
   private Future<IngestResult> write(SqlConnection conn, InboundMessage m, List<Stored> files) {
-    return Db.one(conn, LOOKUP, m.channel(), m.endpointAddress(), m.providerId(), m.senderAddress()).compose(r -> {
+    return Db.one(conn, LOOKUP, m.channel(), m.endpointAddress(), m.providerId(), m.senderAddress(), files.size()).compose(r -> {
       if (r == null) return Future.failedFuture(new UnknownEndpoint(m.channel(), m.endpointAddress()));
       // the common redelivery is caught here without writing; a concurrent one by the unique index below
       if (r.getBoolean("duplicate")) return Future.failedFuture(new Duplicate());
       Endpoint ep = Endpoint.of(r);
       Future<Contacts.Who> who = r.getLong("ct_id") != null ? Contacts.known(conn, r, m) : Contacts.create(conn, m, ep);
       return who.compose(contact -> Threads.resolve(conn, m, ep, contact)
-          .compose(conv -> store(conn, m, ep, contact, conv, files)));
+          .compose(conv -> store(conn, m, ep, contact, conv, files, r.getLong("activity_id"), r.getArrayOfLongs("attachment_ids"),
+              r.getOffsetDateTime("tx_now"))));
     });
   }
 
-  private static final String INSERT_ACTIVITY = """
-      INSERT INTO activity (workspace_id, inbox_id, conversation_id, endpoint_id, kind, direction, status, sender_type,
-        sender_id, sender_name, subject, text, html, provider_id, data, created_at)
-      VALUES ($1, $2, $3, $4, $5, $14, $15, $16, $6, $7, $8, $9, $10, $11, $12, COALESCE(LEAST($13, now()), now()))
-      ON CONFLICT (endpoint_id, provider_id) WHERE provider_id IS NOT NULL DO NOTHING
-      RETURNING id, workspace_id, inbox_id, conversation_id, endpoint_id, kind, direction, status, sender_type, sender_id,
-        sender_name, subject, text, html, provider_id, error_code, error_message, data, created_at, updated_at,
-        '[]'::json AS attachments""";
+  /**
+   * The activity and its events in one statement: the events are written only if the activity was (a concurrent
+   * redelivery inserts nothing). Answers how many activities were inserted.
+   */
+  private static final String INSERT = """
+      WITH a AS (
+        INSERT INTO activity (id, workspace_id, inbox_id, conversation_id, endpoint_id, kind, direction, status, sender_type,
+          sender_id, sender_name, subject, text, html, provider_id, data, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
+        ON CONFLICT (endpoint_id, provider_id) WHERE provider_id IS NOT NULL DO NOTHING RETURNING id),
+      e AS (
+        INSERT INTO event (workspace_id, inbox_id, conversation_id, type, data)
+        SELECT $2, $3, $4, x.t, x.d FROM (VALUES ($18::text, $19::jsonb), ($20::text, $21::jsonb)) AS x(t, d)
+        WHERE x.t IS NOT NULL AND EXISTS (SELECT 1 FROM a))
+      SELECT count(*) AS inserted FROM a""";
 
   private Future<IngestResult> store(SqlConnection conn, InboundMessage m, Endpoint ep, Contacts.Who who, Threads.Conv conv,
-                                     List<Stored> files) {
+                                     List<Stored> files, long activityId, Long[] fileIds, OffsetDateTime txNow) {
     long conversationId = conv.row().getLong("id");
-    OffsetDateTime at = m.sentAt() == null ? null : m.sentAt().atOffset(ZoneOffset.UTC);
     boolean out = m.outbound();
     boolean blocked = !out && who.blocked();
     JsonObject data = m.data().copy();
     if (blocked) data.put("blocked_sender", true);
     String senderName = out ? m.author() : m.senderName() != null ? m.senderName() : who.name();
-    return Db.one(conn, INSERT_ACTIVITY, ep.workspaceId(), ep.inboxId(), conversationId, ep.id(), m.kind(), out ? null : who.id(),
-            senderName, m.subject(), m.text(), m.html(), m.providerId(), data, at, out ? "out" : "in",
-            out ? "sent" : "received", out ? "user" : "contact")
-        .compose(row -> {
-          if (row == null) return Future.failedFuture(new Duplicate());
-          long activityId = row.getLong("id");
-          IngestResult result = new IngestResult(ep.workspaceId(), ep.inboxId(), ep.id(), conversationId, who.id(), activityId,
-              false, conv.created());
-          return attach(conn, ep.workspaceId(), activityId, files).compose(files2 -> {
-            // a blocked sender's message is kept for the record but raises no notification
-            if (blocked) return Future.succeededFuture(result);
-            JsonObject activity = Activities.json(row).put("attachments", files2);
-            JsonObject conversation = Conversations.json(conv.row(), who.json(), endpointJson(ep), lastMessage(activity));
-            List<String> types = new ArrayList<>();
-            List<JsonObject> payloads = new ArrayList<>();
-            if (conv.created()) {
-              types.add(EventType.CONVERSATION_CREATED);
-              payloads.add(new JsonObject().put("conversation", conversation));
-            } else if (conv.previousStatus() != null && !"open".equals(conv.previousStatus())) {
-              types.add(EventType.CONVERSATION_UPDATED);
-              payloads.add(new JsonObject().put("conversation", conversation).put("changes", new JsonArray().add("status")));
-            }
-            types.add(EventType.MESSAGE_CREATED);
-            payloads.add(new JsonObject().put("activity", activity).put("conversation", conversation));
-            return events(conn, ep, conversationId, types, payloads).map(result);
-          });
-        });
-  }
-
-  /** Appends the events of one message in a single statement. */
-  private static Future<Void> events(SqlConnection conn, Endpoint ep, long conversationId, List<String> types, List<JsonObject> data) {
-    StringBuilder sql = new StringBuilder("INSERT INTO event (workspace_id, inbox_id, conversation_id, type, data) VALUES ");
-    Tuple params = Tuple.of(ep.workspaceId(), ep.inboxId(), conversationId);
-    for (int i = 0; i < types.size(); i++) {
-      if (i > 0) sql.append(", ");
-      sql.append("($1, $2, $3, $").append(4 + 2 * i).append(", $").append(5 + 2 * i).append(")");
-      params.addValue(types.get(i)).addValue(data.get(i));
-    }
-    return conn.preparedQuery(sql.toString()).execute(params).mapEmpty();
-  }
-
-  /** Inserts the attachment rows (pipelined on the connection) and returns them as the API shows them. */
-  private static Future<JsonArray> attach(SqlConnection conn, long workspaceId, long activityId, List<Stored> files) {
-    if (files.isEmpty()) return Future.succeededFuture(new JsonArray());
-    List<Future<Row>> rows = new ArrayList<>();
-    for (Stored s : files) {
-      InboundMessage.Attachment a = s.source();
-      rows.add(Db.one(conn, """
-          INSERT INTO attachment (workspace_id, activity_id, sha256, size, content_type, filename, content_id, inline,
-            status, source_url, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-          RETURNING id, filename, content_type, size, inline, content_id, status, error""",
-          workspaceId, activityId, s.stored() == null ? null : s.stored().sha256(), s.stored() == null ? 0L : s.stored().size(),
-          a.contentType() == null ? "application/octet-stream" : a.contentType(), a.filename(), a.contentId(), a.inline(),
-          s.stored() == null ? "failed" : "stored", a.sourceUrl(), s.stored() == null ? a.error() : null));
-    }
-    return Future.all(rows).map(cf -> {
-      JsonArray out = new JsonArray();
-      for (int i = 0; i < rows.size(); i++) {
-        Row r = cf.resultAt(i);
-        out.add(new JsonObject().put("id", r.getLong("id")).put("filename", r.getString("filename"))
-            .put("content_type", r.getString("content_type")).put("size", r.getLong("size")).put("inline", r.getBoolean("inline"))
-            .put("content_id", r.getString("content_id")).put("status", r.getString("status")).put("error", r.getString("error"))
-            .put("url", "/api/v1/attachments/" + r.getLong("id")));
+    OffsetDateTime sent = m.sentAt() == null ? null : m.sentAt().atOffset(ZoneOffset.UTC);
+    // the provider's time when it is earlier than ours (a delayed delivery), never a time in the future
+    OffsetDateTime at = sent != null && sent.isBefore(txNow) ? sent : txNow;
+    Long senderId = out ? null : who.id();
+    String direction = out ? "out" : "in";
+    String status = out ? "sent" : "received";
+    String senderType = out ? "user" : "contact";
+    JsonArray attachmentsJson = attachmentJson(files, fileIds);
+    JsonObject activity = Activities.json(new Activities.Fields(activityId, conversationId, ep.inboxId(), ep.id(), m.kind(),
+        direction, status, senderType, senderId, senderName, m.subject(), m.text(), m.html(), m.providerId(), null, null,
+        attachmentsJson, data, at, at));
+    List<String> types = new ArrayList<>();
+    List<JsonObject> payloads = new ArrayList<>();
+    // a blocked sender's message is kept for the record but raises no notification
+    if (!blocked) {
+      JsonObject conversation = Conversations.json(conv.row(), who.json(), endpointJson(ep), lastMessage(activity));
+      if (conv.created()) {
+        types.add(EventType.CONVERSATION_CREATED);
+        payloads.add(new JsonObject().put("conversation", conversation));
+      } else if (!out && conv.previousStatus() != null && !"open".equals(conv.previousStatus())) {
+        types.add(EventType.CONVERSATION_UPDATED);
+        payloads.add(new JsonObject().put("conversation", conversation).put("changes", new JsonArray().add("status")));
       }
-      return out;
+      types.add(EventType.MESSAGE_CREATED);
+      payloads.add(new JsonObject().put("activity", activity).put("conversation", conversation));
+    }
+    while (types.size() < 2) {
+      types.add(null);
+      payloads.add(null);
+    }
+    Future<Row> inserted = Db.one(conn, INSERT, activityId, ep.workspaceId(), ep.inboxId(), conversationId, ep.id(), m.kind(),
+        direction, status, senderType, senderId, senderName, m.subject(), m.text(), m.html(), m.providerId(), data, at,
+        types.get(0), payloads.get(0), types.get(1), payloads.get(1));
+    Future<Void> attached = attach(conn, ep.workspaceId(), activityId, files, fileIds, attachmentsJson);
+    Future<?> committed = conn.query("COMMIT").execute();
+    return Future.all(inserted, attached, committed).transform(ar -> {
+      // a concurrent delivery of the same message inserted nothing (and its attachments failed with it)
+      if (inserted.succeeded() && inserted.result().getLong("inserted") == 0) return Future.failedFuture(new Duplicate());
+      if (ar.failed()) return Future.failedFuture(ar.cause());
+      return Future.succeededFuture(new IngestResult(ep.workspaceId(), ep.inboxId(), ep.id(), conversationId, who.id(),
+          activityId, false, conv.created()));
     });
+  }
+
+  /** The attachments as the API shows them, with ids taken now so the events can carry them. */
+  private static JsonArray attachmentJson(List<Stored> files, Long[] ids) {
+    JsonArray out = new JsonArray();
+    for (int i = 0; i < files.size(); i++) {
+      Stored s = files.get(i);
+      InboundMessage.Attachment a = s.source();
+      out.add(new JsonObject().put("id", ids[i]).put("filename", a.filename())
+          .put("content_type", a.contentType() == null ? "application/octet-stream" : a.contentType())
+          .put("size", s.stored() == null ? 0L : s.stored().size()).put("inline", a.inline()).put("content_id", a.contentId())
+          .put("status", s.stored() == null ? "failed" : "stored").put("error", s.stored() == null ? a.error() : null));
+    }
+    return out;
+  }
+
+  /** Inserts the attachment rows, pipelined behind the activity they belong to. */
+  private static Future<Void> attach(SqlConnection conn, long workspaceId, long activityId, List<Stored> files, Long[] ids,
+                                     JsonArray json) {
+    if (files.isEmpty()) return Future.succeededFuture();
+    List<Future<?>> rows = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      Stored s = files.get(i);
+      JsonObject j = json.getJsonObject(i);
+      rows.add(Db.query(conn, """
+          INSERT INTO attachment (id, workspace_id, activity_id, sha256, size, content_type, filename, content_id, inline,
+            status, source_url, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)""",
+          ids[i], workspaceId, activityId, s.stored() == null ? null : s.stored().sha256(), j.getLong("size"),
+          j.getString("content_type"), j.getString("filename"), j.getString("content_id"), j.getBoolean("inline"),
+          j.getString("status"), s.source().sourceUrl(), j.getString("error")));
+    }
+    return Future.all(rows).mapEmpty();
   }
 
   private static JsonObject endpointJson(Endpoint ep) {

@@ -53,7 +53,7 @@ final class Harness implements AutoCloseable {
       cmd.add("-XX:StartFlightRecording=filename=" + Path.of("target", "bench", "hub.jfr").toAbsolutePath() + ",settings=profile");
     }
     cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
-    hub = Proc.start("hub", cmd, dir, Map.of(
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
         "SWITCHBOARD_HTTP_PORT", String.valueOf(port),
         "SWITCHBOARD_HTTP_HOST", "127.0.0.1",
         "SWITCHBOARD_SMTP_PORT", "0",
@@ -63,6 +63,11 @@ final class Harness implements AutoCloseable {
         "SWITCHBOARD_LIVE_SOCKETS_PER_USER", "250",
         "SWITCHBOARD_LIVE_FRAMES_PER_SECOND", "100",
         "SWITCHBOARD_AUTH_LOGIN_ATTEMPTS_PER_MINUTE", "1000"));
+    // any SWITCHBOARD_* variable of the harness's own environment reaches the hub (to try settings)
+    System.getenv().forEach((k, v) -> {
+      if (k.startsWith("SWITCHBOARD_")) env.put(k, v);
+    });
+    hub = Proc.start("hub", cmd, dir, env);
     String pgLine = hub.await(l -> l.contains("embedded PostgreSQL on 127.0.0.1:"), 90);
     pgPort = Integer.parseInt(pgLine.replaceAll(".*127\\.0\\.0\\.1:(\\d+).*", "$1"));
     hub.await(l -> l.contains("switchboard listening"), 90);

@@ -56,6 +56,10 @@ class LiveGatewayTest {
       assertThat(msg.getString("at")).isNotBlank();
       JsonObject data = msg.getJsonObject("data");
       assertThat(data.getJsonObject("activity").getString("direction")).isEqualTo("in");
+      // the frame carries the activity exactly as the REST API shows it
+      JsonObject rest = agent.get("/api/v1/conversations/" + msg.getLong("conversation") + "/activities?kind=message")
+          .expect(200).items().getJsonObject(0);
+      assertThat(data.getJsonObject("activity")).isEqualTo(rest);
       assertThat(data.getJsonObject("conversation").getJsonObject("contact").getString("name")).isEqualTo("Customer cust-live");
     }
   }

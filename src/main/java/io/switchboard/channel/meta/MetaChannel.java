@@ -1,5 +1,6 @@
 package io.switchboard.channel.meta;
 
+import io.switchboard.attachment.AttachmentApi;
 import io.switchboard.Hub;
 import io.switchboard.auth.Secrets;
 import io.switchboard.http.Api;
@@ -13,7 +14,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
 
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -148,14 +148,7 @@ public final class MetaChannel {
             Api.fail(ctx, ar.failed() ? ar.cause() : ApiError.notFound("file"));
             return;
           }
-          String name = r.getString("filename") == null ? "file-" + id : r.getString("filename");
-          ctx.response()
-              .putHeader("Content-Type", r.getString("content_type"))
-              .putHeader("X-Content-Type-Options", "nosniff")
-              .putHeader("Content-Security-Policy", "sandbox; default-src 'none'")
-              .putHeader("Content-Disposition", "attachment; filename*=UTF-8''" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"))
-              .sendFile(hub.attachments.path(r.getString("sha256")).toString())
-              .onFailure(t -> Api.fail(ctx, ApiError.notFound("file")));
+          AttachmentApi.send(ctx, hub, r, AttachmentApi.Served.PROVIDER);
         });
   }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.channel.telephony;
 
+import io.switchboard.attachment.AttachmentApi;
 import io.switchboard.Hub;
 import io.switchboard.auth.Secrets;
 import io.switchboard.http.Api;
@@ -67,7 +68,7 @@ final class MediaLinks {
       }
       if (expires < Instant.now().getEpochSecond()) throw ApiError.forbidden("this media link has expired");
       return hub.db.one("""
-          SELECT x.sha256, x.content_type, x.filename FROM attachment x JOIN activity a ON a.id = x.activity_id
+          SELECT x.id, x.sha256, x.content_type, x.filename FROM attachment x JOIN activity a ON a.id = x.activity_id
           WHERE x.id = $1 AND a.endpoint_id = $2 AND x.status = 'stored'""", attachmentId, endpointId);
     }).onComplete(ar -> {
       if (ar.failed()) {
@@ -79,13 +80,7 @@ final class MediaLinks {
         Api.fail(ctx, ApiError.notFound("media"));
         return;
       }
-      ctx.response()
-          .putHeader("Content-Type", r.getString("content_type"))
-          .putHeader("X-Content-Type-Options", "nosniff")
-          .putHeader("Content-Security-Policy", "sandbox; default-src 'none'")
-          .putHeader("Cache-Control", "private, max-age=300")
-          .sendFile(hub.attachments.path(r.getString("sha256")).toString())
-          .onFailure(t -> Api.fail(ctx, ApiError.notFound("media")));
+      AttachmentApi.send(ctx, hub, r, AttachmentApi.Served.PROVIDER);
     });
   }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.channel.widget;
 
+import io.switchboard.attachment.AttachmentApi;
 import io.switchboard.Hub;
 import io.switchboard.auth.Secrets;
 import io.switchboard.http.Api;
@@ -12,9 +13,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.Set;
 
 /**
  * The website chat widget: {@code GET /widget.js} (the script a site embeds), {@code GET /widget/ws} (the visitors'
@@ -23,7 +21,6 @@ import java.util.Set;
  */
 public final class WidgetChannel {
 
-  private static final Set<String> INLINE = Set.of("image/png", "image/jpeg", "image/gif", "image/webp");
 
   private final Hub hub;
   private final WidgetStore store;
@@ -100,19 +97,7 @@ public final class WidgetChannel {
         Api.fail(ctx, ApiError.notFound("file"));
         return;
       }
-      String type = r.getString("content_type");
-      boolean inline = INLINE.contains(type);
-      String name = r.getString("filename") == null ? "file-" + id : r.getString("filename");
-      ctx.response()
-          .putHeader("Content-Type", inline ? type : "application/octet-stream")
-          .putHeader("X-Content-Type-Options", "nosniff")
-          .putHeader("Content-Security-Policy", "sandbox; default-src 'none'")
-          .putHeader("Cross-Origin-Resource-Policy", "cross-origin")
-          .putHeader("Cache-Control", "private, max-age=3600")
-          .putHeader("Content-Disposition", (inline ? "inline" : "attachment") + "; filename*=UTF-8''"
-              + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"))
-          .sendFile(hub.attachments.path(r.getString("sha256")).toString())
-          .onFailure(t -> Api.fail(ctx, ApiError.notFound("file")));
+      AttachmentApi.send(ctx, hub, r, AttachmentApi.Served.OTHER_SITE);
     });
   }
 }

@@ -287,7 +287,13 @@ class WidgetProtocolTest {
     }
     try (LiveClient v = connect(w, SITE)) {
       hello(v, new JsonObject());
-      for (int i = 0; i < 80; i++) v.send(new JsonObject().put("op", "ping"));
+      for (int i = 0; i < 80; i++) {
+        try {
+          v.send(new JsonObject().put("op", "ping"));
+        } catch (RuntimeException closedMeanwhile) {
+          break; // the server may close the flood before the client is done
+        }
+      }
       assertThat(v.awaitType("error").getString("code")).isEqualTo("rate_limited");
       assertThat(v.closeCode(Duration.ofSeconds(5))).isEqualTo(4429);
     }
