@@ -1,0 +1,239 @@
+package io.switchboard.web;
+
+import io.switchboard.testing.ApiClient;
+import io.switchboard.testing.Browser;
+import io.switchboard.testing.BrowserWatcher;
+import io.switchboard.testing.TestHub;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What an admin does in settings, checked through the API the rest of the hub uses. */
+class SettingsTest {
+
+  static TestHub hub;
+  static Browser browser;
+
+  @RegisterExtension
+  final BrowserWatcher watcher = new BrowserWatcher(() -> browser);
+
+  @BeforeAll
+  static void start() {
+    hub = TestHub.start();
+    browser = Browser.start(hub.base());
+    AgentApp.signIn(browser, TestHub.ADMIN_EMAIL, TestHub.ADMIN_PASSWORD);
+    AgentApp.awaitLive(browser);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) browser.close();
+    hub.close();
+  }
+
+  @AfterEach
+  void noPageErrors() {
+    assertThat(browser.pageErrors()).as("script errors or Content-Security-Policy violations").isEmpty();
+  }
+
+  static JsonObject inboxNamed(String name) {
+    for (Object o : hub.admin().get("/api/v1/inboxes?q=" + name.replace(" ", "%20")).expect(200).items()) {
+      JsonObject i = (JsonObject) o;
+      if (i.getString("name").equals(name)) return i;
+    }
+    return null;
+  }
+
+  @Test
+  @DisplayName("an admin creates an inbox, gives it an API endpoint (secret shown once) and a member")
+  void createInboxWithEndpointAndMember() {
+    ApiClient agent = hub.user("settings.agent@example.com", "agent");
+    Browser b = browser;
+    b.open("/#/settings/inboxes");
+    b.click("[data-action=new-inbox]");
+    b.type("dialog[open] input[name=name]", "Partners");
+    b.click("dialog[open] button[type=submit]");
+    b.awaitText(".inbox-admin-detail h2", "Partners");
+    JsonObject inbox = inboxNamed("Partners");
+    assertThat(inbox).isNotNull();
+    assertThat(b.driver.getCurrentUrl()).endsWith("/#/settings/inboxes/" + inbox.getLong("id"));
+
+    b.click("[data-action=add-endpoint]");
+    new Select(b.find("dialog[open] select[name=channel]")).selectByValue("api");
+    b.type("dialog[open] input[name=name]", "Partner portal");
+    b.type("dialog[open] input[name=callback_url]", "https://partners.example.com/hook");
+    b.click("dialog[open] button[type=submit]");
+    WebElement secret = b.await("dialog[open] input[data-secret]");
+    assertThat(secret.getAttribute("value")).hasSizeGreaterThan(20);
+    b.driver.findElement(org.openqa.selenium.By.cssSelector("dialog[open]")).sendKeys(Keys.ESCAPE);
+    b.awaitText("[data-card=endpoints] tbody", "Partner portal");
+    JsonArray endpoints = hub.admin().get("/api/v1/inboxes/" + inbox.getLong("id") + "/endpoints").expect(200).items();
+    assertThat(endpoints).hasSize(1);
+    assertThat(endpoints.getJsonObject(0).getJsonObject("settings").getString("callback_url")).isEqualTo("https://partners.example.com/hook");
+
+    new Select(b.await("[data-action=add-member] select")).selectByVisibleText("settings.agent (agent)");
+    b.click("[data-action=add-member] button[type=submit]");
+    b.await("[data-card=members] [data-member='" + agent.userId() + "']");
+    assertThat(agent.get("/api/v1/inboxes").expect(200).items().stream().map(o -> ((JsonObject) o).getString("name")))
+        .contains("Partners");
+    b.screenshot("settings");
+  }
+
+  @Test
+  @DisplayName("business hours and call routing are saved, and the routing test says where an address lands and when it is open")
+  void hoursRoutingAndTest() {
+    long inbox = hub.inbox("Hours Desk");
+    JsonObject ep = hub.apiEndpoint(inbox, null);
+    Browser b = browser;
+    b.open("/#/settings/inboxes/" + inbox);
+    b.click("[data-card=business-hours] .switch input");
+    b.type("[data-card=business-hours] input[list=tz-list]", "Europe/Amsterdam");
+    // Monday to Friday are open by default with 09:00-17:00; Saturday gets a morning
+    b.click("[data-card=business-hours] input[aria-label='Open on Saturday']");
+    b.type("[data-card=business-hours] input[aria-label='Saturday hours']", "10:00-12:30");
+    b.type("[data-card=business-hours] textarea", "2026-12-25");
+    b.click("[data-card=business-hours] button[type=submit]");
+    b.until("business hours are saved", () -> {
+      JsonObject bh = hub.admin().get("/api/v1/inboxes/" + inbox).expect(200).json().getJsonObject("business_hours");
+      return bh != null && "Europe/Amsterdam".equals(bh.getString("timezone"));
+    });
+    JsonObject bh = hub.admin().get("/api/v1/inboxes/" + inbox).expect(200).json().getJsonObject("business_hours");
+    assertThat(bh.getJsonObject("weekly").getJsonArray("sat").encode()).isEqualTo("[[\"10:00\",\"12:30\"]]");
+    assertThat(bh.getJsonObject("weekly").getJsonArray("mon").encode()).isEqualTo("[[\"09:00\",\"17:00\"]]");
+    assertThat(bh.getJsonObject("weekly").containsKey("sun")).isFalse();
+    assertThat(bh.getJsonArray("holidays").encode()).isEqualTo("[\"2026-12-25\"]");
+
+    b.open("/#/settings/inboxes/" + inbox);
+    b.click("[data-card=call-routing] .switch input");
+    b.click("[data-card=call-routing] .check input[value='" + hub.admin().userId() + "']");
+    b.type("[data-card=call-routing] input[type=number]", "25");
+    b.click("[data-card=call-routing] button[type=submit]");
+    b.until("call routing is saved", () -> hub.admin().get("/api/v1/inboxes/" + inbox).expect(200).json().getJsonObject("call_routing") != null);
+    JsonObject routing = hub.admin().get("/api/v1/inboxes/" + inbox).expect(200).json().getJsonObject("call_routing");
+    assertThat(routing.getJsonArray("ring").encode()).isEqualTo("[" + hub.admin().userId() + "]");
+    assertThat(routing.getInteger("timeout_s")).isEqualTo(25);
+
+    // Christmas Day 2026 at noon in Amsterdam is a holiday; the address is this inbox's endpoint
+    b.open("/#/settings/inboxes/" + inbox);
+    b.type("[data-card=routing-test] input[type=text]", ep.getString("key"));
+    b.js("const at = document.querySelector('[data-card=routing-test] input[type=datetime-local]');"
+        + "at.value = '2026-12-25T12:00'; at.dispatchEvent(new Event('input'));");
+    b.click("[data-action=test-routing]");
+    String result = b.awaitText("[data-card=routing-test] .routing-lines", "Hours Desk").getText();
+    assertThat(result).contains("is the API endpoint of Hours Desk");
+    assertThat(b.text("[data-card=routing-test] .routing-lines")).containsAnyOf("holiday", "Closed");
+    b.type("[data-card=routing-test] input[type=text]", "nobody@nowhere.example");
+    b.click("[data-action=test-routing]");
+    b.awaitText("[data-card=routing-test] .routing-lines", "No inbox owns nobody@nowhere.example");
+  }
+
+  @Test
+  @DisplayName("a user created in settings can sign in, and their role changes from the list")
+  void usersAndRoles() {
+    Browser b = browser;
+    b.open("/#/settings/users");
+    b.click("[data-action=new-user]");
+    b.type("dialog[open] input[name=name]", "Rita Agent");
+    b.type("dialog[open] input[name=email]", "rita@example.com");
+    b.type("dialog[open] input[name=password]", "rita-password-1");
+    b.click("dialog[open] button[type=submit]");
+    WebElement row = b.awaitText(".table tbody tr", "rita@example.com");
+    long id = Long.parseLong(row.getAttribute("data-user"));
+    ApiClient rita = hub.login("rita@example.com", "rita-password-1");
+    assertThat(rita.user.getString("role")).isEqualTo("agent");
+
+    new Select(b.find(".table tr[data-user='" + id + "'] select")).selectByValue("supervisor");
+    b.until("the role is saved", () -> "supervisor".equals(hub.admin().get("/api/v1/users/" + id).expect(200).json().getString("role")));
+    b.open("/#/settings/roles");
+    assertThat(b.awaitText(".matrix", "settings.manage").getText()).contains("conversations.assign");
+  }
+
+  @Test
+  @DisplayName("a property defined in settings becomes a typed input on the contact, and its value is saved")
+  void propertyDefinitions() {
+    ApiAvailability.assume(hub, "/api/v1/properties", "property definitions (issue 8) have not landed on this branch yet");
+    Browser b = browser;
+    b.open("/#/settings/properties");
+    b.type("input[name=key]", "renewal_date");
+    b.type("input[name=label]", "Renewal date");
+    new Select(b.find("select[name=type]")).selectByValue("date");
+    b.click(".grid-form button[type=submit]");
+    b.awaitText(".settings-card .table", "renewal_date");
+
+    long inbox = hub.inbox("Property Desk");
+    JsonObject ep = hub.apiEndpoint(inbox, null);
+    long conversation = hub.ingestApi(ep, "prop-1", "hi", "prop-1").expect(200).json().getLong("conversation_id");
+    long contact = hub.admin().get("/api/v1/conversations/" + conversation).expect(200).json().getLong("contact_id");
+    AgentApp.openConversation(b, conversation);
+    WebElement date = b.await(".side-section[data-section=properties] input[type=date][data-property=renewal_date]");
+    b.js("arguments[0].value = '2026-06-30'; arguments[0].dispatchEvent(new Event('change'));", date);
+    b.awaitText(".side-section[data-section=properties] .save-state", "Saved");
+    assertThat(hub.admin().get("/api/v1/contacts/" + contact).expect(200).json().getJsonObject("properties").getString("renewal_date"))
+        .isEqualTo("2026-06-30");
+  }
+
+  @Test
+  @DisplayName("an inbox's e-mail address shows its mailbox state, and a test e-mail sent from settings lands in the inbox")
+  void emailRoutingTest() {
+    ApiAvailability.assume(hub, "POST", "/api/v1/inboxes/999999/test-routing", "the e-mail channel (issue 5) has not landed on this branch yet");
+    long inbox = hub.inbox("Mail Desk");
+    hub.admin().post("/api/v1/inboxes/" + inbox + "/endpoints", new JsonObject().put("channel", "email")
+        .put("address", "desk@mail.example")).expect(201);
+    Browser b = browser;
+    b.open("/#/settings/inboxes/" + inbox);
+    assertThat(b.awaitText("[data-card=endpoints] .mailbox-state", "mailbox").getText()).contains("no mailbox connected");
+    b.click("[data-action=test-mail]");
+    b.awaitText("[data-card=routing-test] .routing-lines", "Delivered");
+    b.click("[data-card=routing-test] .routing-lines a");
+    b.await(".composer");
+    b.awaitText(".conv-title", "Mail Desk");
+    assertThat(b.text(".history")).contains("reaches the inbox Mail Desk");
+  }
+
+  @Test
+  @DisplayName("disabling an endpoint in settings asks for the reason agents will see; enabling it clears it")
+  void disableEndpoint() {
+    long inbox = hub.inbox("Disable Desk");
+    long ep = hub.apiEndpoint(inbox, null).getLong("id");
+    Browser b = browser;
+    b.open("/#/settings/inboxes/" + inbox);
+    b.click("[data-card=endpoints] tr[data-endpoint='" + ep + "'] .switch input");
+    b.type("dialog[open] input[type=text]", "Contract ended");
+    b.click("dialog[open] button[type=submit]");
+    b.awaitText("[data-card=endpoints] tr[data-endpoint='" + ep + "']", "Contract ended");
+    JsonObject e = hub.admin().get("/api/v1/endpoints/" + ep).expect(200).json();
+    assertThat(e.getBoolean("enabled")).isFalse();
+    assertThat(e.getString("disabled_reason")).isEqualTo("Contract ended");
+    b.click("[data-card=endpoints] tr[data-endpoint='" + ep + "'] .switch input");
+    b.until("it is enabled again", () -> hub.admin().get("/api/v1/endpoints/" + ep).expect(200).json().getBoolean("enabled"));
+  }
+
+  @Test
+  @DisplayName("automatic assignment and the outside-hours reply are set for an inbox in settings")
+  void automationSettings() {
+    ApiAvailability.assume(hub, "/api/v1/chatbots", "automation (issue 10) has not landed on this branch yet");
+    long inbox = hub.inbox("Auto Desk");
+    Browser b = browser;
+    b.open("/#/settings/inboxes/" + inbox);
+    String card = "[data-card=automation]";
+    b.click(card + " .switch input");
+    b.type(card + " input[type=number]", "5");
+    b.type(card + " textarea", "We are closed; we answer from 9:00.");
+    b.click(card + " button[type=submit]");
+    b.awaitText(".toast", "Automation saved");
+    JsonObject settings = hub.admin().get("/api/v1/inboxes/" + inbox).expect(200).json().getJsonObject("settings");
+    assertThat(settings.getJsonObject("auto_assign").getBoolean("enabled")).isTrue();
+    assertThat(settings.getJsonObject("auto_assign").getInteger("max_open_per_agent")).isEqualTo(5);
+    assertThat(settings.getString("auto_reply_outside_hours")).isEqualTo("We are closed; we answer from 9:00.");
+  }
+}
