@@ -34,8 +34,12 @@ final class EventWorker extends VerticleBase {
   private final Triggers triggers;
   private final long pollMs;
   private long timer;
+  /** Passes start at most this often under load, so one transaction serves the events of that time. */
+  private static final long LINGER_NANOS = 25_000_000;
   private boolean running;
   private boolean again;
+  private boolean lingering;
+  private long lastEnd;
   private boolean warned;
 
   EventWorker(Hub hub) {
@@ -61,10 +65,21 @@ final class EventWorker extends VerticleBase {
       again = true;
       return;
     }
+    if (lingering) return;
+    long wait = lastEnd + LINGER_NANOS - System.nanoTime();
+    if (wait > 0) {
+      lingering = true;
+      vertx.setTimer(Math.max(1, wait / 1_000_000), id -> {
+        lingering = false;
+        wake();
+      });
+      return;
+    }
     running = true;
     again = false;
     pass().onComplete(ar -> {
       running = false;
+      lastEnd = System.nanoTime();
       if (ar.failed()) {
         if (!warned) log.warn("automation paused: {}", ar.cause().toString());
         warned = true;

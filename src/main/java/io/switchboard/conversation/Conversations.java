@@ -83,29 +83,34 @@ public final class Conversations {
    * last message as already known, for writers that have them at hand.
    */
   public static JsonObject json(Row r, JsonObject contact, JsonObject endpoint, JsonObject lastMessage) {
+    return json(r, "", contact, endpoint, lastMessage);
+  }
+
+  /** As above, reading the conversation's columns under a name prefix (when one query returns several rows' columns). */
+  public static JsonObject json(Row r, String p, JsonObject contact, JsonObject endpoint, JsonObject lastMessage) {
     JsonArray tags = new JsonArray();
-    String[] names = r.getArrayOfStrings("tags");
+    String[] names = r.getArrayOfStrings(p + "tags");
     if (names != null) for (String t : names) tags.add(t);
     return new JsonObject()
-        .put("id", r.getLong("id"))
-        .put("inbox_id", r.getLong("inbox_id"))
-        .put("endpoint_id", r.getLong("endpoint_id"))
-        .put("contact_id", r.getLong("contact_id"))
-        .put("channel", r.getString("channel"))
-        .put("contact_address", r.getString("contact_address"))
-        .put("subject", r.getString("subject"))
-        .put("status", r.getString("status"))
-        .put("priority", r.getString("priority"))
-        .put("assignee_id", r.getLong("assignee_id"))
-        .put("assignee_name", r.getString("assignee_name"))
-        .put("snoozed_until", Times.iso(r, "snoozed_until"))
+        .put("id", r.getLong(p + "id"))
+        .put("inbox_id", r.getLong(p + "inbox_id"))
+        .put("endpoint_id", r.getLong(p + "endpoint_id"))
+        .put("contact_id", r.getLong(p + "contact_id"))
+        .put("channel", r.getString(p + "channel"))
+        .put("contact_address", r.getString(p + "contact_address"))
+        .put("subject", r.getString(p + "subject"))
+        .put("status", r.getString(p + "status"))
+        .put("priority", r.getString(p + "priority"))
+        .put("assignee_id", r.getLong(p + "assignee_id"))
+        .put("assignee_name", r.getString(p + "assignee_name"))
+        .put("snoozed_until", Times.iso(r, p + "snoozed_until"))
         .put("tags", tags)
         .put("contact", contact)
         .put("endpoint", endpoint)
         .put("last_message", lastMessage)
-        .put("last_activity_at", Times.iso(r, "last_activity_at"))
-        .put("last_incoming_at", Times.iso(r, "last_incoming_at"))
-        .put("created_at", Times.iso(r, "created_at"))
-        .put("updated_at", Times.iso(r, "updated_at"));
+        .put("last_activity_at", Times.iso(r, p + "last_activity_at"))
+        .put("last_incoming_at", Times.iso(r, p + "last_incoming_at"))
+        .put("created_at", Times.iso(r, p + "created_at"))
+        .put("updated_at", Times.iso(r, p + "updated_at"));
   }
 }

@@ -7,6 +7,7 @@ import io.switchboard.conversation.Activities;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
+import io.switchboard.inbox.Endpoints;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -93,30 +94,54 @@ public final class Ingest {
   }
 
   /**
-   * The endpoint, whether the provider id is already stored there, and the sender's contact if known: one query.
-   * The key-share lock makes a message wait for a merge of its contact in progress; afterwards the merged-away
-   * contact is gone, the identity is found on the kept one (as for a concurrent first message), and nothing is lost.
+   * One statement for what most messages need before the write: the endpoint; whether the provider id is already
+   * stored there; the sender's contact if known; ids for the activity and its attachments; and, on a chat-like
+   * channel where the contact already has their conversation, that conversation touched and reopened (prefixed
+   * {@code t_}). The key-share lock makes a message wait for a merge of its contact in progress; afterwards the
+   * merged-away contact is gone, the identity is found on the kept one (as for a concurrent first message), and
+   * nothing is lost. $6: whether this message may reopen a chat conversation (chat-like and not the endpoint's own).
    */
   private static final String LOOKUP = """
-      SELECT e.*, EXISTS (SELECT 1 FROM activity a WHERE a.endpoint_id = e.id AND a.provider_id = $3) AS duplicate,
+      WITH e AS (SELECT * FROM endpoint WHERE channel = $1 AND address = $2),
+      ct AS (SELECT c.* FROM e JOIN contact_identity i ON i.workspace_id = e.workspace_id AND i.channel = e.channel
+               AND i.address = $4 JOIN contact c ON c.id = i.contact_id FOR KEY SHARE OF c),
+      d AS (SELECT EXISTS (SELECT 1 FROM activity a JOIN e ON a.endpoint_id = e.id WHERE a.provider_id = $3) AS duplicate),
+      t AS (UPDATE conversation c SET last_activity_at = greatest(c.last_activity_at, now()), last_incoming_at = now(),
+              status = 'open', snoozed_until = NULL, updated_at = now()
+            FROM (SELECT x.id, x.status FROM conversation x, e, ct
+                  WHERE $6 AND x.endpoint_id = e.id AND x.contact_id = ct.id AND NOT ct.blocked
+                    AND NOT (SELECT duplicate FROM d) FOR UPDATE OF x) o
+            WHERE c.id = o.id
+            RETURNING c.*, o.status AS previous_status,
+              (SELECT u.name FROM app_user u WHERE u.id = c.assignee_id) AS assignee_name,
+              ARRAY(SELECT g.name FROM conversation_tag y JOIN tag g ON g.id = y.tag_id
+                    WHERE y.conversation_id = c.id ORDER BY g.name) AS tags)
+      SELECT e.*, (SELECT duplicate FROM d) AS duplicate,
         now() AS tx_now, nextval('activity_id_seq') AS activity_id,
         ARRAY(SELECT nextval('attachment_id_seq') FROM generate_series(1, $5::int)) AS attachment_ids,
         ct.id AS ct_id, ct.name AS ct_name, ct.email AS ct_email, ct.phone AS ct_phone, ct.company AS ct_company,
-        ct.blocked AS ct_blocked
-      FROM endpoint e
-      LEFT JOIN LATERAL (SELECT c.* FROM contact_identity i JOIN contact c ON c.id = i.contact_id
-                         WHERE i.workspace_id = e.workspace_id AND i.channel = e.channel AND i.address = $4
-                         FOR KEY SHARE OF c) ct ON true
-      WHERE e.channel = $1 AND e.address = $2""";
+        ct.blocked AS ct_blocked,
+        t.id AS t_id, t.inbox_id AS t_inbox_id, t.endpoint_id AS t_endpoint_id, t.contact_id AS t_contact_id,
+        t.channel AS t_channel, t.contact_address AS t_contact_address, t.subject AS t_subject, t.status AS t_status,
+        t.priority AS t_priority, t.assignee_id AS t_assignee_id, t.assignee_name AS t_assignee_name,
+        t.snoozed_until AS t_snoozed_until, t.tags AS t_tags, t.last_activity_at AS t_last_activity_at,
+        t.last_incoming_at AS t_last_incoming_at, t.created_at AS t_created_at, t.updated_at AS t_updated_at,
+        t.previous_status AS t_previous_status
+      FROM e LEFT JOIN ct ON true LEFT JOIN t ON true""";
 
   private Future<IngestResult> write(SqlConnection conn, InboundMessage m, List<Stored> files) {
-    return Db.one(conn, LOOKUP, m.channel(), m.endpointAddress(), m.providerId(), m.senderAddress(), files.size()).compose(r -> {
+    boolean reopens = Endpoints.CHAT_LIKE.contains(m.channel()) && !m.outbound();
+    return Db.one(conn, LOOKUP, m.channel(), m.endpointAddress(), m.providerId(), m.senderAddress(), files.size(), reopens)
+        .compose(r -> {
       if (r == null) return Future.failedFuture(new UnknownEndpoint(m.channel(), m.endpointAddress()));
       // the common redelivery is caught here without writing; a concurrent one by the unique index below
       if (r.getBoolean("duplicate")) return Future.failedFuture(new Duplicate());
       Endpoint ep = Endpoint.of(r);
       Future<Contacts.Who> who = r.getLong("ct_id") != null ? Contacts.known(conn, r, m) : Contacts.create(conn, m, ep);
-      return who.compose(contact -> Threads.resolve(conn, m, ep, contact)
+      // the look-up already touched the contact's chat conversation: the common case, done
+      Future<Threads.Conv> touched = r.getLong("t_id") == null ? null
+          : Future.succeededFuture(new Threads.Conv(r, "t_", false, r.getString("t_previous_status")));
+      return who.compose(contact -> (touched != null ? touched : Threads.resolve(conn, m, ep, contact))
           .compose(conv -> store(conn, m, ep, contact, conv, files, r.getLong("activity_id"), r.getArrayOfLongs("attachment_ids"),
               r.getOffsetDateTime("tx_now"))));
     });
@@ -140,7 +165,7 @@ public final class Ingest {
 
   private Future<IngestResult> store(SqlConnection conn, InboundMessage m, Endpoint ep, Contacts.Who who, Threads.Conv conv,
                                      List<Stored> files, long activityId, Long[] fileIds, OffsetDateTime txNow) {
-    long conversationId = conv.row().getLong("id");
+    long conversationId = conv.id();
     boolean out = m.outbound();
     boolean blocked = !out && who.blocked();
     JsonObject data = m.data().copy();
@@ -161,7 +186,7 @@ public final class Ingest {
     List<JsonObject> payloads = new ArrayList<>();
     // a blocked sender's message is kept for the record but raises no notification
     if (!blocked) {
-      JsonObject conversation = Conversations.json(conv.row(), who.json(), endpointJson(ep), lastMessage(activity));
+      JsonObject conversation = Conversations.json(conv.row(), conv.prefix(), who.json(), endpointJson(ep), lastMessage(activity));
       if (conv.created()) {
         types.add(EventType.CONVERSATION_CREATED);
         payloads.add(new JsonObject().put("conversation", conversation));

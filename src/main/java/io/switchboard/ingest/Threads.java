@@ -19,8 +19,18 @@ final class Threads {
   private Threads() {
   }
 
-  /** The conversation row (c.* plus assignee_name, tags), whether it was created now, and its status before. */
-  record Conv(Row row, boolean created, String previousStatus) {
+  /**
+   * The conversation row (c.* plus assignee_name, tags, its columns named with {@code prefix}), whether it was
+   * created now, and its status before.
+   */
+  record Conv(Row row, String prefix, boolean created, String previousStatus) {
+    Conv(Row row, boolean created, String previousStatus) {
+      this(row, "", created, previousStatus);
+    }
+
+    long id() {
+      return row.getLong(prefix + "id");
+    }
   }
 
   private static final String EXTRA = """

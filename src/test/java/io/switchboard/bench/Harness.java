@@ -68,8 +68,13 @@ final class Harness implements AutoCloseable {
       if (k.startsWith("SWITCHBOARD_")) env.put(k, v);
     });
     hub = Proc.start("hub", cmd, dir, env);
-    String pgLine = hub.await(l -> l.contains("embedded PostgreSQL on 127.0.0.1:"), 90);
-    pgPort = Integer.parseInt(pgLine.replaceAll(".*127\\.0\\.0\\.1:(\\d+).*", "$1"));
+    String external = env.get("SWITCHBOARD_DB_URL");
+    if (external != null && !external.isBlank()) {
+      pgPort = Integer.parseInt(external.replaceAll(".*:(\\d+)/.*", "$1"));
+    } else {
+      String pgLine = hub.await(l -> l.contains("embedded PostgreSQL on 127.0.0.1:"), 90);
+      pgPort = Integer.parseInt(pgLine.replaceAll(".*127\\.0\\.0\\.1:(\\d+).*", "$1"));
+    }
     hub.await(l -> l.contains("switchboard listening"), 90);
     http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(100_000));

@@ -57,7 +57,7 @@ final class IngestBench {
     JsonObject sustainedStep = null;
     // warm-up, not measured: the JIT compiles the hot path and the sender pool's contacts and conversations exist,
     // so the steps measure the steady state rather than the first minute of a process
-    int[] warm = quick ? new int[] {300, 5} : new int[] {300, 17};
+    int[] warm = quick ? new int[] {300, 5} : new int[] {300, 30};
     String warmPrefix = idPrefix + "0x";
     OpenLoop.Result w = Harness.await(OpenLoop.run(h.vertx, warm[0], warm[0] * warm[1], 5000, i -> {
       sentTotal.incrementAndGet();
