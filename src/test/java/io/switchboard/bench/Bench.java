@@ -41,12 +41,15 @@ public final class Bench {
       System.out.println("scenario 1: ingest throughput");
       JsonObject ingest = IngestBench.ingest(h, quick);
       exactlyOnce = ingest.getBoolean("exactly_once") && ingest.getJsonObject("sms").getBoolean("exactly_once");
+      h.settle();
       System.out.println("scenario 2: end-to-end latency");
       JsonObject e2e = LiveBench.endToEnd(h, 1000, quick ? 4 : 10);
+      h.settle();
       System.out.println("scenario 3: fan-out");
       int messages = quick ? 30 : 100;
       JsonObject fanHub = LiveBench.fanOutHub(h, 100, 10, messages);
       JsonObject fanBare = LiveBench.fanOutBare(h, 1000, messages, e2e.getInteger("frame_bytes", 1500));
+      h.settle();
       System.out.println("scenario 4: idle connections");
       JsonObject idle = LiveBench.connections(h, 50, quick ? 40 : 200);
       report.put("ceiling_raw_postgresql", raw).put("ingest", ingest).put("end_to_end", e2e)

@@ -97,6 +97,21 @@ final class Harness implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until the hub has caught up with what the previous scenario left behind (every event numbered and published,
+   * the automation worker past the last one), so a scenario measures its own load and not the tail of the one before.
+   */
+  void settle() throws Exception {
+    long t0 = System.nanoTime();
+    String backlog = """
+        SELECT (SELECT count(*) FROM event WHERE seq IS NULL)
+             + (SELECT last_seq FROM event_counter WHERE id = 1) - (SELECT last_seq FROM automation_cursor WHERE id = 1)""";
+    long first = scalar(backlog);
+    while (scalar(backlog) > 0 && System.nanoTime() - t0 < 120_000_000_000L) Thread.sleep(200);
+    Thread.sleep(1000);
+    if (first > 0) System.out.printf("  (settled: %d events of backlog drained in %.1f s)%n", first, (System.nanoTime() - t0) / 1e9);
+  }
+
   /** Creates an inbox with {@code endpoints} API endpoints; returns the endpoints ({key, secret, id}). */
   List<JsonObject> inboxWithApiEndpoints(String name, int endpoints) {
     long inbox = admin.post("/api/v1/inboxes", new JsonObject().put("name", name)).expect(201).json().getLong("id");

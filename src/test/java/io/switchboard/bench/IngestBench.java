@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class IngestBench {
 
   static final int STEP_SECONDS = 8;
-  static final int[] RATES = {250, 500, 750, 1000, 1500, 2000, 3000, 4000, 6000};
+  static final int[] RATES = {250, 500, 750, 1000, 1250, 1500, 2000, 3000, 4000, 6000};
 
   private IngestBench() {
   }

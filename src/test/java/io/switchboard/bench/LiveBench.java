@@ -53,7 +53,7 @@ final class LiveBench {
     // the 1,000 senders write once first (unmeasured): the steady state is known contacts in their conversations
     Harness.await(OpenLoop.run(h.vertx, 300, 1000, 5000, i -> h.postApi(endpoints.get(i % endpoints.size()), "e2e-" + i,
         "hello", "e2e-w" + i).recover(t -> Future.succeededFuture(599))), 120);
-    Thread.sleep(1000);
+    h.settle();
     OpenLoop.Result sent = Harness.await(OpenLoop.run(h.vertx, rate, count, 5000, i -> {
       sentAt[i] = System.nanoTime();
       return h.postApi(endpoints.get(i % endpoints.size()), "e2e-" + (i % 1000), "e2e " + i, "e2e-" + i)
