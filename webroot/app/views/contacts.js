@@ -30,25 +30,34 @@ export function notAvailable(host, what) {
     h('p', { text: `This hub does not offer the ${what.toLowerCase()} API yet. Conversations still show each contact's details.` })));
 }
 
-export class ContactsPage {
-  constructor(host, params) {
+/** The list half of a list-and-detail page: search, paging, and what to show when the API is not there. */
+export class EntityListPage {
+  constructor(host, params, { title, path, searchLabel, newLabel }) {
     this.host = host;
+    this.path = path;
+    this.title = title;
     this.q = '';
     this.items = [];
-    this.ui = splitPage(host, { title: 'Contacts', searchLabel: 'Search contacts', onSearch: q => { this.q = q; this.load(); },
-      newLabel: 'New contact', onNew: can('contacts.manage') ? () => this.create() : null });
+    this.ui = splitPage(host, { title, searchLabel, onSearch: q => { this.q = q; this.load(); },
+      newLabel, onNew: can('contacts.manage') ? () => this.create() : null });
     this.ui.more.onclick = () => this.load(true);
     this.load().then(() => this.update(params));
   }
 
   async load(more = false) {
-    const r = await optional(api.get('/contacts', { q: this.q, limit: 50, cursor: more ? this.cursor : null })).catch(e => ({ error: e }));
-    if (r.unavailable) { notAvailable(this.host, 'Contacts'); this.dead = true; return; }
+    const r = await optional(api.get(this.path, { q: this.q, limit: 50, cursor: more ? this.cursor : null })).catch(e => ({ error: e }));
+    if (r.unavailable) { notAvailable(this.host, this.title); this.dead = true; return; }
     if (r.error) { fill(this.ui.list, h('li', { class: 'empty-note', text: r.error.message })); return; }
     this.items = more ? [...this.items, ...r.value.items] : r.value.items;
     this.cursor = r.value.next_cursor;
     this.ui.more.hidden = !this.cursor;
     this.paintList();
+  }
+}
+
+export class ContactsPage extends EntityListPage {
+  constructor(host, params) {
+    super(host, params, { title: 'Contacts', path: '/contacts', searchLabel: 'Search contacts', newLabel: 'New contact' });
   }
 
   paintList() {

@@ -5,28 +5,12 @@ import { all, api, optional } from '../api.js';
 import { avatar, confirmDialog, debounce, field, fill, fullTime, h, icon, modal, shortTime, showError, toast } from '../dom.js';
 import { conversationHref, navigate } from '../router.js';
 import { can, channelLabel } from '../store.js';
-import { notAvailable, notesBlock, splitPage } from './contacts.js';
+import { EntityListPage, notesBlock } from './contacts.js';
 import { inlineField, propertyInput } from './inline.js';
 
-export class ProfilesPage {
+export class ProfilesPage extends EntityListPage {
   constructor(host, params) {
-    this.host = host;
-    this.q = '';
-    this.items = [];
-    this.ui = splitPage(host, { title: 'Profiles', searchLabel: 'Search profiles', onSearch: q => { this.q = q; this.load(); },
-      newLabel: 'New profile', onNew: can('contacts.manage') ? () => this.create() : null });
-    this.ui.more.onclick = () => this.load(true);
-    this.load().then(() => this.update(params));
-  }
-
-  async load(more = false) {
-    const r = await optional(api.get('/profiles', { q: this.q, limit: 50, cursor: more ? this.cursor : null })).catch(e => ({ error: e }));
-    if (r.unavailable) { notAvailable(this.host, 'Profiles'); this.dead = true; return; }
-    if (r.error) { fill(this.ui.list, h('li', { class: 'empty-note', text: r.error.message })); return; }
-    this.items = more ? [...this.items, ...r.value.items] : r.value.items;
-    this.cursor = r.value.next_cursor;
-    this.ui.more.hidden = !this.cursor;
-    this.paintList();
+    super(host, params, { title: 'Profiles', path: '/profiles', searchLabel: 'Search profiles', newLabel: 'New profile' });
   }
 
   paintList() {

@@ -55,23 +55,12 @@ public final class AttachmentApi {
       Api.fail(ctx, e);
       return;
     }
-    hub.db.one("""
+    sendFound(ctx, hub, hub.db.one("""
         SELECT x.* FROM attachment x LEFT JOIN activity act ON act.id = x.activity_id
         WHERE x.id = $1 AND x.workspace_id = $2
           AND ((x.activity_id IS NULL AND x.uploaded_by = $3)
                OR EXISTS (SELECT 1 FROM membership m WHERE m.inbox_id = act.inbox_id AND m.user_id = $3))""",
-        id, a.workspaceId(), a.userId()).onComplete(ar -> {
-          if (ar.failed()) {
-            Api.fail(ctx, ar.cause());
-            return;
-          }
-          Row r = ar.result();
-          if (r == null || !"stored".equals(r.getString("status"))) {
-            Api.fail(ctx, ApiError.notFound("attachment"));
-            return;
-          }
-          send(ctx, hub, r, Served.BROWSER);
-        });
+        id, a.workspaceId(), a.userId()), Served.BROWSER, "attachment");
   }
 
   /** Who a file is served to, which decides how much of its own type it keeps. */
@@ -82,6 +71,22 @@ public final class AttachmentApi {
     OTHER_SITE,
     /** a provider fetching media it was given a link to: the real type, never shown as a page */
     PROVIDER
+  }
+
+  /** Sends the attachment row {@code found} yields; 404 ({@code what} not found) when there is none or it is not stored. */
+  public static void sendFound(RoutingContext ctx, Hub hub, Future<Row> found, Served to, String what) {
+    found.onComplete(ar -> {
+      if (ar.failed()) {
+        Api.fail(ctx, ar.cause());
+        return;
+      }
+      Row r = ar.result();
+      if (r == null || !"stored".equals(r.getString("status"))) {
+        Api.fail(ctx, ApiError.notFound(what));
+        return;
+      }
+      send(ctx, hub, r, to);
+    });
   }
 
   /**

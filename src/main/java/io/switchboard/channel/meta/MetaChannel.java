@@ -140,15 +140,8 @@ public final class MetaChannel {
       Api.fail(ctx, ApiError.notFound("file"));
       return;
     }
-    hub.db.one("""
+    AttachmentApi.sendFound(ctx, hub, hub.db.one("""
         SELECT x.* FROM attachment x JOIN activity a ON a.id = x.activity_id
-        WHERE x.id = $1 AND a.direction = 'out' AND x.status = 'stored'""", id).onComplete(ar -> {
-          Row r = ar.succeeded() ? ar.result() : null;
-          if (r == null) {
-            Api.fail(ctx, ar.failed() ? ar.cause() : ApiError.notFound("file"));
-            return;
-          }
-          AttachmentApi.send(ctx, hub, r, AttachmentApi.Served.PROVIDER);
-        });
+        WHERE x.id = $1 AND a.direction = 'out' AND x.status = 'stored'""", id), AttachmentApi.Served.PROVIDER, "file");
   }
 }

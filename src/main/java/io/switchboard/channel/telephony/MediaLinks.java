@@ -61,26 +61,15 @@ final class MediaLinks {
       return;
     }
     String sig = ctx.pathParam("sig");
-    Endpoints.byId(hub.db.pool(), endpointId).compose(ep -> {
+    AttachmentApi.sendFound(ctx, hub, Endpoints.byId(hub.db.pool(), endpointId).compose(ep -> {
       if (ep == null || !ep.channel().equals("phone") || ep.secret("auth_token") == null
           || !Secrets.constantTimeEquals(sign(ep.secret("auth_token"), endpointId, attachmentId, expires), sig)) {
         throw ApiError.forbidden("this media link is not valid");
       }
       if (expires < Instant.now().getEpochSecond()) throw ApiError.forbidden("this media link has expired");
       return hub.db.one("""
-          SELECT x.id, x.sha256, x.content_type, x.filename FROM attachment x JOIN activity a ON a.id = x.activity_id
+          SELECT x.id, x.sha256, x.content_type, x.filename, x.status FROM attachment x JOIN activity a ON a.id = x.activity_id
           WHERE x.id = $1 AND a.endpoint_id = $2 AND x.status = 'stored'""", attachmentId, endpointId);
-    }).onComplete(ar -> {
-      if (ar.failed()) {
-        Api.fail(ctx, ar.cause());
-        return;
-      }
-      Row r = ar.result();
-      if (r == null) {
-        Api.fail(ctx, ApiError.notFound("media"));
-        return;
-      }
-      AttachmentApi.send(ctx, hub, r, AttachmentApi.Served.PROVIDER);
-    });
+    }), AttachmentApi.Served.PROVIDER, "media");
   }
 }

@@ -2,10 +2,8 @@ package io.switchboard.channel.telephony;
 
 import io.switchboard.Hub;
 import io.switchboard.http.ApiError;
-import io.switchboard.inbox.Endpoints;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.switchboard.ingest.InboundMessage;
-import io.switchboard.ingest.UnknownEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -48,13 +46,7 @@ final class SmsHook {
 
   Future<String> receive(RoutingContext ctx) {
     TwilioRequest req = TwilioRequest.of(ctx, publicUrl);
-    String to = req.e164("To");
-    return Endpoints.byAddress(hub.db.pool(), "phone", to).compose(ep -> {
-      if (ep == null) {
-        log.warn("inbound SMS {} to {}: no inbox has this number; refused, nothing stored", req.get("MessageSid"), to);
-        return Future.failedFuture(new UnknownEndpoint("phone", to));
-      }
-      req.requireSignedBy(ep);
+    return req.signedEndpoint(hub.db.pool(), "inbound SMS", "MessageSid").compose(ep -> {
       String sid = req.sid("MessageSid", "SmsSid");
       String from = req.e164("From");
       String body = req.get("Body");
@@ -62,7 +54,7 @@ final class SmsHook {
       int count = req.integer("NumMedia", 0, MAX_MEDIA, 0);
       List<String[]> items = new ArrayList<>();
       for (int i = 0; i < count; i++) items.add(new String[] {req.required("MediaUrl" + i), req.get("MediaContentType" + i)});
-      InboundMessage.Builder m = InboundMessage.builder("phone", to, from).providerId(sid).text(body).data(details(req));
+      InboundMessage.Builder m = InboundMessage.builder("phone", ep.address(), from).providerId(sid).text(body).data(details(req));
       return stored(ep, sid).compose(again -> again ? Future.succeededFuture(List.<InboundMessage.Attachment>of()) : fetchAll(ep, items))
           .compose(files -> {
             files.forEach(m::attachment);

@@ -2,9 +2,7 @@ package io.switchboard.channel.telephony;
 
 import io.switchboard.Hub;
 import io.switchboard.http.ApiError;
-import io.switchboard.inbox.Endpoints;
 import io.switchboard.inbox.Endpoints.Endpoint;
-import io.switchboard.ingest.UnknownEndpoint;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -35,13 +33,7 @@ final class VoiceHook {
 
   Future<String> incoming(RoutingContext ctx) {
     TwilioRequest req = TwilioRequest.of(ctx, publicUrl);
-    String to = req.e164("To");
-    return Endpoints.byAddress(hub.db.pool(), "phone", to).compose(ep -> {
-      if (ep == null) {
-        log.warn("incoming call {} to {}: no inbox has this number; refused, nothing stored", req.get("CallSid"), to);
-        return Future.failedFuture(new UnknownEndpoint("phone", to));
-      }
-      req.requireSignedBy(ep);
+    return req.signedEndpoint(hub.db.pool(), "incoming call", "CallSid").compose(ep -> {
       String callSid = req.sid("CallSid");
       String from = req.e164("From");
       return router.incoming(ep, from).compose(plan ->

@@ -82,22 +82,11 @@ public final class WidgetChannel {
       Api.fail(ctx, ApiError.notFound("file"));
       return;
     }
-    Endpoints.byAddress(hub.db.pool(), "widget", key).compose(ep -> {
+    AttachmentApi.sendFound(ctx, hub, Endpoints.byAddress(hub.db.pool(), "widget", key).compose(ep -> {
       if (ep == null || !Secrets.constantTimeEquals(sig, VisitorTokens.fileSignature(ep, id))) {
         return Future.<Row>failedFuture(ApiError.notFound("file"));
       }
       return store.file(ep, id);
-    }).onComplete(ar -> {
-      if (ar.failed()) {
-        Api.fail(ctx, ar.cause());
-        return;
-      }
-      Row r = ar.result();
-      if (r == null) {
-        Api.fail(ctx, ApiError.notFound("file"));
-        return;
-      }
-      AttachmentApi.send(ctx, hub, r, AttachmentApi.Served.OTHER_SITE);
-    });
+    }), AttachmentApi.Served.OTHER_SITE, "file");
   }
 }
