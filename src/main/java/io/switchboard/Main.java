@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Starts the hub: {@code java -jar switchboard.jar [--conf FILE] [--cluster]}. Wires; the work is elsewhere. */
 public final class Main {
@@ -30,21 +31,22 @@ public final class Main {
         default -> usage("unknown argument " + args[i]);
       }
     }
-    Switchboard hub;
+    // one exit hook stops everything in order: sockets, verticles, then the embedded PostgreSQL they use
+    AtomicReference<Switchboard> running = new AtomicReference<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      Switchboard s = running.get();
+      if (s == null) return;
+      log.info("shutting down");
+      s.stop();
+      log.info("stopped");
+    }, "shutdown"));
     try {
       Config config = Config.load(conf, System.getenv()).with(overrides);
-      hub = Switchboard.start(config);
+      running.set(Switchboard.start(config, false));
     } catch (Exception e) {
       log.error("switchboard could not start: {}", e.getMessage(), e);
       System.exit(1);
-      return;
     }
-    Switchboard running = hub;
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("shutting down");
-      running.stop();
-      log.info("stopped");
-    }, "shutdown"));
   }
 
   private static void usage(String problem) {

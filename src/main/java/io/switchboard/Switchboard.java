@@ -54,7 +54,15 @@ public final class Switchboard {
 
   /** Starts a hub; blocks the calling thread (never an event loop) until it listens. */
   public static Switchboard start(Config config) throws Exception {
-    Database database = Database.open(config);
+    return start(config, true);
+  }
+
+  /**
+   * As {@link #start(Config)}; {@code exitHook = false} when the caller's own exit hook calls {@link #stop()}, so
+   * an embedded PostgreSQL is not stopped under the verticles still using it while the process exits.
+   */
+  public static Switchboard start(Config config, boolean exitHook) throws Exception {
+    Database database = Database.open(config, exitHook);
     try {
       return start(config, database);
     } catch (Exception e) {

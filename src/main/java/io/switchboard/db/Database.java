@@ -37,10 +37,13 @@ public final class Database implements AutoCloseable {
     this.embedded = embedded;
   }
 
-  /** Starts (or connects to) the database and brings its schema up to date. */
-  public static Database open(Config config) {
+  /**
+   * Starts (or connects to) the database and brings its schema up to date. With {@code exitHook} an embedded
+   * PostgreSQL stops by itself when the JVM exits; without, the caller stops it (after the verticles that use it).
+   */
+  public static Database open(Config config, boolean exitHook) {
     String url = config.string("db.url");
-    Database db = url.isBlank() ? startEmbedded(config) : external(url);
+    Database db = url.isBlank() ? startEmbedded(config, exitHook) : external(url);
     db.migrate();
     return db;
   }
@@ -51,7 +54,7 @@ public final class Database implements AutoCloseable {
     return new Database(tune(options), null);
   }
 
-  private static Database startEmbedded(Config config) {
+  private static Database startEmbedded(Config config, boolean exitHook) {
     Path dir = Path.of(config.string("data.dir"), "pg").toAbsolutePath();
     try {
       Files.createDirectories(dir);
@@ -59,6 +62,7 @@ public final class Database implements AutoCloseable {
           .setDataDirectory(dir)
           .setCleanDataDirectory(false)
           .setPGStartupWait(Duration.ofSeconds(60))
+          .setRegisterShutdownHook(exitHook)
           // the library's test-friendly defaults turn durability off; a hub acknowledges only what is on disk
           .setServerConfig("fsync", "on")
           .setServerConfig("synchronous_commit", "on")
@@ -98,7 +102,10 @@ public final class Database implements AutoCloseable {
         .locations("classpath:db/migration")
         .load();
     var result = flyway.migrate();
-    log.info("schema at version {} ({} migrations applied now)", result.targetSchemaVersion, result.migrationsExecuted);
+    // the result names a version only when something was applied; otherwise ask for the current one
+    String version = result.targetSchemaVersion != null ? result.targetSchemaVersion
+        : flyway.info().current() == null ? "none" : flyway.info().current().getVersion().getVersion();
+    log.info("schema at version {} ({} migrations applied now)", version, result.migrationsExecuted);
   }
 
   public String jdbcUrl() {

@@ -85,7 +85,9 @@ public final class Sequencer extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(timer);
     leader = false;
-    return leaderConnection == null ? Future.succeededFuture() : leaderConnection.close();
+    PgConnection conn = leaderConnection;
+    leaderConnection = null; // a close of our own is not a lost leadership
+    return conn == null ? Future.succeededFuture() : conn.close();
   }
 
   /** After any commit on this node: sequence now if leading, else wake the leader (bursts coalesce). */
