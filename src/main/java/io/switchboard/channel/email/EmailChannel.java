@@ -29,9 +29,10 @@ public final class EmailChannel {
    */
   public static Future<List<String>> deploy(Hub hub) {
     MailIntake intake = new MailIntake(hub);
-    hub.senders.register("email", new EmailSender(hub));
+    OAuthTokens tokens = new OAuthTokens(hub);
+    hub.senders.register("email", new EmailSender(hub, tokens));
     return hub.vertx.deployVerticle(new SmtpServer(hub, intake))
-        .compose(smtp -> hub.vertx.deployVerticle(new MailboxPoller(hub, intake)).map(poller -> List.of(poller, smtp)));
+        .compose(smtp -> hub.vertx.deployVerticle(new MailboxPoller(hub, intake, tokens)).map(poller -> List.of(poller, smtp)));
   }
 
   /** Mounts the mailbox status and test-routing calls; called by every HTTP verticle instance. */

@@ -41,10 +41,12 @@ final class EmailSender implements ChannelSender {
   }
 
   private final Hub hub;
+  private final OAuthTokens tokens;
   private final Map<Long, Pooled> clients = new ConcurrentHashMap<>();
 
-  EmailSender(Hub hub) {
+  EmailSender(Hub hub, OAuthTokens tokens) {
     this.hub = hub;
+    this.tokens = tokens;
   }
 
   @Override
@@ -70,8 +72,10 @@ final class EmailSender implements ChannelSender {
             .compose(previous -> files(m).compose(attachments -> {
               MailMessage mail = message(m, inbox == null ? null : inbox.getString("name"), previous, attachments);
               String messageId = mail.getHeaders().get("Message-ID");
-              return client(m.from(), smtp).sendMail(mail)
-                  .recover(t -> Future.failedFuture(failure(t)))
+              Future<EmailSettings.Account> signedIn = smtp.refreshed()
+                  ? tokens.token(m.from()).map(smtp::withToken) : Future.succeededFuture(smtp);
+              return signedIn.compose(a -> client(m.from(), a).sendMail(mail))
+                  .recover(t -> Future.failedFuture(failure(m.from(), smtp, t)))
                   .map(r -> {
                     String id = MessageIds.one(messageId);
                     JsonObject email = new JsonObject().put("message_id", id)
@@ -198,6 +202,18 @@ final class EmailSender implements ChannelSender {
   }
 
   /** SMTP 4xx: try again later; 5xx: refused for good; no answer at all (network, TLS): try again. */
+  private SendFailure failure(Endpoint ep, EmailSettings.Account smtp, Throwable t) {
+    if (t instanceof OAuthTokens.Refused r) {
+      return r.permanent ? SendFailure.permanent("oauth2_refused", r.getMessage()) : SendFailure.retryable("oauth2_unreachable", r.getMessage());
+    }
+    if (smtp.refreshed() && t instanceof SMTPException e && e.getReplyCode() == 535) {
+      // the token was revoked or expired early: the retry refreshes it, and a refused refresh then fails for good
+      tokens.rejected(ep);
+      return SendFailure.retryable("smtp_535", "the mail server refused the access token; it is refreshed for the retry");
+    }
+    return failure(t);
+  }
+
   static SendFailure failure(Throwable t) {
     if (t instanceof SMTPException e) {
       String text = "the mail server answered " + e.getReplyCode() + " " + String.join(" ", e.getReplyMessages() == null

@@ -10,17 +10,27 @@ import java.util.Set;
  * The account blocks of an email endpoint's settings: {@code smtp} (outgoing) and {@code imap} (a connected
  * mailbox), each {@code {host, port, security: tls|starttls|none, username}} with {@code password} or
  * {@code oauth2_token} (XOAUTH2) kept as secrets; {@code imap} also has {@code folder} and {@code sent_folder}.
+ * A top-level {@code oauth2} block makes both sign in with access tokens it refreshes ({@link OAuthTokens}).
  * A top-level {@code reply_to_token: false} leaves the {@code Reply-To: local+token@} header off replies.
  */
 public final class EmailSettings {
 
   private static final Set<String> SECURITY = Set.of("tls", "starttls", "none");
 
-  /** A mail server account; {@code password} or {@code oauth2Token} (or neither, for a relay that trusts us). */
-  record Account(String host, int port, String security, String username, String password, String oauth2Token) {
+  /**
+   * A mail server account; {@code password}, a fixed {@code oauth2Token}, tokens refreshed from the endpoint's
+   * {@code oauth2} block ({@code refreshed}), or none of them, for a relay that trusts us.
+   */
+  record Account(String host, int port, String security, String username, String password, String oauth2Token,
+                 boolean refreshed) {
 
     boolean oauth2() {
-      return oauth2Token != null && !oauth2Token.isBlank();
+      return refreshed || oauth2Token != null && !oauth2Token.isBlank();
+    }
+
+    /** This account signing in with the access token {@code token}. */
+    Account withToken(String token) {
+      return new Account(host, port, security, username, password, token, refreshed);
     }
 
     String secret() {
@@ -67,11 +77,12 @@ public final class EmailSettings {
       default -> plainPort;
     } : Integer.parseInt(port);
     return new Account(host.trim(), p, security, ep.setting(block + ".username"), ep.secret(block + ".password"),
-        ep.secret(block + ".oauth2_token"));
+        ep.secret(block + ".oauth2_token"), OAuthTokens.configured(ep));
   }
 
   /** Checks the email blocks of endpoint settings (after secrets were split off); a 400 naming the problem. */
   public static void validate(JsonObject settings, JsonObject secrets) {
+    boolean oauth2 = validateOAuth2(settings, secrets);
     for (String block : new String[] {"smtp", "imap"}) {
       Object v = settings.getValue(block);
       if (v == null) continue;
@@ -93,16 +104,40 @@ public final class EmailSettings {
         if (t != null && !(t instanceof String s && s.length() <= 255)) throw invalid(block + "." + text + " must be a string");
       }
       JsonObject secret = secrets.getJsonObject(block, new JsonObject());
-      boolean credentials = secret.getValue("password") instanceof String || secret.getValue("oauth2_token") instanceof String;
+      boolean credentials = secret.getValue("password") instanceof String || secret.getValue("oauth2_token") instanceof String
+          || oauth2;
       if (block.equals("imap") && (!(b.getValue("username") instanceof String u) || u.isBlank() || !credentials)) {
-        throw invalid("imap needs username and password (or oauth2_token)");
+        throw invalid("imap needs username and password (or oauth2_token, or an oauth2 block)");
       }
       if (block.equals("smtp") && credentials && !(b.getValue("username") instanceof String)) {
-        throw invalid("smtp.username is required with a password or oauth2_token");
+        throw invalid("smtp.username is required with a password, oauth2_token or an oauth2 block");
       }
     }
     Object token = settings.getValue("reply_to_token");
     if (token != null && !(token instanceof Boolean)) throw invalid("reply_to_token must be true or false");
+  }
+
+  /** The optional {@code oauth2} block: where and how to refresh access tokens; true when present. */
+  private static boolean validateOAuth2(JsonObject settings, JsonObject secrets) {
+    Object v = settings.getValue("oauth2");
+    if (v == null) return false;
+    if (!(v instanceof JsonObject o)) throw invalid("oauth2 must be an object");
+    if (!(o.getValue("token_url") instanceof String url) || url.length() > 500
+        || !(url.startsWith("https://") || url.startsWith("http://")) || url.contains(" ")) {
+      throw invalid("oauth2.token_url (the provider's token endpoint, e.g. https://oauth2.googleapis.com/token) is required");
+    }
+    if (!(o.getValue("client_id") instanceof String id) || id.isBlank() || id.length() > 500) {
+      throw invalid("oauth2.client_id is required");
+    }
+    Object scope = o.getValue("scope");
+    if (scope != null && !(scope instanceof String s && s.length() <= 1000)) throw invalid("oauth2.scope must be a string");
+    JsonObject secret = secrets.getJsonObject("oauth2", new JsonObject());
+    if (!(secret.getValue("refresh_token") instanceof String t) || t.isBlank()) {
+      throw invalid("oauth2.refresh_token (granted when the mailbox was connected) is required");
+    }
+    Object clientSecret = secret.getValue("client_secret");
+    if (clientSecret != null && !(clientSecret instanceof String)) throw invalid("oauth2.client_secret must be a string");
+    return true;
   }
 
   private static ApiError invalid(String message) {

@@ -7,6 +7,7 @@ import io.switchboard.ingest.IngestResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -59,6 +60,7 @@ final class ImapSync {
 
   private final Hub hub;
   private final MailIntake intake;
+  private final OAuthTokens tokens;
   private final Endpoint ep;
   private final EmailSettings.Account account;
   private final Listener listener;
@@ -70,9 +72,10 @@ final class ImapSync {
   private volatile boolean woken;
   private volatile boolean stopping;
 
-  ImapSync(Hub hub, MailIntake intake, Endpoint ep, Listener listener) {
+  ImapSync(Hub hub, MailIntake intake, OAuthTokens tokens, Endpoint ep, Listener listener) {
     this.hub = hub;
     this.intake = intake;
+    this.tokens = tokens;
     this.ep = ep;
     this.account = EmailSettings.imap(ep);
     this.listener = listener;
@@ -159,8 +162,14 @@ final class ImapSync {
     }
     if (!account.security().equals("none")) props.put(p + "ssl.checkserveridentity", "true");
     if (account.oauth2()) props.put(p + "auth.mechanisms", "XOAUTH2");
+    String secret = account.refreshed() ? await(tokens.token(ep)) : account.secret();
     Store s = Session.getInstance(props).getStore(protocol);
-    s.connect(account.host(), account.port(), account.username(), account.secret());
+    try {
+      s.connect(account.host(), account.port(), account.username(), secret);
+    } catch (AuthenticationFailedException e) {
+      if (account.refreshed()) tokens.rejected(ep);
+      throw e;
+    }
     store = s;
   }
 

@@ -57,6 +57,7 @@ final class MailboxPoller extends VerticleBase {
 
   private final Hub hub;
   private final MailIntake intake;
+  private final OAuthTokens tokens;
   private final Map<Long, Running> running = new HashMap<>();
   private final int threads;
   private WorkerExecutor pool;
@@ -67,9 +68,10 @@ final class MailboxPoller extends VerticleBase {
   private boolean soon;
   private long renewedAt = System.currentTimeMillis();
 
-  MailboxPoller(Hub hub, MailIntake intake) {
+  MailboxPoller(Hub hub, MailIntake intake, OAuthTokens tokens) {
     this.hub = hub;
     this.intake = intake;
+    this.tokens = tokens;
     this.threads = Math.max(1, hub.config.integer("email.imap_threads"));
   }
 
@@ -179,7 +181,7 @@ final class MailboxPoller extends VerticleBase {
 
   private void start(Endpoint ep, String fingerprint) {
     Running[] self = new Running[1];
-    ImapSync sync = new ImapSync(hub, intake, ep, idle -> context.runOnContext(v -> synced(self[0], idle)));
+    ImapSync sync = new ImapSync(hub, intake, tokens, ep, idle -> context.runOnContext(v -> synced(self[0], idle)));
     Running r = new Running(ep, fingerprint, sync);
     self[0] = r;
     running.put(ep.id(), r);
@@ -277,7 +279,9 @@ final class MailboxPoller extends VerticleBase {
   }
 
   private static String fingerprint(Endpoint ep) {
-    return String.valueOf(ep.settings().getValue("imap")) + "|" + ep.secrets().getValue("imap") + "|" + ep.address();
+    // a new OAuth2 grant restarts the sync too (so does a rotated refresh token: one reconnect)
+    return ep.settings().getValue("imap") + "|" + ep.secrets().getValue("imap") + "|" + ep.address() + "|"
+        + ep.settings().getValue("oauth2") + "|" + ep.secrets().getValue("oauth2");
   }
 
   private void trimHookTokens() {

@@ -1,8 +1,10 @@
 package io.switchboard.channel.email;
 
+import com.sun.net.httpserver.HttpServer;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.switchboard.testing.ApiClient;
+import io.switchboard.testing.TestDatabase;
 import io.switchboard.testing.TestHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,10 +19,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -169,6 +180,109 @@ class EmailReplyTest {
         assertThat(done.getString("status")).as(done.encode()).isEqualTo("sent");
       }
     }
+  }
+
+  @Test
+  @DisplayName("with an oauth2 block, replies sign in with access tokens refreshed from the provider's token endpoint; "
+      + "a rotated refresh token is stored and used; a refused refresh fails the reply with the provider's reason")
+  void oauth2Refresh() throws Exception {
+    List<Map<String, String>> asked = new CopyOnWriteArrayList<>();
+    Map<String, String> answers = new ConcurrentHashMap<>();
+    answers.put("rt-a", "{\"access_token\":\"at-a1\",\"expires_in\":3599,\"token_type\":\"Bearer\"}");
+    // expires within the hub's one-minute margin, so every use refreshes; the provider rotates the refresh token
+    answers.put("rt-b", "{\"access_token\":\"at-b1\",\"expires_in\":30,\"refresh_token\":\"rt-b2\"}");
+    answers.put("rt-b2", "400 {\"error\":\"invalid_grant\",\"error_description\":\"Token has been expired or revoked.\"}");
+    HttpServer provider = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    provider.createContext("/token", x -> {
+      Map<String, String> form = new HashMap<>();
+      for (String pair : new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).split("&")) {
+        String[] kv = pair.split("=", 2);
+        form.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+      }
+      form.put("content-type", x.getRequestHeaders().getFirst("Content-Type"));
+      asked.add(form);
+      String answer = answers.getOrDefault(form.get("refresh_token"), "400 {\"error\":\"invalid_grant\"}");
+      int status = answer.startsWith("400 ") ? 400 : 200;
+      byte[] body = (status == 400 ? answer.substring(4) : answer).getBytes(StandardCharsets.UTF_8);
+      x.getResponseHeaders().set("Content-Type", "application/json");
+      x.sendResponseHeaders(status, body.length);
+      x.getResponseBody().write(body);
+      x.close();
+    });
+    provider.start();
+    try {
+      String tokenUrl = "http://127.0.0.1:" + provider.getAddress().getPort() + "/token";
+      // the mail server knows only the access tokens the provider hands out, never the refresh tokens
+      customerServer.setUser("refresh-a@acme.test", "refresh-a@acme.test", "at-a1");
+      customerServer.setUser("refresh-b@acme.test", "refresh-b@acme.test", "at-b1");
+      for (String who : new String[] {"a", "b"}) {
+        JsonObject ep = Mail.endpoint(hub, inbox, "refresh-" + who + "@acme.test", new JsonObject()
+            .put("smtp", new JsonObject().put("host", "127.0.0.1").put("port", customerServer.getSmtp().getPort())
+                .put("security", "none").put("username", "refresh-" + who + "@acme.test"))
+            .put("oauth2", new JsonObject().put("token_url", tokenUrl).put("client_id", "client-" + who)
+                .put("client_secret", "shh-" + who).put("refresh_token", "rt-" + who)));
+        assertThat(ep.encode()).doesNotContain("shh-" + who).doesNotContain("rt-" + who);
+      }
+
+      Session s = Mail.session(hub);
+      Mail.send(s, Mail.message(s, "jo@customer.test", "refresh-a@acme.test", "Refresh A", "hello"));
+      long convA = conversation("Refresh A");
+      for (int i = 1; i <= 2; i++) {
+        long id = hub.admin().post("/api/v1/conversations/" + convA + "/messages", new JsonObject().put("text", "answer " + i))
+            .expect(201).json().getLong("id");
+        JsonObject done = outcome(convA, id);
+        assertThat(done.getString("status")).as(done.encode()).isEqualTo("sent");
+      }
+      // one refresh served both replies: the token is kept until shortly before it expires
+      assertThat(asked).hasSize(1);
+      assertThat(asked.get(0)).containsEntry("grant_type", "refresh_token").containsEntry("refresh_token", "rt-a")
+          .containsEntry("client_id", "client-a").containsEntry("client_secret", "shh-a");
+      assertThat(asked.get(0).get("content-type")).startsWith("application/x-www-form-urlencoded");
+
+      Mail.send(s, Mail.message(s, "kim@customer.test", "refresh-b@acme.test", "Refresh B", "hello"));
+      long convB = conversation("Refresh B");
+      long first = hub.admin().post("/api/v1/conversations/" + convB + "/messages", new JsonObject().put("text", "first"))
+          .expect(201).json().getLong("id");
+      assertThat(outcome(convB, first).getString("status")).isEqualTo("sent");
+      long b = endpointId("refresh-b@acme.test");
+      try (Connection c = TestDatabase.connect(hub.dbUrl); ResultSet rs = c.createStatement()
+          .executeQuery("SELECT secrets #>> '{oauth2,refresh_token}' FROM endpoint WHERE id = " + b)) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("rt-b2");
+      }
+      long second = hub.admin().post("/api/v1/conversations/" + convB + "/messages", new JsonObject().put("text", "second"))
+          .expect(201).json().getLong("id");
+      JsonObject failed = outcome(convB, second);
+      assertThat(failed.getString("status")).isEqualTo("failed");
+      assertThat(failed.getJsonObject("error").getString("code")).isEqualTo("oauth2_refused");
+      assertThat(failed.getJsonObject("error").getString("message")).contains("invalid_grant").contains("expired or revoked");
+      assertThat(asked.get(asked.size() - 1)).containsEntry("refresh_token", "rt-b2");
+    } finally {
+      provider.stop(0);
+    }
+  }
+
+  @Test
+  @DisplayName("an oauth2 block needs its token endpoint, client id and refresh token")
+  void oauth2Validation() {
+    JsonObject smtp = new JsonObject().put("host", "127.0.0.1").put("port", 25).put("security", "none").put("username", "x@acme.test");
+    JsonObject full = new JsonObject().put("token_url", "https://oauth2.example/token").put("client_id", "c").put("refresh_token", "r");
+    for (String missing : new String[] {"token_url", "client_id", "refresh_token"}) {
+      JsonObject oauth2 = full.copy();
+      oauth2.remove(missing);
+      ApiClient.Response r = hub.admin().post("/api/v1/inboxes/" + inbox + "/endpoints", new JsonObject().put("channel", "email")
+          .put("address", "bad-oauth-" + missing.replace('_', '-') + "@acme.test")
+          .put("settings", new JsonObject().put("smtp", smtp).put("oauth2", oauth2)));
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.body()).contains("oauth2." + missing);
+    }
+  }
+
+  private static JsonObject outcome(long conversation, long id) {
+    return Mail.await("the reply's outcome", Duration.ofSeconds(20), () -> {
+      JsonObject a = activity(conversation, id);
+      return "sent".equals(a.getString("status")) || "failed".equals(a.getString("status")) ? a : null;
+    });
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.switchboard.channel.email;
 
+import com.sun.net.httpserver.HttpServer;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
@@ -18,12 +19,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -200,6 +204,39 @@ class MailboxTest {
       Mail.await("the new mail", Duration.ofSeconds(60), () -> count(hub.dbUrl, ep, "After renumbering") == 1 ? true : null);
       assertThat(validity(hub.dbUrl, ep)).isNotEqualTo(firstValidity);
       assertThat(count(hub.dbUrl, ep, "Before renumbering")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  @DisplayName("a mailbox signing in with OAuth2 asks the token endpoint first; a refused refresh shows as failing with the provider's reason")
+  void oauth2RefreshRefused() throws Exception {
+    AtomicInteger asked = new AtomicInteger();
+    HttpServer provider = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    provider.createContext("/token", x -> {
+      String form = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      if (form.contains("refresh_token=revoked-grant") && form.contains("client_id=mailbox-client")) asked.incrementAndGet();
+      byte[] body = "{\"error\":\"invalid_grant\",\"error_description\":\"Bad Request\"}".getBytes(StandardCharsets.UTF_8);
+      x.getResponseHeaders().set("Content-Type", "application/json");
+      x.sendResponseHeaders(400, body.length);
+      x.getResponseBody().write(body);
+      x.close();
+    });
+    provider.start();
+    try (TestHub hub = TestHub.start(FAST)) {
+      long inbox = hub.inbox("OAuth mailbox");
+      long id = Mail.endpoint(hub, inbox, "oauth@mbox.test", new JsonObject()
+          .put("imap", new JsonObject().put("host", "127.0.0.1").put("port", server.getImap().getPort())
+              .put("security", "none").put("username", "oauth@mbox.test"))
+          .put("oauth2", new JsonObject().put("token_url", "http://127.0.0.1:" + provider.getAddress().getPort() + "/token")
+              .put("client_id", "mailbox-client").put("refresh_token", "revoked-grant"))).getLong("id");
+      JsonObject failing = Mail.await("a failing status", Duration.ofSeconds(30), () -> {
+        JsonObject st = hub.admin().get("/api/v1/endpoints/" + id + "/mailbox").expect(200).json();
+        return "failing".equals(st.getString("status")) ? st : null;
+      });
+      assertThat(failing.getString("error")).contains("OAuth2 token refresh was refused").contains("invalid_grant");
+      assertThat(asked.get()).isPositive();
+    } finally {
+      provider.stop(0);
     }
   }
 
