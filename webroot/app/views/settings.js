@@ -1,10 +1,13 @@
-// Settings: everyone's own account; for admins (settings.manage) inboxes, users and roles, property definitions.
+// Settings: everyone's own account; for admins (settings.manage) inboxes, users and roles, property definitions,
+// sequences and chatbots.
 
 import { fill, h } from '../dom.js';
 import { can } from '../store.js';
 import { AccountSettings } from './settings-account.js';
+import { ChatbotSettings } from './settings-chatbots.js';
 import { InboxSettings } from './settings-inboxes.js';
 import { PropertySettings } from './settings-properties.js';
+import { SequenceSettings } from './settings-sequences.js';
 import { RoleSettings, UserSettings } from './settings-users.js';
 
 const SECTIONS = [
@@ -13,6 +16,8 @@ const SECTIONS = [
   { key: 'users', label: 'Users', View: UserSettings, admin: true },
   { key: 'roles', label: 'Roles', View: RoleSettings, admin: true },
   { key: 'properties', label: 'Properties', View: PropertySettings, admin: true },
+  { key: 'sequences', label: 'Sequences', View: SequenceSettings, admin: true },
+  { key: 'chatbots', label: 'Chatbots', View: ChatbotSettings, admin: true },
 ];
 
 export class SettingsPage {
@@ -38,6 +43,8 @@ export class SettingsPage {
     }
     if (this.view && this.view.destroy) this.view.destroy();
     this.current = s.key;
+    // a section may lay the content out its own way (inboxes: list and detail side by side); the next starts plain
+    this.content.className = 'settings-content';
     fill(this.content);
     this.view = new s.View(this.content, params);
   }

@@ -236,4 +236,114 @@ class SettingsTest {
     assertThat(settings.getJsonObject("auto_assign").getInteger("max_open_per_agent")).isEqualTo(5);
     assertThat(settings.getString("auto_reply_outside_hours")).isEqualTo("We are closed; we answer from 9:00.");
   }
+
+  static JsonObject named(String path, String name) {
+    for (Object o : hub.admin().get("/api/v1" + path).expect(200).items()) {
+      if (((JsonObject) o).getString("name").equals(name)) return (JsonObject) o;
+    }
+    return null;
+  }
+
+  @Test
+  @DisplayName("an admin defines a sequence step by step, sees the server's error for a bad delay, edits it, and deletes it after confirming")
+  void sequenceEditor() {
+    Browser b = browser;
+    String editor = "[data-card=definition-editor] ";
+    b.open("/#/settings/sequences");
+    b.awaitText(editor + "h2", "New sequence");
+    b.type(editor + "input[name=name]", "Quote follow-up");
+    b.type(editor + "fieldset.sequence-step:nth-of-type(1) input[name=amount]", "2");
+    new Select(b.find(editor + "fieldset.sequence-step:nth-of-type(1) select[name=unit]")).selectByValue("days");
+    b.type(editor + "fieldset.sequence-step:nth-of-type(1) textarea[name=text]", "Did you have a chance to look at the quote?");
+    b.click(editor + "[data-action=add-step]");
+    b.type(editor + "fieldset.sequence-step:nth-of-type(2) input[name=amount]", "400");
+    new Select(b.find(editor + "fieldset.sequence-step:nth-of-type(2) select[name=unit]")).selectByValue("days");
+    b.type(editor + "fieldset.sequence-step:nth-of-type(2) textarea[name=text]", "Last reminder.");
+    b.click(editor + "fieldset.sequence-step:nth-of-type(2) input[value=email]");
+    b.click(editor + "button[type=submit]");
+    // more than a year: the server refuses and says which step
+    b.awaitText(editor + ".form-error", "steps[1].delay");
+    assertThat(named("/sequences", "Quote follow-up")).isNull();
+    b.type(editor + "fieldset.sequence-step:nth-of-type(2) input[name=amount]", "4");
+    new Select(b.find(editor + "fieldset.sequence-step:nth-of-type(2) select[name=unit]")).selectByValue("hours");
+    b.click(editor + "button[type=submit]");
+    b.awaitText(".table tbody", "2 days → 4 hours");
+    JsonObject seq = named("/sequences", "Quote follow-up");
+    assertThat(seq).isNotNull();
+    assertThat(seq.getBoolean("stop_on_reply")).isTrue();
+    JsonArray steps = seq.getJsonArray("steps");
+    assertThat(steps).hasSize(2);
+    assertThat(steps.getJsonObject(0).getLong("delay_seconds")).isEqualTo(172_800);
+    assertThat(steps.getJsonObject(0).getString("text")).isEqualTo("Did you have a chance to look at the quote?");
+    assertThat(steps.getJsonObject(1).getLong("delay_seconds")).isEqualTo(14_400);
+    assertThat(steps.getJsonObject(1).getJsonArray("channels")).containsExactly("email");
+    b.screenshot("settings-sequence");
+
+    b.click("tr[data-definition='" + seq.getLong("id") + "'] button[aria-label='Edit Quote follow-up']");
+    b.awaitText(editor + "h2", "Edit Quote follow-up");
+    assertThat(b.find(editor + "fieldset.sequence-step:nth-of-type(2) input[value=email]").isSelected()).isTrue();
+    b.type(editor + "input[name=name]", "Quote reminders");
+    b.click(editor + "input[name=stop_on_reply]");
+    b.click(editor + "button[type=submit]");
+    b.awaitText(".table tbody", "Quote reminders");
+    JsonObject edited = hub.admin().get("/api/v1/sequences/" + seq.getLong("id")).expect(200).json();
+    assertThat(edited.getString("name")).isEqualTo("Quote reminders");
+    assertThat(edited.getBoolean("stop_on_reply")).isFalse();
+    assertThat(edited.getJsonArray("steps")).hasSize(2);
+
+    b.click("tr[data-definition='" + seq.getLong("id") + "'] button[aria-label='Delete Quote reminders']");
+    b.click("dialog[open] [data-confirm]");
+    b.until("the sequence to be gone", java.time.Duration.ofSeconds(10), () -> named("/sequences", "Quote reminders") == null);
+  }
+
+  @Test
+  @DisplayName("an admin builds a chatbot from rules and actions; a regular expression that could run away is refused with its field")
+  void chatbotEditor() {
+    hub.admin().post("/api/v1/properties", new JsonObject().put("key", "order_number").put("label", "Order number")
+        .put("type", "text").put("scope", "contact")).expect(201);
+    Browser b = browser;
+    String editor = "[data-card=definition-editor] ";
+    b.open("/#/settings/chatbots");
+    b.awaitText(editor + "h2", "New chatbot");
+    b.type(editor + "input[name=name]", "Front desk");
+    String rule1 = editor + "fieldset.bot-rule:nth-of-type(1) ";
+    b.type(rule1 + "input[name=keywords]", "price, pricing");
+    b.type(rule1 + "fieldset.bot-action:nth-of-type(1) textarea[name=text]", "Our plans start at 10 EUR a month.");
+    b.click(rule1 + "[data-action=add-action]");
+    new Select(b.find(rule1 + "fieldset.bot-action:nth-of-type(2) select[name=action]")).selectByValue("handover");
+    b.type(rule1 + "fieldset.bot-action:nth-of-type(2) textarea[name=text]", "A colleague will take it from here.");
+
+    b.click(editor + "[data-action=add-rule]");
+    String rule2 = editor + "fieldset.bot-rule:nth-of-type(2) ";
+    new Select(b.find(rule2 + "select[name=trigger]")).selectByValue("regex");
+    b.type(rule2 + "input[name=pattern]", "(a+)+");
+    new Select(b.find(rule2 + "fieldset.bot-action:nth-of-type(1) select[name=action]")).selectByValue("ask");
+    b.type(rule2 + "fieldset.bot-action:nth-of-type(1) textarea[name=text]", "What is your order number?");
+    new Select(b.find(rule2 + "fieldset.bot-action:nth-of-type(1) select[name=property]")).selectByValue("order_number");
+    b.click(editor + "button[type=submit]");
+    b.awaitText(editor + ".form-error", "rules[1].trigger.pattern");
+    assertThat(named("/chatbots", "Front desk")).isNull();
+
+    b.type(rule2 + "input[name=pattern]", "order\\s*#?\\d{4,}");
+    b.click(editor + "button[type=submit]");
+    b.awaitText(".table tbody", "Front desk");
+    JsonObject bot = named("/chatbots", "Front desk");
+    assertThat(bot.getBoolean("enabled")).isTrue();
+    JsonArray rules = bot.getJsonArray("rules");
+    assertThat(rules).hasSize(2);
+    assertThat(rules.getJsonObject(0).getJsonObject("trigger").getJsonArray("keywords")).containsExactly("price", "pricing");
+    assertThat(rules.getJsonObject(0).getJsonArray("actions").getJsonObject(0).getString("text")).isEqualTo("Our plans start at 10 EUR a month.");
+    assertThat(rules.getJsonObject(0).getJsonArray("actions").getJsonObject(1).getString("type")).isEqualTo("handover");
+    assertThat(rules.getJsonObject(1).getJsonObject("trigger").getString("pattern")).isEqualTo("order\\s*#?\\d{4,}");
+    JsonObject ask = rules.getJsonObject(1).getJsonArray("actions").getJsonObject(0);
+    assertThat(ask.getString("type")).isEqualTo("ask");
+    assertThat(ask.getString("property")).isEqualTo("order_number");
+
+    // reopened, the editor shows what was saved
+    b.click("tr[data-definition='" + bot.getLong("id") + "'] button[aria-label='Edit Front desk']");
+    b.awaitText(editor + "h2", "Edit Front desk");
+    assertThat(b.find(rule1 + "input[name=keywords]").getAttribute("value")).isEqualTo("price, pricing");
+    assertThat(new Select(b.find(rule2 + "select[name=trigger]")).getFirstSelectedOption().getAttribute("value")).isEqualTo("regex");
+    b.screenshot("settings-chatbot");
+  }
 }
