@@ -7,6 +7,7 @@ import { emit, endpointLabel, inboxById, store } from '../store.js';
 
 const sendTime = r => r && (r.send_at || (r.scheduled && r.scheduled.send_at));
 import { size } from './activity.js';
+import { pickTemplate } from './template-picker.js';
 
 const TYPING_EVERY_MS = 3000;
 const TYPING_IDLE_MS = 5000;
@@ -41,11 +42,14 @@ export class Composer {
     this.when = h('input', { type: 'datetime-local', class: 'send-at', 'aria-label': 'Send at', hidden: true });
     this.laterBtn = h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Send later', title: 'Send later', 'aria-pressed': 'false',
       onclick: () => this.toggleLater() }, icon('clock'));
+    // WhatsApp only: approved templates, for writing first or again after the 24-hour window
+    this.templateBtn = h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Send a template', title: 'Send a WhatsApp template',
+      'data-action': 'template', onclick: () => this.template() }, icon('note'));
     this.error = h('p', { class: 'form-error', role: 'alert', hidden: true });
     this.send = h('button', { type: 'submit', class: 'btn btn-primary send-btn' }, icon('send'), h('span', { text: 'Send' }));
     this.form = h('form', { class: 'composer', 'data-mode': this.mode, onsubmit: e => { e.preventDefault(); this.submit(); } },
       this.tabs, this.disabledNote, this.fromRow, this.text, this.fileList, this.error,
-      h('div', { class: 'composer-actions' }, this.attachBtn, this.fileInput, this.laterBtn, this.when,
+      h('div', { class: 'composer-actions' }, this.attachBtn, this.fileInput, this.laterBtn, this.templateBtn, this.when,
         h('span', { class: 'composer-hint muted', text: 'Ctrl+Enter to send' }), this.send));
     fill(this.el, this.form);
     this.refresh(this.conv);
@@ -80,6 +84,8 @@ export class Composer {
     this.fromRow.hidden = mode !== 'reply';
     this.attachBtn.hidden = mode !== 'reply';
     this.laterBtn.hidden = mode !== 'reply';
+    this.templateBtn.hidden = mode !== 'reply' || this.conv.channel !== 'whatsapp';
+    this.templateBtn.disabled = blocked;
     this.when.hidden = mode !== 'reply' || this.laterBtn.getAttribute('aria-pressed') !== 'true';
     this.text.disabled = blocked;
     this.send.disabled = blocked;
@@ -89,6 +95,15 @@ export class Composer {
     this.text.placeholder = mode === 'note' ? 'Write an internal note: only your team sees it' : blocked ? 'Sending is disabled on this channel' : 'Write a reply';
     this.text.setAttribute('aria-label', mode === 'note' ? 'Internal note' : 'Reply');
     this.send.lastChild.textContent = mode === 'note' ? 'Add note' : 'Send';
+  }
+
+  template() {
+    const from = Number(this.from.value) || this.conv.endpoint_id;
+    pickTemplate(from, async body => {
+      if (from !== this.conv.endpoint_id) body.from_endpoint_id = from;
+      const activity = await api.post(`/conversations/${this.conv.id}/messages`, body);
+      if (activity && activity.id) this.onSent(activity);
+    });
   }
 
   toggleLater() {

@@ -73,6 +73,7 @@ final class ScheduledApi {
     long id = Api.pathId(ctx, "id", "conversation");
     Input in = Input.of(ctx);
     ActivityApi.ReplyInput reply = ActivityApi.ReplyInput.of(in);
+    if (reply.template() != null) throw ApiError.validation("template", "template messages are sent at once; they cannot be scheduled");
     String text = reply.text();
     String html = reply.html();
     String subject = reply.subject();

@@ -89,7 +89,7 @@ public final class ActivityApi {
     long id = Api.pathId(ctx, "id", "conversation");
     Input in = Input.of(ctx);
     ReplyInput reply = ReplyInput.of(in);
-    String text = reply.text();
+    String text = reply.shownText();
     String html = reply.html();
     String subject = reply.subject();
     Long fromId = reply.fromEndpointId();
@@ -102,13 +102,16 @@ public final class ActivityApi {
           if (sender == null) {
             return Future.failedFuture(ApiError.conflict("from_endpoint_id", "this hub cannot send on the " + ep.channel() + " channel"));
           }
+          if (reply.template() != null && !ep.channel().equals("whatsapp")) {
+            return Future.failedFuture(ApiError.validation("template", "template messages are for WhatsApp conversations"));
+          }
           Outgoing preview = new Outgoing(0, a.workspaceId(), c.getLong("inbox_id"), id, c.getLong("contact_id"), null,
               c.getString("contact_address"), c.getString("subject"), c.getString("thread_token"), ep, subject, text, html,
-              a.name(), List.of(), new JsonObject(), 0);
+              a.name(), List.of(), reply.data(), 0);
           return sender.check(preview)
               .compose(v -> Activities.insert(conn, a.workspaceId(), c.getLong("inbox_id"), id, ep.id(),
                   new Activities.Draft("message", "out", "queued", "user", a.userId(), a.name(), subject, text, html, null,
-                      new JsonObject())))
+                      reply.data())))
               .compose(activityId -> linkFiles(conn, a, activityId, files)
                   .compose(v -> Outbox.enqueue(conn, a.workspaceId(), activityId, ep.channel(), null))
                   .compose(v -> Db.query(conn, """
@@ -126,14 +129,60 @@ public final class ActivityApi {
   }
 
   /** What an agent's reply says, read and checked alike whether it goes now or is scheduled. */
-  public record ReplyInput(String text, String html, String subject, Long fromEndpointId, List<Long> attachments) {
+  public record ReplyInput(String text, String html, String subject, Long fromEndpointId, List<Long> attachments,
+                           JsonObject template) {
     public static ReplyInput of(Input in) {
+      JsonObject template = template(in.optObject("template"));
       ReplyInput r = new ReplyInput(in.optText("text", MAX_TEXT), in.optText("html", MAX_HTML), in.optText("subject", 500),
-          in.optId("from_endpoint_id"), attachmentIds(in.optArray("attachments", 20)));
-      if ((r.text == null || r.text.isBlank()) && (r.html == null || r.html.isBlank()) && r.attachments.isEmpty()) {
-        throw ApiError.validation("text", "a reply needs text or attachments");
+          in.optId("from_endpoint_id"), attachmentIds(in.optArray("attachments", 20)), template);
+      if ((r.text == null || r.text.isBlank()) && (r.html == null || r.html.isBlank()) && r.attachments.isEmpty() && template == null) {
+        throw ApiError.validation("text", "a reply needs text, attachments or a template");
+      }
+      if (template != null && !r.attachments.isEmpty()) {
+        throw ApiError.validation("attachments", "a template message is sent as the template is: without attachments");
       }
       return r;
+    }
+
+    /** What history shows of the reply: its text, or for a template without one, the template and its values. */
+    public String shownText() {
+      if ((text != null && !text.isBlank()) || template == null) return text;
+      JsonArray values = template.getJsonArray("parameters", new JsonArray());
+      return "Template " + template.getString("name") + " (" + template.getString("language") + ")"
+          + (values.isEmpty() ? "" : ": " + String.join(" · ", values.stream().map(String::valueOf).toList()));
+    }
+
+    /** Activity data the channel sender reads: the template, when there is one. */
+    public JsonObject data() {
+      return template == null ? new JsonObject() : new JsonObject().put("template", template);
+    }
+
+    /**
+     * A WhatsApp message template: {@code {"name","language","parameters":[…]}}, the body's {{1}}, {{2}}… in order;
+     * the name and language as approved in the WhatsApp Business Account.
+     */
+    private static JsonObject template(JsonObject t) {
+      if (t == null) return null;
+      if (!(t.getValue("name") instanceof String name) || !name.matches("[a-z0-9_]{1,512}")) {
+        throw ApiError.validation("template.name", "template.name must be the template's name as approved (lowercase letters, digits, _)");
+      }
+      if (!(t.getValue("language") instanceof String lang) || !lang.matches("[a-z]{2,3}(_[A-Z]{2})?")) {
+        throw ApiError.validation("template.language", "template.language must be the template's language code, like en_US or nl");
+      }
+      JsonArray values = new JsonArray();
+      Object p = t.getValue("parameters");
+      if (p != null) {
+        if (!(p instanceof JsonArray arr) || arr.size() > 20) {
+          throw ApiError.validation("template.parameters", "template.parameters must be a list of at most 20 texts");
+        }
+        for (Object v : arr) {
+          if (!(v instanceof String text) || text.isBlank() || text.length() > 1024) {
+            throw ApiError.validation("template.parameters", "each template parameter is a non-empty text of at most 1024 characters");
+          }
+          values.add(text);
+        }
+      }
+      return new JsonObject().put("name", name).put("language", lang).put("parameters", values);
     }
   }
 

@@ -100,6 +100,7 @@ public final class HttpVerticle extends VerticleBase {
     PresenceApi.mount(api, hub);
     telephony.mountApi(api);
     EmailChannel.mountApi(api, hub);
+    MetaChannel.mountApi(api, hub);
     api.route().handler(ctx -> Api.fail(ctx, ApiError.notFound("resource")));
     router.route("/api/v1/*").subRouter(api);
 

@@ -253,6 +253,12 @@ public final class EndpointApi {
         }
       }
       case "email" -> EmailSettings.validate(settings, secrets);
+      case "whatsapp" -> {
+        Object waba = settings.getValue("waba_id");
+        if (waba != null && !(waba instanceof String w && PROVIDER_ID.matcher(w).matches())) {
+          throw ApiError.validation("settings", "settings.waba_id must be the WhatsApp Business Account's numeric id");
+        }
+      }
       default -> { }
     }
   }

@@ -6,12 +6,12 @@ import org.openqa.selenium.WebElement;
 import java.util.List;
 
 /** What the browser tests do in the agent app, named as an agent would say it. */
-final class AgentApp {
+public final class AgentApp {
 
   private AgentApp() {
   }
 
-  static void signIn(Browser b, String email, String password) {
+  public static void signIn(Browser b, String email, String password) {
     b.open("/");
     b.await("form.login-card");
     b.type("input[name=email]", email);
@@ -21,7 +21,7 @@ final class AgentApp {
   }
 
   /** Forgets the session and local settings, leaving the sign-in screen. */
-  static void signOutQuietly(Browser b) {
+  public static void signOutQuietly(Browser b) {
     b.driver.manage().deleteAllCookies();
     b.open("/");
     b.js("localStorage.clear(); sessionStorage.clear();");
@@ -30,36 +30,36 @@ final class AgentApp {
   }
 
   /** Waits until the live connection is up (the rail's dot turns green). */
-  static void awaitLive(Browser b) {
+  public static void awaitLive(Browser b) {
     b.await(".live-dot[data-state=live]");
   }
 
-  static void openInbox(Browser b, Long inbox) {
+  public static void openInbox(Browser b, Long inbox) {
     b.open("/#/inbox/" + (inbox == null ? "all" : inbox));
     b.await(".conv-column:not(.is-loading) .filters");
   }
 
-  static void openConversation(Browser b, long conversation) {
+  public static void openConversation(Browser b, long conversation) {
     b.open("/#/inbox/all/c/" + conversation);
     b.await(".composer");
     b.await(".channel-tab[aria-selected=true][data-conversation='" + conversation + "']");
   }
 
-  static String row(long conversation) {
+  public static String row(long conversation) {
     return ".conv-row[data-conversation='" + conversation + "']";
   }
 
-  static String activity(long id) {
+  public static String activity(long id) {
     return ".history [data-activity='" + id + "']";
   }
 
   /** The ids of the activities the history shows, in screen order. */
-  static List<String> activityIds(Browser b) {
+  public static List<String> activityIds(Browser b) {
     return b.all(".history [data-activity]").stream().map(e -> e.getAttribute("data-activity")).toList();
   }
 
   /** Sends a reply from the composer; returns the id of the message it shows (which re-renders as its status moves). */
-  static long reply(Browser b, String text) {
+  public static long reply(Browser b, String text) {
     b.click(".composer-tab[data-mode=reply]");
     b.type(".composer-text", text);
     b.click(".send-btn");

@@ -46,6 +46,11 @@ public final class MetaChannel {
     for (String channel : List.of("whatsapp", "messenger", "instagram")) hub.senders.register(channel, new MetaSender(hub, graph, channel));
   }
 
+  /** The agents' side: the WhatsApp templates an endpoint may send. */
+  public static void mountApi(Router api, Hub hub) {
+    WhatsAppTemplates.mount(api, hub);
+  }
+
   public static void mount(Router hooks, Hub hub) {
     MetaChannel c = new MetaChannel(hub);
     hooks.get("/meta").handler(c::verify);

@@ -24,7 +24,8 @@ import java.util.List;
  * so delivery reports find the reply.
  *
  * <p>All three allow free-form replies only within 24 hours of the person's last message; {@link #check} refuses
- * earlier, with the reason, so the agent is not left with a reply that fails later.
+ * earlier, with the reason, so the agent is not left with a reply that fails later. On WhatsApp an approved template
+ * message (activity data {@code template}) may be sent at any time.
  */
 final class MetaSender implements ChannelSender {
 
@@ -48,6 +49,8 @@ final class MetaSender implements ChannelSender {
       return Future.failedFuture(ApiError.conflict("from_endpoint_id",
           "the " + label() + " endpoint " + m.from().address() + " has no access_token setting; an admin must add one before replies can be sent"));
     }
+    // an approved template may be sent at any time: that is how a business writes first, or again after 24 hours
+    if (template(m) != null) return Future.succeededFuture();
     if (m.text() != null && m.text().length() > maxText) {
       return Future.failedFuture(ApiError.validation("text", label() + " messages are limited to " + maxText + " characters"));
     }
@@ -79,7 +82,8 @@ final class MetaSender implements ChannelSender {
     if (token == null) return Future.failedFuture(SendFailure.permanent("no_access_token", "the endpoint has no access_token setting"));
     List<JsonObject> parts;
     try {
-      parts = channel.equals("whatsapp") ? whatsapp(m) : messaging(m);
+      parts = template(m) != null && channel.equals("whatsapp") ? List.of(templateMessage(m, template(m)))
+          : channel.equals("whatsapp") ? whatsapp(m) : messaging(m);
     } catch (SendFailure f) {
       return Future.failedFuture(f);
     }
@@ -134,6 +138,23 @@ final class MetaSender implements ChannelSender {
       parts.add(base(m).put("type", kind).put(kind, media));
     }
     return parts;
+  }
+
+  private static JsonObject template(Outgoing m) {
+    return m.data() == null ? null : m.data().getJsonObject("template");
+  }
+
+  /** An approved template, its body's {{1}}, {{2}}… filled in order (the Cloud API's template message). */
+  private static JsonObject templateMessage(Outgoing m, JsonObject t) {
+    JsonObject template = new JsonObject().put("name", t.getString("name"))
+        .put("language", new JsonObject().put("code", t.getString("language")));
+    JsonArray values = t.getJsonArray("parameters", new JsonArray());
+    if (!values.isEmpty()) {
+      JsonArray parameters = new JsonArray();
+      values.forEach(v -> parameters.add(new JsonObject().put("type", "text").put("text", String.valueOf(v))));
+      template.put("components", new JsonArray().add(new JsonObject().put("type", "body").put("parameters", parameters)));
+    }
+    return base(m).put("type", "template").put("template", template);
   }
 
   private static JsonObject base(Outgoing m) {

@@ -35,6 +35,8 @@ final class GraphServer implements AutoCloseable {
   final Map<String, Buffer> files = new ConcurrentHashMap<>();
   /** Profiles by person id. */
   final Map<String, JsonObject> profiles = new ConcurrentHashMap<>();
+  /** WhatsApp Business Account id → its templates, as GET /{waba_id}/message_templates answers. */
+  final Map<String, JsonObject> templates = new ConcurrentHashMap<>();
   /** A recipient id → the Graph error a send to them gets. */
   final Map<String, JsonObject> sendErrors = new ConcurrentHashMap<>();
   final String waToken;
@@ -82,6 +84,13 @@ final class GraphServer implements AutoCloseable {
         return;
       }
       json(req, 200, new JsonObject().put("id", rest).put("mime_type", "image/jpeg").put("url", base() + "/cdn/wa/" + rest));
+      return;
+    }
+    if (req.method().name().equals("GET") && rest.endsWith("/message_templates")) {
+      JsonObject list = templates.get(rest.substring(0, rest.indexOf('/')));
+      if (!("Bearer " + waToken).equals(req.getHeader("Authorization"))) error(req, 401, 190, "Invalid OAuth access token");
+      else if (list == null) error(req, 400, 100, "Unsupported get request: no such business account");
+      else json(req, 200, list);
       return;
     }
     if (req.method().name().equals("GET")) {

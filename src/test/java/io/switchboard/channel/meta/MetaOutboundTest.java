@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static io.switchboard.channel.meta.MetaPayloads.contact;
@@ -35,6 +36,7 @@ class MetaOutboundTest {
   static GraphServer graph;
   static TestHub hub;
   static ApiClient admin;
+  static long waInbox;
 
   @BeforeAll
   static void start() throws Exception {
@@ -43,6 +45,7 @@ class MetaOutboundTest {
         "outbox.backoff_ms", 200));
     admin = hub.admin();
     long wa = hub.inbox("WhatsApp Support");
+    waInbox = wa;
     long page = hub.inbox("Messenger Support");
     admin.post("/api/v1/inboxes/" + wa + "/endpoints", new JsonObject().put("channel", "whatsapp").put("address", "1100001")
         .put("settings", new JsonObject().put("access_token", "wa-token"))).expect(201);
@@ -97,6 +100,11 @@ class MetaOutboundTest {
   }
 
   static void incomingHoursAgo(long conversation, int hours) throws Exception {
+    incomingHoursAgo(hub, conversation, hours);
+  }
+
+  /** Moves the customer's last message back in time, as if the 24-hour window had passed. */
+  static void incomingHoursAgo(TestHub hub, long conversation, int hours) throws Exception {
     try (Connection c = TestDatabase.connect(hub.dbUrl); var st = c.prepareStatement(
         "UPDATE conversation SET last_incoming_at = now() - make_interval(hours => ?) WHERE id = ?")) {
       st.setInt(1, hours);
@@ -167,6 +175,84 @@ class MetaOutboundTest {
 
     incomingHoursAgo(conv, 23);
     admin.post("/api/v1/conversations/" + conv + "/messages", new JsonObject().put("text", "Still there?")).expect(201);
+  }
+
+  @Test
+  @DisplayName("after the 24-hour window an approved template goes out with its values; the history shows it; bad templates are refused")
+  void whatsappTemplate() throws Exception {
+    long conv = whatsappConversation("31650000009", "wamid.C9");
+    incomingHoursAgo(conv, 30);
+    JsonObject template = new JsonObject().put("name", "order_update").put("language", "en_US")
+        .put("parameters", new JsonArray().add("Carla").add("#1234"));
+    JsonObject reply = admin.post("/api/v1/conversations/" + conv + "/messages", new JsonObject().put("template", template))
+        .expect(201).json();
+    GraphServer.Call call = graph.await(c -> c.body().contains("order_update"), Duration.ofSeconds(10));
+    assertThat(call.path()).isEqualTo("/" + GraphServer.VERSION + "/1100001/messages");
+    JsonObject body = call.json();
+    assertThat(body.getString("type")).isEqualTo("template");
+    assertThat(body.getString("to")).isEqualTo("31650000009");
+    JsonObject sent = body.getJsonObject("template");
+    assertThat(sent.getString("name")).isEqualTo("order_update");
+    assertThat(sent.getJsonObject("language").getString("code")).isEqualTo("en_US");
+    JsonObject component = sent.getJsonArray("components").getJsonObject(0);
+    assertThat(component.getString("type")).isEqualTo("body");
+    assertThat(component.getJsonArray("parameters").getJsonObject(0).getString("text")).isEqualTo("Carla");
+    assertThat(component.getJsonArray("parameters").getJsonObject(1).getString("text")).isEqualTo("#1234");
+    JsonObject done = awaitActivity(conv, reply.getLong("id"), "sent");
+    assertThat(done.getString("text")).isEqualTo("Template order_update (en_US): Carla · #1234");
+
+    // the agent's own rendering of the template is what history shows
+    admin.post("/api/v1/conversations/" + conv + "/messages", new JsonObject().put("text", "Hi Carla, order #1234 has shipped.")
+        .put("template", template)).expect(201);
+
+    for (JsonObject bad : List.of(new JsonObject().put("name", "Order Update").put("language", "en_US"),
+        new JsonObject().put("name", "order_update").put("language", "english"),
+        new JsonObject().put("name", "order_update").put("language", "en_US").put("parameters", new JsonArray().add("")))) {
+      ApiClient.Response r = admin.post("/api/v1/conversations/" + conv + "/messages", new JsonObject().put("template", bad));
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.errorField()).startsWith("template.");
+    }
+    long file = admin.send("POST", "/api/v1/attachments?filename=a.png", "PNG", "image/png").expect(201).json().getLong("id");
+    assertThat(admin.post("/api/v1/conversations/" + conv + "/messages", new JsonObject().put("template", template)
+        .put("attachments", new JsonArray().add(file))).status()).isEqualTo(400);
+    deliver(hub, messaging("page", "2200002", event("9000009", "2200002")
+        .put("message", new JsonObject().put("mid", "m_T9").put("text", "Hello"))));
+    long page = conversation("messenger", "9000009");
+    ApiClient.Response onMessenger = admin.post("/api/v1/conversations/" + page + "/messages", new JsonObject().put("template", template));
+    assertThat(onMessenger.status()).isEqualTo(400);
+    assertThat(onMessenger.errorField()).isEqualTo("template");
+  }
+
+  @Test
+  @DisplayName("members list the approved templates of the endpoint's business account; others get 404; without waba_id a clear 409")
+  void whatsappTemplateList() {
+    long endpoint = admin.get("/api/v1/inboxes/" + waInbox + "/endpoints").expect(200).items().stream().map(o -> (JsonObject) o)
+        .filter(e -> "1100001".equals(e.getString("address"))).findFirst().orElseThrow().getLong("id");
+    ApiClient.Response missing = admin.get("/api/v1/endpoints/" + endpoint + "/whatsapp/templates");
+    assertThat(missing.status()).isEqualTo(409);
+    assertThat(missing.errorField()).isEqualTo("waba_id");
+    assertThat(admin.patch("/api/v1/endpoints/" + endpoint, new JsonObject().put("settings", new JsonObject()
+        .put("access_token", "wa-token").put("waba_id", "not a number"))).status()).isEqualTo(400);
+    admin.patch("/api/v1/endpoints/" + endpoint, new JsonObject().put("settings", new JsonObject()
+        .put("access_token", "wa-token").put("waba_id", "5550001"))).expect(200);
+    graph.templates.put("5550001", new JsonObject().put("data", new JsonArray()
+        .add(new JsonObject().put("name", "order_update").put("language", "en_US").put("status", "APPROVED").put("category", "UTILITY")
+            .put("components", new JsonArray()
+                .add(new JsonObject().put("type", "HEADER").put("format", "TEXT").put("text", "Your order"))
+                .add(new JsonObject().put("type", "BODY").put("text", "Hi {{1}}, order {{2}} has shipped."))))
+        .add(new JsonObject().put("name", "winback").put("language", "en_US").put("status", "REJECTED")
+            .put("components", new JsonArray().add(new JsonObject().put("type", "BODY").put("text", "Come back!"))))));
+    JsonArray items = admin.get("/api/v1/endpoints/" + endpoint + "/whatsapp/templates").expect(200).items();
+    assertThat(items).hasSize(1);
+    JsonObject t = items.getJsonObject(0);
+    assertThat(t.getString("name")).isEqualTo("order_update");
+    assertThat(t.getString("body")).isEqualTo("Hi {{1}}, order {{2}} has shipped.");
+    assertThat(t.getString("header")).isEqualTo("Your order");
+    assertThat(t.getInteger("parameters")).isEqualTo(2);
+    assertThat(graph.calls(c -> c.path().endsWith("/5550001/message_templates")).get(0).authorization()).isEqualTo("Bearer wa-token");
+
+    ApiClient outsider = hub.user("templates.outsider@example.com", "agent");
+    assertThat(outsider.get("/api/v1/endpoints/" + endpoint + "/whatsapp/templates").status()).isEqualTo(404);
   }
 
   @Test
