@@ -58,7 +58,8 @@ public final class Hub {
     this.passwords = new Passwords(vertx);
     String secure = config.string("http.cookie_secure");
     boolean secureCookie = secure.equals("auto") ? config.string("http.public_url").startsWith("https:") : Boolean.parseBoolean(secure);
-    this.auth = new Authenticator(db, roles, secureCookie, java.time.Duration.ofHours(config.integer("auth.session_ttl_hours")));
+    this.auth = new Authenticator(db, roles, secureCookie, java.time.Duration.ofHours(config.integer("auth.session_ttl_hours")),
+        new io.switchboard.http.ClientAddress(config.strings("http.trusted_proxies")));
     this.loginLimiter = new LoginLimiter(config.integer("auth.login_attempts_per_minute"));
     this.attachments = new AttachmentStore(vertx, java.nio.file.Path.of(config.string("data.dir"), "attachments"),
         config.longValue("attachments.max_bytes"));

@@ -44,7 +44,7 @@ public final class AuthApi {
     Input in = Input.of(ctx);
     String email = in.text("email", 254).trim().toLowerCase(Locale.ROOT);
     String password = in.text("password", 1024);
-    String ip = Authenticator.clientIp(ctx.request());
+    String ip = hub.auth.clientIp(ctx.request());
     long now = System.currentTimeMillis();
     int wait = hub.loginLimiter.retryAfter(email, ip, now);
     if (wait > 0) throw ApiError.rateLimited(wait);

@@ -3,6 +3,7 @@ package io.switchboard.auth;
 import io.switchboard.db.Db;
 import io.switchboard.http.Api;
 import io.switchboard.http.ApiError;
+import io.switchboard.http.ClientAddress;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
@@ -28,12 +29,14 @@ public final class Authenticator {
   private final Roles roles;
   private final boolean secureCookie;
   private final Duration sessionTtl;
+  private final ClientAddress clients;
 
-  public Authenticator(Db db, Roles roles, boolean secureCookie, Duration sessionTtl) {
+  public Authenticator(Db db, Roles roles, boolean secureCookie, Duration sessionTtl, ClientAddress clients) {
     this.db = db;
     this.roles = roles;
     this.secureCookie = secureCookie;
     this.sessionTtl = sessionTtl;
+    this.clients = clients;
   }
 
   /** Route handler for everything under /api/v1 that needs a user. */
@@ -145,7 +148,8 @@ public final class Authenticator {
     return Cookie.cookie(COOKIE, value).setHttpOnly(true).setSecure(secureCookie).setSameSite(CookieSameSite.LAX).setPath("/");
   }
 
-  public static String clientIp(HttpServerRequest req) {
-    return req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();
+  /** The client's address, through trusted proxies ({@link ClientAddress}). */
+  public String clientIp(HttpServerRequest req) {
+    return clients.of(req);
   }
 }
