@@ -60,7 +60,7 @@ public final class Hub {
     boolean secureCookie = secure.equals("auto") ? config.string("http.public_url").startsWith("https:") : Boolean.parseBoolean(secure);
     this.auth = new Authenticator(db, roles, secureCookie, java.time.Duration.ofHours(config.integer("auth.session_ttl_hours")),
         new io.switchboard.http.ClientAddress(config.strings("http.trusted_proxies")));
-    this.loginLimiter = new LoginLimiter(config.integer("auth.login_attempts_per_minute"));
+    this.loginLimiter = new LoginLimiter(db, config.integer("auth.login_attempts_per_minute"));
     this.attachments = new AttachmentStore(vertx, java.nio.file.Path.of(config.string("data.dir"), "attachments"),
         config.longValue("attachments.max_bytes"));
     this.http = WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()

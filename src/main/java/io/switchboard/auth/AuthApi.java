@@ -45,21 +45,20 @@ public final class AuthApi {
     String email = in.text("email", 254).trim().toLowerCase(Locale.ROOT);
     String password = in.text("password", 1024);
     String ip = hub.auth.clientIp(ctx.request());
-    long now = System.currentTimeMillis();
-    int wait = hub.loginLimiter.retryAfter(email, ip, now);
-    if (wait > 0) throw ApiError.rateLimited(wait);
-    return hub.db.one("SELECT " + Users.COLUMNS + ", workspace_id, password_hash FROM app_user WHERE lower(email) = $1 AND active",
-        email).compose(user -> hub.passwords.verify(password, user == null ? null : user.getString("password_hash"))
-        .compose(ok -> {
-          if (!ok) {
-            hub.loginLimiter.failed(email, ip, now);
-            return Future.failedFuture(ApiError.unauthorized("wrong e-mail or password"));
-          }
-          hub.loginLimiter.succeeded(email);
-          return hub.auth.startSession(user.getLong("id"), user.getLong("workspace_id"), ctx.request(), ctx.response())
-              .compose(csrf -> profile(user.getLong("id"), user.getString("role"))
-                  .map(u -> new JsonObject().put("user", u).put("csrf_token", csrf)));
-        }));
+    return hub.loginLimiter.retryAfter(email, ip).compose(wait -> {
+      if (wait > 0) return Future.failedFuture(ApiError.rateLimited(wait));
+      return hub.db.one("SELECT " + Users.COLUMNS + ", workspace_id, password_hash FROM app_user WHERE lower(email) = $1 AND active",
+          email).compose(user -> hub.passwords.verify(password, user == null ? null : user.getString("password_hash"))
+          .compose(ok -> {
+            if (!ok) {
+              return hub.loginLimiter.failed(email, ip).transform(ar -> Future.failedFuture(ApiError.unauthorized("wrong e-mail or password")));
+            }
+            return hub.loginLimiter.succeeded(email)
+                .compose(v -> hub.auth.startSession(user.getLong("id"), user.getLong("workspace_id"), ctx.request(), ctx.response()))
+                .compose(csrf -> profile(user.getLong("id"), user.getString("role"))
+                    .map(u -> new JsonObject().put("user", u).put("csrf_token", csrf)));
+          }));
+    });
   }
 
   private Future<?> logout(RoutingContext ctx) {

@@ -1,70 +1,46 @@
 package io.switchboard.auth;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import io.switchboard.db.Db;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
 
 /**
- * Failed sign-ins per e-mail and per client address in a sliding minute. Over the limit, sign-in answers 429
- * until the window frees up, whether or not the password would have been right.
+ * Failed sign-ins per e-mail and per client address in a sliding minute, kept in PostgreSQL so that every node of a
+ * cluster counts the same attempts. Over the limit, sign-in answers 429 until the window frees up, whether or not
+ * the password would have been right. A client address may fail three times as often as one account (people
+ * behind one office address).
  */
 public final class LoginLimiter {
 
-  private static final long WINDOW_MS = 60_000;
-
+  private final Db db;
   private final int perMinute;
-  private final Map<String, Deque<Long>> failures = new ConcurrentHashMap<>();
 
-  public LoginLimiter(int perMinute) {
+  public LoginLimiter(Db db, int perMinute) {
+    this.db = db;
     this.perMinute = perMinute;
   }
 
   /** Seconds to wait, or 0 when an attempt may go ahead. */
-  public int retryAfter(String email, String ip, long now) {
-    return Math.max(wait("e:" + email, perMinute, now), wait("i:" + ip, perMinute * 3, now));
+  public Future<Integer> retryAfter(String email, String ip) {
+    return db.list("""
+        SELECT key, count(*) AS n, ceil(extract(epoch FROM min(at) + interval '1 minute' - now()))::int AS wait
+        FROM sign_in_failure WHERE key = ANY($1) AND at > now() - interval '1 minute' GROUP BY key""",
+        (Object) new String[] {"e:" + email, "i:" + ip}).map(rows -> {
+          int wait = 0;
+          for (Row r : rows) {
+            int limit = r.getString("key").startsWith("e:") ? perMinute : perMinute * 3;
+            if (r.getLong("n") >= limit) wait = Math.max(wait, Math.max(1, r.getInteger("wait")));
+          }
+          return wait;
+        });
   }
 
-  public void failed(String email, String ip, long now) {
-    add("e:" + email, now);
-    add("i:" + ip, now);
-    if (failures.size() > 100_000) sweep(now);
+  public Future<Void> failed(String email, String ip) {
+    return db.query("INSERT INTO sign_in_failure (key) VALUES ($1), ($2)", "e:" + email, "i:" + ip).mapEmpty();
   }
 
-  public void succeeded(String email) {
-    failures.remove("e:" + email);
-  }
-
-  private int wait(String key, int limit, long now) {
-    Deque<Long> d = failures.get(key);
-    if (d == null) return 0;
-    synchronized (d) {
-      prune(d, now);
-      if (d.size() < limit) return 0;
-      return (int) Math.max(1, (d.peekFirst() + WINDOW_MS - now + 999) / 1000);
-    }
-  }
-
-  private void add(String key, long now) {
-    Deque<Long> d = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
-    synchronized (d) {
-      prune(d, now);
-      d.addLast(now);
-    }
-  }
-
-  private static void prune(Deque<Long> d, long now) {
-    while (!d.isEmpty() && d.peekFirst() <= now - WINDOW_MS) d.removeFirst();
-  }
-
-  private void sweep(long now) {
-    for (Iterator<Deque<Long>> it = failures.values().iterator(); it.hasNext(); ) {
-      Deque<Long> d = it.next();
-      synchronized (d) {
-        prune(d, now);
-        if (d.isEmpty()) it.remove();
-      }
-    }
+  /** A right password clears the account's failures (not the address's: others may be guessing from there). */
+  public Future<Void> succeeded(String email) {
+    return db.query("DELETE FROM sign_in_failure WHERE key = $1", "e:" + email).mapEmpty();
   }
 }

@@ -73,6 +73,7 @@ public final class Janitor extends VerticleBase {
             DELETE FROM event WHERE id IN (SELECT id FROM event WHERE seq IS NOT NULL
               AND at < now() - make_interval(secs => $1) ORDER BY seq LIMIT 10000)""", retentionSeconds)
         .compose(v -> hub.db.query("DELETE FROM session WHERE expires_at < now()"))
+        .compose(v -> hub.db.query("DELETE FROM sign_in_failure WHERE at < now() - interval '2 minutes'"))
         .onFailure(t -> log.debug("trimming failed: {}", t.toString()));
   }
 }

@@ -54,6 +54,23 @@ class AuthTest {
   }
 
   @Test
+  @DisplayName("failed sign-ins count on every node sharing the database: a second node behind the balancer refuses too")
+  void loginLimitIsSharedByNodes() {
+    hub.user("roamer@example.com", "agent");
+    try (TestHub other = TestHub.start(java.util.Map.of("db.url", hub.dbUrl))) {
+      ApiClient viaA = new ApiClient(hub.base());
+      for (int i = 0; i < 10; i++) {
+        assertThat(viaA.post("/api/v1/auth/login", new JsonObject().put("email", "roamer@example.com").put("password", "guess-" + i))
+            .status()).isEqualTo(401);
+      }
+      Response viaB = new ApiClient(other.base()).post("/api/v1/auth/login", new JsonObject().put("email", "roamer@example.com")
+          .put("password", "password-roamer@example.com"));
+      assertThat(viaB.status()).isEqualTo(429);
+      assertThat(viaB.raw().headers().firstValue("retry-after")).isPresent();
+    }
+  }
+
+  @Test
   @DisplayName("repeated failed sign-ins are answered 429 with Retry-After, even with the right password")
   void loginIsRateLimited() {
     hub.user("victim@example.com", "agent");
