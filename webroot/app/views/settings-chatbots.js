@@ -26,7 +26,7 @@ function triggerEditor(t, repaint) {
 function actionEditor(a, i, rule, repaint) {
   const type = bound('select', a, 'type', { name: 'action', onchange: repaint }, ACTIONS.map(([v, l]) => h('option', { value: v, text: l })));
   const text = (label, required) => field(label, bound('textarea', a, 'text', { rows: '2', required, maxlength: '2000', name: 'text' }));
-  return part('bot-action', `Action ${i + 1}`, rule.actions.length > 1 ? () => { rule.actions.splice(i, 1); repaint(); } : null,
+  return part('bot-action', `Action ${i + 1}`, rule.actions, i, repaint,
     h('div', { class: 'grid-form' }, field('Do', type),
       a.type === 'tag' ? field('Tag', bound('input', a, 'tag', { type: 'text', required: true, name: 'tag' })) : null,
       a.type === 'assign' ? field('To', bound('select', a, 'user_id', { name: 'user_id' }, h('option', { value: '', text: 'Round robin among online members' }),
@@ -41,7 +41,7 @@ function actionEditor(a, i, rule, repaint) {
 }
 
 function ruleEditor(r, i, draft, repaint) {
-  return part('bot-rule', `Rule ${i + 1}`, draft.rules.length > 1 ? () => { draft.rules.splice(i, 1); repaint(); } : null,
+  return part('bot-rule', `Rule ${i + 1}`, draft.rules, i, repaint,
     field('Name (optional)', bound('input', r, 'name', { type: 'text', maxlength: '200', name: 'rule_name' })),
     triggerEditor(r.trigger, repaint),
     r.actions.map((a, j) => actionEditor(a, j, r, repaint)),

@@ -81,12 +81,16 @@ export class DefinitionSettings {
   }
 }
 
-/** A row of a repeated part of an editor (a step, a rule, an action) with its remove button. */
-export function part(cls, title, remove, ...content) {
-  return h('fieldset', { class: 'definition-part ' + cls },
-    h('legend', {}, h('span', { text: title }),
-      remove ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Remove ' + title.toLowerCase(), onclick: remove }, icon('trash')) : null),
-    ...content);
+/**
+ * A row of a repeated part of an editor (a step, a rule, an action): {@code list[i]}, with buttons to move it up
+ * (order matters: rules are tried from the top) and to remove it while more than one is left.
+ */
+export function part(cls, title, list, i, repaint, ...content) {
+  const up = i > 0 ? h('button', { type: 'button', class: 'icon-btn move-up', 'aria-label': 'Move ' + title.toLowerCase() + ' up',
+    title: 'Move up', text: '↑', onclick: () => { list.splice(i - 1, 0, list.splice(i, 1)[0]); repaint(); } }) : null;
+  const remove = list.length > 1 ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Remove ' + title.toLowerCase(),
+    onclick: () => { list.splice(i, 1); repaint(); } }, icon('trash')) : null;
+  return h('fieldset', { class: 'definition-part ' + cls }, h('legend', {}, h('span', { text: title }), up, remove), ...content);
 }
 
 /** An input bound to one key of a draft object (kept on input and on change: not every way of picking fires both). */

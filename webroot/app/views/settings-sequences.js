@@ -25,7 +25,7 @@ function stepEditor(step, i, draft, repaint) {
     CHANNELS.map(c => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: c, checked: step.channels.includes(c),
       onchange: e => { step.channels = e.target.checked ? [...step.channels, c] : step.channels.filter(x => x !== c); } }),
       channelLabel(c))));
-  return part('sequence-step', `Step ${i + 1}`, draft.steps.length > 1 ? () => { draft.steps.splice(i, 1); repaint(); } : null,
+  return part('sequence-step', `Step ${i + 1}`, draft.steps, i, repaint,
     h('div', { class: 'grid-form' },
       field(i === 0 ? 'Wait after enrolling' : 'Wait after the step before',
         bound('input', step, 'amount', { type: 'number', min: '1', max: '525600', required: true, name: 'amount' })),

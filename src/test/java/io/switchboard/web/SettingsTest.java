@@ -345,5 +345,14 @@ class SettingsTest {
     assertThat(b.find(rule1 + "input[name=keywords]").getAttribute("value")).isEqualTo("price, pricing");
     assertThat(new Select(b.find(rule2 + "select[name=trigger]")).getFirstSelectedOption().getAttribute("value")).isEqualTo("regex");
     b.screenshot("settings-chatbot");
+
+    // rules are tried from the top: the second moves above the first
+    b.click(rule2 + "button[aria-label='Move rule 2 up']");
+    b.awaitText(editor + "fieldset.bot-rule:nth-of-type(1) legend", "Rule 1");
+    assertThat(new Select(b.find(rule1 + "select[name=trigger]")).getFirstSelectedOption().getAttribute("value")).isEqualTo("regex");
+    b.click(editor + "button[type=submit]");
+    b.until("the new order to be saved", java.time.Duration.ofSeconds(10), () -> "regex".equals(hub.admin()
+        .get("/api/v1/chatbots/" + bot.getLong("id")).expect(200).json().getJsonArray("rules").getJsonObject(0)
+        .getJsonObject("trigger").getString("type")));
   }
 }
