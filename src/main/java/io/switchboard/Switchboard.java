@@ -11,6 +11,8 @@ import io.switchboard.db.Database;
 import io.switchboard.db.Db;
 import io.switchboard.event.Sequencer;
 import io.switchboard.http.HttpVerticle;
+import io.switchboard.inbox.Endpoints;
+import io.switchboard.inbox.SecretBox;
 import io.switchboard.live.LiveGateway;
 import io.switchboard.ops.Janitor;
 import io.switchboard.outbound.Dispatcher;
@@ -88,6 +90,9 @@ public final class Switchboard {
     registry.gauge("switchboard.live.sockets", LiveGateway.class, c -> LiveGateway.openSockets());
     Switchboard s = new Switchboard(database, vertx, pool, hub);
     try {
+      SecretBox.configure(config.string("secrets.key"), config.string("secrets.previous_key"));
+      int sealed = await(Endpoints.sealStored(db));
+      if (sealed > 0) log.info("sealed the stored secrets of {} endpoints with secrets.key", sealed);
       await(Bootstrap.run(db, hub.passwords, config));
       await(vertx.deployVerticle(new Sequencer(db, database.connectOptions())));
       await(vertx.deployVerticle(new Dispatcher(hub)));

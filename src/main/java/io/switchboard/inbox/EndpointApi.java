@@ -110,7 +110,8 @@ public final class EndpointApi {
           return Api.orConflict(Db.one(conn, """
               INSERT INTO endpoint (workspace_id, inbox_id, channel, address, name, is_primary, enabled, disabled_reason, settings, secrets)
               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *""",
-              a.workspaceId(), inbox, channel, address, name, isPrimary, enabled, enabled ? null : disabledReason, settings, secrets),
+              a.workspaceId(), inbox, channel, address, name, isPrimary, enabled, enabled ? null : disabledReason, settings,
+              SecretBox.seal(secrets)),
               "address", "this address already belongs to an inbox");
         })
         .compose(r -> Audit.record(conn, a, "endpoint.created", "endpoint", r.getLong("id"),
@@ -140,7 +141,7 @@ public final class EndpointApi {
         throw ApiError.validation("primary", "an inbox keeps exactly one primary number: make another number primary instead");
       }
       JsonObject settings = before.getJsonObject("settings");
-      JsonObject secrets = before.getJsonObject("secrets");
+      JsonObject secrets = SecretBox.open(before.getJsonObject("secrets"));
       if (patch != null) {
         JsonObject[] split = Endpoints.split(patch);
         settings = Endpoints.merge(settings, split[0]);
@@ -153,7 +154,7 @@ public final class EndpointApi {
           ? Db.query(conn, "UPDATE endpoint SET is_primary = false WHERE inbox_id = $1 AND is_primary", before.getLong("inbox_id"))
           : Future.succeededFuture();
       JsonObject s = settings;
-      JsonObject x = secrets;
+      JsonObject x = SecretBox.seal(secrets);
       return demote.compose(v -> Api.orConflict(Db.one(conn, """
               UPDATE endpoint SET name = CASE WHEN $2 THEN $3 ELSE name END, address = COALESCE($4, address),
                 is_primary = is_primary OR COALESCE($5, false), enabled = $6, disabled_reason = $7,

@@ -34,7 +34,7 @@ public final class Endpoints {
     public static Endpoint of(Row r) {
       return new Endpoint(r.getLong("id"), r.getLong("workspace_id"), r.getLong("inbox_id"), r.getString("channel"),
           r.getString("address"), r.getString("name"), r.getBoolean("is_primary"), r.getBoolean("enabled"),
-          r.getString("disabled_reason"), r.getJsonObject("settings"), r.getJsonObject("secrets"));
+          r.getString("disabled_reason"), r.getJsonObject("settings"), SecretBox.open(r.getJsonObject("secrets")));
     }
 
     /** A secret setting, by dotted path ({@code smtp.password}), or null. */
@@ -45,6 +45,25 @@ public final class Endpoints {
     public String setting(String path) {
       return lookup(settings, path);
     }
+  }
+
+  /**
+   * At start-up, with {@code secrets.key} set: seals the secrets still stored in the clear or under
+   * {@code secrets.previous_key}, and checks that the keys open those already sealed; without a key, refuses to
+   * start over sealed secrets. Returns how many were sealed.
+   */
+  public static Future<Integer> sealStored(Db db) {
+    return db.list("SELECT id, secrets FROM endpoint WHERE secrets <> '{}'::jsonb ORDER BY id").compose(rows -> {
+      Future<Integer> sealed = Future.succeededFuture(0);
+      for (Row r : rows) {
+        JsonObject stored = r.getJsonObject("secrets");
+        JsonObject opened = SecretBox.open(stored); // fails at start, not at the first message, when the key is missing or wrong
+        if (!SecretBox.needsSealing(stored)) continue;
+        sealed = sealed.compose(n -> db.query("UPDATE endpoint SET secrets = $2 WHERE id = $1 AND secrets = $3",
+            r.getLong("id"), SecretBox.seal(opened), stored).map(rs -> n + rs.rowCount()));
+      }
+      return sealed;
+    });
   }
 
   public static Future<Endpoint> byAddress(SqlClient c, String channel, String address) {
@@ -91,7 +110,7 @@ public final class Endpoints {
         .put("enabled", r.getBoolean("enabled"))
         .put("disabled_reason", r.getString("disabled_reason"))
         .put("settings", r.getJsonObject("settings"))
-        .put("secrets_set", paths("", r.getJsonObject("secrets"), new JsonArray()))
+        .put("secrets_set", paths("", SecretBox.open(r.getJsonObject("secrets")), new JsonArray()))
         .put("created_at", Times.iso(r, "created_at"));
   }
 

@@ -1,7 +1,9 @@
 package io.switchboard.channel.email;
 
 import io.switchboard.Hub;
+import io.switchboard.db.Db;
 import io.switchboard.inbox.Endpoints.Endpoint;
+import io.switchboard.inbox.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -119,9 +121,13 @@ final class OAuthTokens {
           cache.put(ep.id(), new Cached(token, asked + seconds * 1_000_000_000L, next != null ? next : refreshToken, origin));
           if (next == null || next.equals(refreshToken)) return Future.succeededFuture(token);
           // a rotated refresh token replaces the old one, which the provider may soon stop accepting
-          return hub.db.query("""
-                  UPDATE endpoint SET secrets = jsonb_set(secrets, '{oauth2,refresh_token}', to_jsonb($2::text))
-                  WHERE id = $1 AND secrets ? 'oauth2'""", ep.id(), next)
+          return hub.db.tx(conn -> Db.one(conn, "SELECT secrets FROM endpoint WHERE id = $1 FOR UPDATE", ep.id())
+                  .compose(r -> {
+                    JsonObject secrets = r == null ? null : SecretBox.open(r.getJsonObject("secrets"));
+                    if (secrets == null || secrets.getJsonObject("oauth2") == null) return Future.succeededFuture();
+                    secrets.getJsonObject("oauth2").put("refresh_token", next);
+                    return Db.query(conn, "UPDATE endpoint SET secrets = $2 WHERE id = $1", ep.id(), SecretBox.seal(secrets));
+                  }))
               .onFailure(t -> log.warn("endpoint {}: could not store the rotated refresh token: {}", ep.id(), t.toString()))
               .map(token)
               .otherwise(token);
