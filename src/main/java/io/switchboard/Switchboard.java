@@ -5,7 +5,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.auth.Roles;
 import io.switchboard.automation.Automation;
 import io.switchboard.cluster.Cluster;
+import io.switchboard.channel.api.ApiChannel;
 import io.switchboard.channel.email.EmailChannel;
+import io.switchboard.channel.meta.MetaChannel;
+import io.switchboard.channel.telephony.Telephony;
+import io.switchboard.channel.widget.WidgetChannel;
 import io.switchboard.config.Config;
 import io.switchboard.db.Database;
 import io.switchboard.db.Db;
@@ -94,10 +98,15 @@ public final class Switchboard {
       int sealed = await(Endpoints.sealStored(db));
       if (sealed > 0) log.info("sealed the stored secrets of {} endpoints with secrets.key", sealed);
       await(Bootstrap.run(db, hub.passwords, config));
+      // every channel's sender before the dispatcher and timed automation, which may send as soon as they start
+      ApiChannel.registerSender(hub);
+      Telephony.registerSender(hub);
+      MetaChannel.registerSenders(hub);
+      WidgetChannel.registerSender(hub);
       await(vertx.deployVerticle(new Sequencer(db, database.connectOptions())));
+      s.beforeClose.addAll(await(EmailChannel.deploy(hub)));
       await(vertx.deployVerticle(new Dispatcher(hub)));
       await(vertx.deployVerticle(new Janitor(hub)));
-      s.beforeClose.addAll(await(EmailChannel.deploy(hub)));
       await(Automation.deploy(hub));
       int instances = config.integer("http.instances") > 0 ? config.integer("http.instances")
           : Math.max(1, Runtime.getRuntime().availableProcessors());

@@ -28,6 +28,10 @@ public final class ApiChannel {
   public static void mount(Router hooks, Hub hub) {
     ApiChannel c = new ApiChannel(hub);
     hooks.post("/api/:key").handler(Api.handle(c::receive));
+  }
+
+  /** Registers the sender of replies (signed callbacks); once per hub, before anything may send. */
+  public static void registerSender(Hub hub) {
     hub.senders.register("api", new ApiChannelSender(hub));
   }
 

@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Row;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -43,6 +42,11 @@ public final class MetaChannel {
     this.whatsapp = new WhatsAppHook(hub, graph);
     this.messenger = new MessagingHook(hub, graph, "messenger");
     this.instagram = new MessagingHook(hub, graph, "instagram");
+  }
+
+  /** Registers the Graph API senders of the three channels; once per hub, before anything may send. */
+  public static void registerSenders(Hub hub) {
+    GraphApi graph = new GraphApi(hub);
     for (String channel : List.of("whatsapp", "messenger", "instagram")) hub.senders.register(channel, new MetaSender(hub, graph, channel));
   }
 

@@ -7,8 +7,8 @@ import io.vertx.ext.web.Router;
 /**
  * The telephony channel (Twilio-style): SMS/MMS in and out, delivery statuses, voice routing, call and voicemail
  * logging, and click-to-call. Provider webhooks go under {@code /hooks/twilio/…} and are checked by signature;
- * click-to-call is {@code POST /api/v1/calls}. One per HTTP verticle instance; the SMS sender is registered for the
- * {@code phone} channel.
+ * click-to-call is {@code POST /api/v1/calls}. One per HTTP verticle instance; the SMS sender, once per hub
+ * ({@link #registerSender}).
  */
 public final class Telephony {
 
@@ -27,7 +27,11 @@ public final class Telephony {
     this.sms = new SmsHook(hub, media);
     this.voice = new VoiceHook(hub, router, calls);
     this.callsApi = new CallsApi(hub, api, router, calls);
-    hub.senders.register("phone", new SmsSender(hub, api, links));
+  }
+
+  /** Registers the SMS sender for the {@code phone} channel; once per hub, before anything may send. */
+  public static void registerSender(Hub hub) {
+    hub.senders.register("phone", new SmsSender(hub, new TwilioApi(hub), new MediaLinks(hub)));
   }
 
   /** Provider webhooks, on the hooks router (body parsing, no user authentication). */

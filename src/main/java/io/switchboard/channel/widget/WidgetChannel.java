@@ -38,8 +38,12 @@ public final class WidgetChannel {
     router.get("/widget.js").handler(c::script);
     router.get("/widget/ws").handler(gateway::upgrade);
     router.get("/widget/files/:id").handler(c::file);
-    hub.senders.register("widget", new WidgetSender(hub));
     return gateway;
+  }
+
+  /** Registers the sender of agents' replies to visitors; once per hub, before anything may send. */
+  public static void registerSender(Hub hub) {
+    hub.senders.register("widget", new WidgetSender(hub));
   }
 
   private void script(RoutingContext ctx) {
