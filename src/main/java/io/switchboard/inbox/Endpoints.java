@@ -29,21 +29,42 @@ public final class Endpoints {
 
   /** An endpoint, the record channel adapters and senders work with. */
   public record Endpoint(long id, long workspaceId, long inboxId, String channel, String address, String name,
-                         boolean primary, boolean enabled, String disabledReason, JsonObject settings, JsonObject secrets) {
+                         boolean primary, boolean enabled, String disabledReason, JsonObject settings, Secrets sealed) {
 
     public static Endpoint of(Row r) {
       return new Endpoint(r.getLong("id"), r.getLong("workspace_id"), r.getLong("inbox_id"), r.getString("channel"),
           r.getString("address"), r.getString("name"), r.getBoolean("is_primary"), r.getBoolean("enabled"),
-          r.getString("disabled_reason"), r.getJsonObject("settings"), SecretBox.open(r.getJsonObject("secrets")));
+          r.getString("disabled_reason"), r.getJsonObject("settings"), new Secrets(r.getJsonObject("secrets")));
+    }
+
+    /** The secret settings, opened on first use (ingest, which needs none, never opens them). */
+    public JsonObject secrets() {
+      return sealed.open();
     }
 
     /** A secret setting, by dotted path ({@code smtp.password}), or null. */
     public String secret(String path) {
-      return lookup(secrets, path);
+      return lookup(secrets(), path);
     }
 
     public String setting(String path) {
       return lookup(settings, path);
+    }
+  }
+
+  /** An endpoint's secrets as stored (sealed or not), opened once, when first needed. */
+  public static final class Secrets {
+    private final JsonObject stored;
+    private volatile JsonObject opened;
+
+    Secrets(JsonObject stored) {
+      this.stored = stored;
+    }
+
+    JsonObject open() {
+      JsonObject o = opened;
+      if (o == null) opened = o = SecretBox.open(stored);
+      return o;
     }
   }
 
