@@ -14,7 +14,6 @@ import io.switchboard.http.Input;
 import io.switchboard.http.Page;
 import io.switchboard.http.Times;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
@@ -60,9 +59,9 @@ final class ScheduledApi {
 
   private static boolean hasSendAt(RoutingContext ctx) {
     try {
-      JsonObject body = ctx.body() == null ? null : ctx.body().asJsonObject();
-      return body != null && body.getValue("send_at") != null;
-    } catch (RuntimeException e) {
+      Input in = Input.of(ctx); // parsed once: the reply handler reads the same
+      return in.has("send_at") && !in.isNull("send_at");
+    } catch (ApiError e) {
       return false; // not a JSON object: the reply handler says so
     }
   }

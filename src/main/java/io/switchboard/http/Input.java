@@ -20,7 +20,18 @@ public final class Input {
     this.json = json;
   }
 
+  /** The request's JSON object body, parsed once per request however many handlers read it. */
   public static Input of(RoutingContext ctx) {
+    Input cached = ctx.get(KEY);
+    if (cached != null) return cached;
+    Input in = parse(ctx);
+    ctx.put(KEY, in);
+    return in;
+  }
+
+  private static final String KEY = Input.class.getName();
+
+  private static Input parse(RoutingContext ctx) {
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
     if (body == null || body.length() == 0) throw ApiError.validation(null, "a JSON object body is required");
     Object parsed;
