@@ -32,6 +32,13 @@ final class Assigner {
     return s != null && s.getBoolean("enabled", false) ? s : null;
   }
 
+  /** Assigns as the inbox's automatic assignment does, with its cap; nothing when the inbox does not assign automatically. */
+  static Future<Void> auto(Hub hub, SqlConnection conn, Row conv, JsonObject inboxSettings) {
+    JsonObject auto = settings(inboxSettings);
+    return auto == null ? Future.succeededFuture()
+        : assign(hub, conn, conv, auto.getInteger("max_open_per_agent"), Outbound.SYSTEM).mapEmpty();
+  }
+
   /**
    * Assigns the conversation ({@code conv}: its locked {@code c.*} row, still unassigned) to the next eligible member;
    * returns the user id, or null when nobody is eligible. {@code cap}: most open conversations per member, or null.

@@ -5,19 +5,12 @@ import io.switchboard.db.Db;
 import io.switchboard.inbox.BusinessHours;
 import io.switchboard.inbox.Endpoints;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 
-import java.time.DayOfWeek;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalTime;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.format.TextStyle;
-import java.util.Locale;
 
 /**
  * The inbox's answer outside business hours ({@code settings.auto_reply_outside_hours}): sent when a contact writes
@@ -40,7 +33,7 @@ final class AutoReply {
         .compose(v -> Db.one(conn, "SELECT auto_replied_at FROM conversation_automation WHERE conversation_id = $1 FOR UPDATE", id))
         .compose(r -> {
           if (r.getOffsetDateTime("auto_replied_at") != null) {
-            Instant opened = nextOpening(hours, r.getOffsetDateTime("auto_replied_at").toInstant());
+            Instant opened = BusinessHours.nextOpening(hours, r.getOffsetDateTime("auto_replied_at").toInstant());
             if (opened == null || now.isBefore(opened)) return Future.succeededFuture(false);
           }
           return Endpoints.byId(conn, conv.getLong("endpoint_id"))
@@ -54,31 +47,5 @@ final class AutoReply {
                       new JsonObject().put("change", "auto_reply_failed")).map(false)
                   : Future.failedFuture(t));
         });
-  }
-
-  /** The first moment at or after {@code t} when the inbox is open, or null when it never opens within a year and a week. */
-  static Instant nextOpening(JsonObject hours, Instant t) {
-    if (hours == null || hours.getString("timezone") == null) return t;
-    if (BusinessHours.isOpen(hours, t)) return t;
-    ZoneId zone = ZoneId.of(hours.getString("timezone"));
-    LocalDate day = t.atZone(zone).toLocalDate();
-    JsonArray holidays = hours.getJsonArray("holidays", new JsonArray());
-    JsonObject weekly = hours.getJsonObject("weekly", new JsonObject());
-    for (int i = 0; i < 373; i++, day = day.plusDays(1)) {
-      if (holidays.contains(day.toString())) continue;
-      JsonArray ranges = weekly.getJsonArray(key(day.getDayOfWeek()));
-      if (ranges == null) continue;
-      Instant best = null;
-      for (Object o : ranges) {
-        Instant start = day.atTime(LocalTime.parse(((JsonArray) o).getString(0))).atZone(zone).toInstant();
-        if (start.isAfter(t) && (best == null || start.isBefore(best))) best = start;
-      }
-      if (best != null) return best;
-    }
-    return null;
-  }
-
-  private static String key(DayOfWeek d) {
-    return d.getDisplayName(TextStyle.SHORT, Locale.ROOT).toLowerCase(Locale.ROOT).substring(0, 3);
   }
 }

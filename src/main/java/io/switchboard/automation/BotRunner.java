@@ -263,9 +263,7 @@ final class BotRunner {
   /** The bot steps back; an unassigned conversation is then assigned when the inbox assigns automatically. */
   private Future<Void> handover(Bot bot) {
     return stop(bot, "handover", bot.name() + " handed the conversation over to a human").compose(v -> fresh()).compose(conv -> {
-      JsonObject auto = Assigner.settings(in.settings());
-      if (auto == null || conv.getLong("assignee_id") != null) return Future.succeededFuture();
-      return Assigner.assign(hub, conn, conv, auto.getInteger("max_open_per_agent"), Outbound.SYSTEM).mapEmpty();
+      return conv.getLong("assignee_id") != null ? Future.succeededFuture() : Assigner.auto(hub, conn, conv, in.settings());
     });
   }
 

@@ -12,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,10 +32,6 @@ final class ScheduledMessages {
   static final String SELECT = """
       SELECT s.*, u.name AS author_name FROM scheduled_message s LEFT JOIN app_user u ON u.id = s.author_id
       """;
-
-  static Future<JsonObject> view(SqlClient c, long id) {
-    return Db.one(c, SELECT + " WHERE s.id = $1", id).map(r -> r == null ? null : json(r));
-  }
 
   static JsonObject json(Row r) {
     JsonArray files = new JsonArray();

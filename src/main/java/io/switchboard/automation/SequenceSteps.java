@@ -57,16 +57,16 @@ final class SequenceSteps {
   private static Future<Void> step(Hub hub, SqlConnection conn, Row conv, Row e) {
     String name = e.getString("sequence_name");
     if (e.getValue("sequence_deleted_at") != null) {
-      return Sequences.end(conn, conv, e, "stopped", "sequence_deleted", Outbound.SYSTEM, Sequences.stopText(name, "sequence_deleted"));
+      return Sequences.stop(conn, conv, e, "sequence_deleted");
     }
     if ("resolved".equals(conv.getString("status"))) {
-      return Sequences.end(conn, conv, e, "stopped", "resolved", Outbound.SYSTEM, Sequences.stopText(name, "resolved"));
+      return Sequences.stop(conn, conv, e, "resolved");
     }
     Future<Boolean> replied = !e.getBoolean("stop_on_reply") ? Future.succeededFuture(false) : Db.one(conn, """
         SELECT EXISTS (SELECT 1 FROM activity WHERE conversation_id = $1 AND id > $2 AND direction = 'in' AND kind = 'message')""",
         conv.getLong("id"), e.getLong("since_activity_id")).map(r -> r.getBoolean(0));
     return replied.compose(yes -> {
-      if (yes) return Sequences.end(conn, conv, e, "stopped", "replied", Outbound.SYSTEM, Sequences.stopText(name, "replied"));
+      if (yes) return Sequences.stop(conn, conv, e, "replied");
       JsonArray steps = e.getJsonArray("steps");
       int index = e.getInteger("next_step");
       if (index >= steps.size()) return complete(conn, conv, e);

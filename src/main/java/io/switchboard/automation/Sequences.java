@@ -168,6 +168,11 @@ final class Sequences {
         .mapEmpty();
   }
 
+  /** Stops one enrolment for {@code reason}, said in the history as {@link #stopText} says it. */
+  static Future<Void> stop(SqlConnection conn, Row conv, Row e, String reason) {
+    return end(conn, conv, e, "stopped", reason, Outbound.SYSTEM, stopText(e.getString("sequence_name"), reason));
+  }
+
   /** What a stop looks like in the history. */
   static String stopText(String name, String reason) {
     String why = switch (reason) {
@@ -188,7 +193,7 @@ final class Sequences {
         + " ORDER BY e.id FOR UPDATE OF e", conv.getLong("id"), param).compose(rows -> {
           Future<Void> f = Future.succeededFuture();
           for (Row e : rows) {
-            f = f.compose(v -> end(conn, conv, e, "stopped", reason, Outbound.SYSTEM, stopText(e.getString("sequence_name"), reason)));
+            f = f.compose(v -> stop(conn, conv, e, reason));
           }
           return f.map(rows.size());
         });

@@ -101,7 +101,7 @@ final class Triggers {
                   conv.getJsonObject("inbox_hours"), conv.getString("inbox_name"), activityId, activity.getString("text"),
                   OffsetDateTime.parse(activity.getString("created_at")), first.getBoolean(0))).run()))
           .compose(attended -> attended ? Future.succeededFuture()
-              : AutoReply.maybe(hub, conn, conv, conv.getJsonObject("inbox_settings"), conv.getJsonObject("inbox_hours"),
+              : AutoReply.maybe(hub, conn, conv, settings, conv.getJsonObject("inbox_hours"),
                   conv.getString("inbox_name")).mapEmpty());
     });
   }
@@ -132,10 +132,9 @@ final class Triggers {
       if (conv == null || !"open".equals(conv.getString("status")) || conv.getLong("assignee_id") != null) {
         return Future.succeededFuture();
       }
-      JsonObject auto = Assigner.settings(conv.getJsonObject("inbox_settings"));
-      if (auto == null) return Future.succeededFuture();
-      return defaultBotWillAttend(conn, conv).compose(bot -> bot ? Future.succeededFuture()
-          : Assigner.assign(hub, conn, conv, auto.getInteger("max_open_per_agent"), Outbound.SYSTEM).mapEmpty());
+      JsonObject settings = conv.getJsonObject("inbox_settings");
+      if (Assigner.settings(settings) == null) return Future.succeededFuture();
+      return defaultBotWillAttend(conn, conv).compose(bot -> bot ? Future.succeededFuture() : Assigner.auto(hub, conn, conv, settings));
     });
   }
 

@@ -95,6 +95,28 @@ public final class BusinessHours {
     }
   }
 
+  /** The first moment at or after {@code t} when the inbox is open, or null when it never opens within a year and a week. */
+  public static Instant nextOpening(JsonObject hours, Instant t) {
+    if (hours == null || hours.getString("timezone") == null) return t;
+    if (isOpen(hours, t)) return t;
+    ZoneId zone = ZoneId.of(hours.getString("timezone"));
+    LocalDate day = t.atZone(zone).toLocalDate();
+    JsonArray holidays = hours.getJsonArray("holidays", new JsonArray());
+    JsonObject weekly = hours.getJsonObject("weekly", new JsonObject());
+    for (int i = 0; i < 373; i++, day = day.plusDays(1)) {
+      if (holidays.contains(day.toString())) continue;
+      JsonArray ranges = weekly.getJsonArray(KEY.get(day.getDayOfWeek()));
+      if (ranges == null) continue;
+      Instant best = null;
+      for (Object o : ranges) {
+        Instant start = day.atTime(LocalTime.parse(((JsonArray) o).getString(0))).atZone(zone).toInstant();
+        if (start.isAfter(t) && (best == null || start.isBefore(best))) best = start;
+      }
+      if (best != null) return best;
+    }
+    return null;
+  }
+
   /** Whether an inbox with these hours is open at {@code t}. No hours configured means always open. */
   public static boolean isOpen(JsonObject hours, Instant t) {
     if (hours == null || hours.getString("timezone") == null) return true;
