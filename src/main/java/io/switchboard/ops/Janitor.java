@@ -74,6 +74,10 @@ public final class Janitor extends VerticleBase {
               AND at < now() - make_interval(secs => $1) ORDER BY seq LIMIT 10000)""", retentionSeconds)
         .compose(v -> hub.db.query("DELETE FROM session WHERE expires_at < now()"))
         .compose(v -> hub.db.query("DELETE FROM sign_in_failure WHERE at < now() - interval '2 minutes'"))
+        // status callbacks whose message never showed up, and MIME-webhook replay guards past their window
+        .compose(v -> hub.db.query("DELETE FROM telephony_early_callback WHERE received_at < now() - interval '2 days'"))
+        .compose(v -> hub.db.query("DELETE FROM email_hook_token WHERE used_at < now() - make_interval(secs => $1)",
+            hub.config.longValue("email.webhook_max_age_seconds") * 2.0))
         .onFailure(t -> log.debug("trimming failed: {}", t.toString()));
   }
 }

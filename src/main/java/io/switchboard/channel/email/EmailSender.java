@@ -1,6 +1,7 @@
 package io.switchboard.channel.email;
 
 import io.switchboard.Hub;
+import io.switchboard.auth.Secrets;
 import io.switchboard.http.ApiError;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.switchboard.outbound.ChannelSender;
@@ -20,8 +21,6 @@ import io.vertx.ext.mail.SMTPException;
 import io.vertx.ext.mail.StartTLSOptions;
 import io.vertx.sqlclient.Row;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -129,12 +128,8 @@ final class EmailSender implements ChannelSender {
 
   /** Stable across retries of one reply, so a retry after a lost answer is the same mail, and not guessable. */
   private static String messageId(Outgoing m, String domain) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest((m.threadToken() + ":" + m.activityId()).getBytes(StandardCharsets.UTF_8));
-      return "sb." + m.activityId() + "." + HexFormat.of().formatHex(d, 0, 8) + "@" + domain;
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    byte[] d = Secrets.sha256(m.threadToken() + ":" + m.activityId());
+    return "sb." + m.activityId() + "." + HexFormat.of().formatHex(d, 0, 8) + "@" + domain;
   }
 
   static String reply(String subject) {

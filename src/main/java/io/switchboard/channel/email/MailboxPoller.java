@@ -62,7 +62,6 @@ final class MailboxPoller extends VerticleBase {
   private final int threads;
   private WorkerExecutor pool;
   private long tickTimer;
-  private long trimTimer;
   private boolean ticking;
   private boolean again;
   private boolean soon;
@@ -80,7 +79,6 @@ final class MailboxPoller extends VerticleBase {
     // a cycle holds its thread while it waits in IDLE, so these threads are not the shared worker pool
     pool = vertx.createSharedWorkerExecutor("switchboard-imap-" + hub.nodeId, threads, 1, TimeUnit.DAYS);
     tickTimer = vertx.setPeriodic(10, TICK_MS, id -> tick());
-    trimTimer = vertx.setPeriodic(600_000, id -> trimHookTokens());
     // an endpoint added or changed on this node is picked up at once, not at the next tick
     return vertx.eventBus().<String>localConsumer(Events.SEQUENCED, m -> {
       if (EventType.INBOX_UPDATED.equals(m.headers().get("type")) && !soon) {
@@ -96,7 +94,6 @@ final class MailboxPoller extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(tickTimer);
-    vertx.cancelTimer(trimTimer);
     List<Future<Void>> cycles = new ArrayList<>();
     for (Running r : new ArrayList<>(running.values())) cycles.add(halt(r));
     running.clear();
@@ -282,11 +279,5 @@ final class MailboxPoller extends VerticleBase {
     // a new OAuth2 grant restarts the sync too (so does a rotated refresh token: one reconnect)
     return ep.settings().getValue("imap") + "|" + ep.secrets().getValue("imap") + "|" + ep.address() + "|"
         + ep.settings().getValue("oauth2") + "|" + ep.secrets().getValue("oauth2");
-  }
-
-  private void trimHookTokens() {
-    double keep = hub.config.longValue("email.webhook_max_age_seconds") * 2.0;
-    hub.db.query("DELETE FROM email_hook_token WHERE used_at < now() - make_interval(secs => $1)", keep)
-        .onFailure(t -> log.debug("trimming webhook tokens failed: {}", t.toString()));
   }
 }

@@ -3,7 +3,6 @@ package io.switchboard.channel.meta;
 import io.switchboard.Hub;
 import io.switchboard.db.Db;
 import io.switchboard.http.Failures;
-import io.switchboard.inbox.Endpoints;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.switchboard.ingest.InboundMessage;
 import io.switchboard.ingest.UnknownEndpoint;
@@ -79,7 +78,7 @@ abstract class MetaInbound {
   }
 
   Future<Endpoint> endpoint(String channel, String address) {
-    return Endpoints.byAddress(hub.db.pool(), channel, address).compose(ep -> ep == null
+    return hub.endpoints.get(channel, address).compose(ep -> ep == null
         ? Future.failedFuture(new UnknownEndpoint(channel, address)) : Future.succeededFuture(ep));
   }
 

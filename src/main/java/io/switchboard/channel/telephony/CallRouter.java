@@ -1,7 +1,6 @@
 package io.switchboard.channel.telephony;
 
 import io.switchboard.Hub;
-import io.switchboard.db.Db;
 import io.switchboard.inbox.BusinessHours;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.vertx.core.Future;

@@ -35,10 +35,8 @@ final class EarlyCallbacks {
   static Future<Void> deliver(Db db, long endpointId, String sid, String kind, JsonObject params, Applier applier) {
     return db.tx(conn -> lock(conn, endpointId, sid).compose(activity -> {
       if (activity != null) return applier.apply(conn, activity, params).map(true);
-      return Db.query(conn, """
-              DELETE FROM telephony_early_callback WHERE endpoint_id = $1 AND received_at < now() - interval '2 days'""", endpointId)
-          .compose(v -> Db.query(conn, "INSERT INTO telephony_early_callback (endpoint_id, sid, kind, params) VALUES ($1, $2, $3, $4)",
-              endpointId, sid, kind, params))
+      return Db.query(conn, "INSERT INTO telephony_early_callback (endpoint_id, sid, kind, params) VALUES ($1, $2, $3, $4)",
+              endpointId, sid, kind, params)
           .map(false);
     })).compose(applied -> applied ? Future.succeededFuture() : drain(db, endpointId, sid, kind, applier));
   }

@@ -45,10 +45,6 @@ final class MediaFetcher {
     this.timeoutMs = timeoutMs;
   }
 
-  long maxBytes() {
-    return maxBytes;
-  }
-
   Future<Fetched> fetch(String url, String user, String password) {
     Promise<Fetched> p = Promise.promise();
     long timer = vertx.setTimer(timeoutMs, id -> p.tryFail(new FetchFailed("no answer within " + timeoutMs + " ms")));

@@ -8,7 +8,6 @@ import io.switchboard.http.ApiError;
 import io.switchboard.inbox.Endpoints;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Row;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

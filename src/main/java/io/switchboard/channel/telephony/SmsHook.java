@@ -46,7 +46,7 @@ final class SmsHook {
 
   Future<String> receive(RoutingContext ctx) {
     TwilioRequest req = TwilioRequest.of(ctx, publicUrl);
-    return req.signedEndpoint(hub.db.pool(), "inbound SMS", "MessageSid").compose(ep -> {
+    return req.signedEndpoint(hub.endpoints, "inbound SMS", "MessageSid").compose(ep -> {
       String sid = req.sid("MessageSid", "SmsSid");
       String from = req.e164("From");
       String body = req.get("Body");

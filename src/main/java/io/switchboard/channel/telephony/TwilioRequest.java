@@ -1,7 +1,7 @@
 package io.switchboard.channel.telephony;
 
 import io.switchboard.http.ApiError;
-import io.switchboard.inbox.Endpoints;
+import io.switchboard.inbox.EndpointCache;
 import io.switchboard.ingest.UnknownEndpoint;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.vertx.core.Future;
@@ -10,7 +10,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -148,9 +147,9 @@ final class TwilioRequest {
    * The phone endpoint of the number this request was sent to ("To"), once the request is signed by its account;
    * an unknown number is refused (nothing stored), a bad signature is 403.
    */
-  Future<Endpoint> signedEndpoint(Pool pool, String what, String sidParam) {
+  Future<Endpoint> signedEndpoint(EndpointCache endpoints, String what, String sidParam) {
     String to = e164("To");
-    return Endpoints.byAddress(pool, "phone", to).map(ep -> {
+    return endpoints.get("phone", to).map(ep -> {
       if (ep == null) {
         log.warn("{} {} to {}: no inbox has this number; refused, nothing stored", what, get(sidParam), to);
         throw new UnknownEndpoint("phone", to);

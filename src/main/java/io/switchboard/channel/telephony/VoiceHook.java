@@ -33,7 +33,7 @@ final class VoiceHook {
 
   Future<String> incoming(RoutingContext ctx) {
     TwilioRequest req = TwilioRequest.of(ctx, publicUrl);
-    return req.signedEndpoint(hub.db.pool(), "incoming call", "CallSid").compose(ep -> {
+    return req.signedEndpoint(hub.endpoints, "incoming call", "CallSid").compose(ep -> {
       String callSid = req.sid("CallSid");
       String from = req.e164("From");
       return router.incoming(ep, from).compose(plan ->
