@@ -126,6 +126,9 @@ public final class HttpVerticle extends VerticleBase {
         .setHost(hub.config.string("http.host"))
         .setPort(port)
         .setCompressionSupported(true)
+        // no cleartext HTTP/2 upgrade: browsers never ask for it, and Java's default HttpClient (which does) was seen
+        // to hang on a large answer over it; such clients get plain HTTP/1.1
+        .setHttp2ClearTextEnabled(false)
         // a whole e-mail may arrive as one form field (the MIME webhook's body-mime)
         .setMaxFormAttributeSize(EmailChannel.maxFormAttributeBytes(hub))
         .setMaxWebSocketFrameSize(1 << 20)

@@ -54,6 +54,6 @@ class ClientAddressTest {
     HttpRequest req = HttpRequest.newBuilder(URI.create(hub.base() + "/api/v1/auth/login"))
         .header("Content-Type", "application/json").header("X-Forwarded-For", client)
         .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("email", email).put("password", password).encode())).build();
-    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(req, HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
   }
 }

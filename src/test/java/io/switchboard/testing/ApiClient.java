@@ -56,7 +56,7 @@ public final class ApiClient {
 
   public ApiClient(String base) {
     this.base = base;
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5)).build();
+    this.http = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5)).build();
   }
 
   public static ApiClient login(String base, String email, String password) {
