@@ -278,8 +278,8 @@ final class ImapSync {
       m.writeTo(out);
       JsonObject details = new JsonObject().put("source", "imap").put("imap", new JsonObject()
           .put("folder", folder).put("uid", uid).put("uidvalidity", uidValidity));
-      IngestResult r = await(intake.prepare(out.toByteArray(), 0)
-          .compose(p -> intake.importFromMailbox(p, ep, role.equals("sent"), details)));
+      // already on an IMAP worker thread: parse here rather than hand the mail to another worker and wait
+      IngestResult r = await(intake.importFromMailbox(intake.prepareNow(out.toByteArray(), 0), ep, role.equals("sent"), details));
       if (r != null && !r.duplicate()) {
         await(hub.db.query("UPDATE mailbox SET imported_count = imported_count + 1 WHERE endpoint_id = $1", ep.id()));
       }

@@ -100,35 +100,38 @@ final class MailIntake {
    * added (Received): they are parsed but left out of the content hash that stands in for a missing Message-ID.
    */
   Future<Prepared> prepare(byte[] raw, int ownHeaderBytes) {
+    return hub.vertx.executeBlocking(() -> prepareNow(raw, ownHeaderBytes), false);
+  }
+
+  /** As {@link #prepare}, on the calling thread: for callers already on a worker thread (IMAP). */
+  Prepared prepareNow(byte[] raw, int ownHeaderBytes) throws Exception {
     long maxAttachment = hub.attachments.maxBytes();
-    return hub.vertx.executeBlocking(() -> {
-      ParsedMail mail;
-      try {
-        mail = MailParser.parse(raw);
-      } catch (MailParser.Unreadable e) {
-        throw new Rejected(554, "5.6.0 " + e.getMessage());
-      }
-      String providerId = mail.messageId();
-      if (providerId == null) {
-        MessageDigest d = MessageDigest.getInstance("SHA-256");
-        d.update(raw, ownHeaderBytes, raw.length - ownHeaderBytes);
-        providerId = "sha256:" + HexFormat.of().formatHex(d.digest());
-      }
-      ReplyText.Split split = ReplyText.split(mail.text());
-      String fresh = split.fresh();
-      if (split.quoted() == null && mail.html() != null) {
-        // some clients mark the quote only in the HTML part (Outlook's reply header block, Gmail's gmail_quote)
-        String fromHtml = ReplyText.freshFromHtml(mail.html());
-        if (fromHtml != null && !fromHtml.isBlank()) fresh = fromHtml;
-      }
-      List<InboundMessage.Attachment> files = new ArrayList<>();
-      for (ParsedMail.Part p : mail.parts()) {
-        boolean fits = p.content().length <= maxAttachment;
-        files.add(new InboundMessage.Attachment(p.filename(), p.contentType(), fits ? Buffer.buffer(p.content()) : null,
-            p.contentId(), p.inline(), null, fits ? null : "larger than the attachment limit of " + maxAttachment + " bytes"));
-      }
-      return new Prepared(mail, providerId, fresh, mail.text(), split.quoted(), SafeHtml.sanitize(mail.html()), files);
-    }, false);
+    ParsedMail mail;
+    try {
+      mail = MailParser.parse(raw);
+    } catch (MailParser.Unreadable e) {
+      throw new Rejected(554, "5.6.0 " + e.getMessage());
+    }
+    String providerId = mail.messageId();
+    if (providerId == null) {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      d.update(raw, ownHeaderBytes, raw.length - ownHeaderBytes);
+      providerId = "sha256:" + HexFormat.of().formatHex(d.digest());
+    }
+    ReplyText.Split split = ReplyText.split(mail.text());
+    String fresh = split.fresh();
+    if (split.quoted() == null && mail.html() != null) {
+      // some clients mark the quote only in the HTML part (Outlook's reply header block, Gmail's gmail_quote)
+      String fromHtml = ReplyText.freshFromHtml(mail.html());
+      if (fromHtml != null && !fromHtml.isBlank()) fresh = fromHtml;
+    }
+    List<InboundMessage.Attachment> files = new ArrayList<>();
+    for (ParsedMail.Part p : mail.parts()) {
+      boolean fits = p.content().length <= maxAttachment;
+      files.add(new InboundMessage.Attachment(p.filename(), p.contentType(), fits ? Buffer.buffer(p.content()) : null,
+          p.contentId(), p.inline(), null, fits ? null : "larger than the attachment limit of " + maxAttachment + " bytes"));
+    }
+    return new Prepared(mail, providerId, fresh, mail.text(), split.quoted(), SafeHtml.sanitize(mail.html()), files);
   }
 
   /**
