@@ -9,8 +9,8 @@ const PONG_WAIT_MS = 10000;
 const SEEN_MAX = 5000;
 
 /**
- * Emits: "state" {state, retryInMs, reason} (connecting, live, resuming, offline, closed), "ready" {first} after a
- * hello (first: true on the very first connection), "resumed" {count}, "resync" (reload everything over REST),
+ * Emits: "state" {state, retryInMs, reason} (connecting, live, resuming, offline, closed), "ready" {first, resync}
+ * after a hello (first: true on the very first connection; resync: true after a resync), "resumed" {count}, "resync" (reload everything over REST),
  * "event" (one server frame with a type), "signedout" {code} (the session or the user ended).
  */
 export class Live extends EventTarget {
@@ -141,7 +141,7 @@ export class Live extends EventTarget {
         this.seen.clear();
         this.setState('live');
         this.emit('resync', {});
-        this.emit('ready', { first: false });
+        this.emit('ready', { first: false, resync: true });
         return;
       case 'pong':
         return;

@@ -75,17 +75,13 @@ function wireLive(live) {
     if (f.type === 'inbox.access_revoked') emit('access-revoked', f.inbox);
   });
   live.addEventListener('ready', e => {
-    // the first hello, a resume or a resync: lists reload quietly so nothing committed before the socket
-    // opened is missing
-    if (e.detail.first || live.resynced) {
-      live.resynced = false;
+    // the first hello or a resync: lists reload quietly so nothing committed before the socket opened is missing
+    // (a resume replays what was missed instead)
+    if (e.detail.first || e.detail.resync) {
       emit('reload', {});
       refreshInboxes();
       loadPresence().catch(() => {});
     }
-  });
-  live.addEventListener('resync', () => {
-    live.resynced = true;
   });
   // a socket refused again and again may mean the session expired: ask once, quietly
   live.addEventListener('state', e => {

@@ -55,8 +55,7 @@ export class InboxSettings {
       return;
     }
     const changed = async () => {
-      await loadInboxes();
-      this.inboxes = await all('/inboxes');
+      this.inboxes = await loadInboxes();
       this.paintList();
     };
     const reload = async () => { await changed(); this.showInbox(id); };

@@ -25,7 +25,8 @@ export class UserSettings {
     let users;
     let inboxes;
     try {
-      [users, inboxes] = await Promise.all([all('/users'), all('/inboxes')]);
+      // through the store, so every view's user list follows what is done here
+      [users, inboxes] = await Promise.all([loadUsers(), all('/inboxes')]);
     } catch (e) {
       fill(this.el, h('p', { class: 'form-error', text: e.message }));
       return;
@@ -67,7 +68,6 @@ export class UserSettings {
     try {
       await api.del(`/users/${u.id}`);
       toast(`${u.name} deactivated.`);
-      loadUsers();
       this.load();
     } catch (e) {
       toast(e.message, 'error');
@@ -86,7 +86,6 @@ export class UserSettings {
         await api.post('/users', { name: name.value.trim(), email: email.value.trim(), role: role.value, password: password.value });
         m.close();
         toast('User created. Add them to inboxes so they see conversations.');
-        loadUsers();
         this.load();
       } catch (err) {
         showError(error, err);

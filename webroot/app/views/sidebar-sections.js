@@ -282,7 +282,7 @@ export class SequencesButton {
     const body = h('div', { class: 'stack' }, h('p', { class: 'muted', text: 'Loading…' }));
     const m = modal('Sequences', body);
     const r = await optional(all('/sequences')).catch(e => ({ error: e }));
-    if (r.unavailable) return fill(body, h('p', { class: 'muted unavailable', text: 'Sequences are not available on this hub yet.' }));
+    if (r.unavailable) return unavailable(body, 'Sequences are');
     if (r.error) return fill(body, h('p', { class: 'form-error', text: r.error.message }));
     const enrolled = await optional(api.get(`/conversations/${this.conv.id}/sequences`)).catch(() => ({}));
     const runs = enrolled.value ? enrolled.value.items || [] : [];
