@@ -47,11 +47,7 @@ class SettingsTest {
   }
 
   static JsonObject inboxNamed(String name) {
-    for (Object o : hub.admin().get("/api/v1/inboxes?q=" + name.replace(" ", "%20")).expect(200).items()) {
-      JsonObject i = (JsonObject) o;
-      if (i.getString("name").equals(name)) return i;
-    }
-    return null;
+    return named("/inboxes?q=" + name.replace(" ", "%20"), name);
   }
 
   @Test
