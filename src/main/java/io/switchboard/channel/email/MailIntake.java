@@ -87,12 +87,16 @@ final class MailIntake {
           for (String[] c : candidates.values()) {
             Target t = inboxes.containsKey(c[0]) ? new Target(c[0], inboxes.get(c[0]), null)
                 : c[1] != null && inboxes.containsKey(c[1]) ? new Target(c[1], inboxes.get(c[1]), c[2]) : null;
-            if (t == null) continue;
-            Target had = byInbox.get(t.inboxId());
-            if (had == null || (had.token() == null && t.token() != null)) byInbox.put(t.inboxId(), t);
+            if (t != null) keep(byInbox, t);
           }
           return List.copyOf(byInbox.values());
         });
+  }
+
+  /** One target per inbox: the first, unless a later one carries a conversation token and the first does not. */
+  static void keep(Map<Long, Target> byInbox, Target t) {
+    Target had = byInbox.get(t.inboxId());
+    if (had == null || (had.token() == null && t.token() != null)) byInbox.put(t.inboxId(), t);
   }
 
   /**

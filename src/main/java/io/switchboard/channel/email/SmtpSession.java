@@ -272,9 +272,7 @@ final class SmtpSession {
     busy = true;
     intake.resolve(raw).onComplete(ar -> {
       if (ar.succeeded() && ar.result() != null) {
-        MailIntake.Target t = ar.result();
-        MailIntake.Target had = targets.get(t.inboxId());
-        if (had == null || (had.token() == null && t.token() != null)) targets.put(t.inboxId(), t);
+        MailIntake.keep(targets, ar.result());
         recipients.add(raw);
         reply("250 2.1.5 OK");
       } else if (ar.succeeded()) {
