@@ -48,7 +48,8 @@ public final class Sequencer extends VerticleBase {
 
   private final Db db;
   private final PgConnectOptions connectOptions;
-  private PgConnection leaderConnection;
+  /** The session that holds (or, on a follower, keeps asking for) the advisory lock; kept open between tries. */
+  private PgConnection lockConnection;
   private boolean leader;
   private boolean electing;
   private boolean kickPending;
@@ -85,8 +86,8 @@ public final class Sequencer extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(timer);
     leader = false;
-    PgConnection conn = leaderConnection;
-    leaderConnection = null; // a close of our own is not a lost leadership
+    PgConnection conn = lockConnection;
+    lockConnection = null; // a close of our own is not a lost leadership
     return conn == null ? Future.succeededFuture() : conn.close();
   }
 
@@ -106,24 +107,30 @@ public final class Sequencer extends VerticleBase {
     });
   }
 
+  /** The lock session, opened when there is none; its loss ends a leadership. */
+  private Future<PgConnection> lockConnection() {
+    if (lockConnection != null) return Future.succeededFuture(lockConnection);
+    return PgConnection.connect(vertx, connectOptions).map(conn -> {
+      lockConnection = conn;
+      conn.closeHandler(v -> {
+        if (lockConnection != conn) return;
+        lockConnection = null;
+        if (leader) {
+          leader = false;
+          log.warn("lost event-sequencing leadership (database connection closed)");
+        }
+      });
+      return conn;
+    });
+  }
+
   /** Tries to become the leader; completes either way. */
   private Future<Void> elect() {
     if (leader || electing) return Future.succeededFuture();
     electing = true;
-    return PgConnection.connect(vertx, connectOptions)
-        .compose(conn -> conn.preparedQuery("SELECT pg_try_advisory_lock($1)").execute(Tuple.of(LOCK_KEY))
-            .compose(rs -> {
-              if (!rs.iterator().next().getBoolean(0)) return conn.close().map(false);
-              leaderConnection = conn;
-              conn.closeHandler(v -> {
-                if (leaderConnection == conn) {
-                  leader = false;
-                  leaderConnection = null;
-                  log.warn("lost event-sequencing leadership (database connection closed)");
-                }
-              });
-              return Future.succeededFuture(true);
-            }))
+    return lockConnection()
+        .compose(conn -> conn.preparedQuery("SELECT pg_try_advisory_lock($1)").execute(Tuple.of(LOCK_KEY)))
+        .map(rs -> rs.iterator().next().getBoolean(0))
         .compose(won -> won ? republish().map(v -> {
           leader = true;
           log.info("this node now sequences and publishes events");
