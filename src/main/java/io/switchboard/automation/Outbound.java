@@ -84,7 +84,7 @@ final class Outbound {
     return check(hub, conv, ep, author.name(), subject, text, html)
         .compose(v -> Activities.insert(conn, ws, inbox, conversationId, ep.id(), new Activities.Draft("message", "out", "queued",
             author.type(), author.id(), author.name(), subject, text, html, null, data == null ? new JsonObject() : data)))
-        .compose(activityId -> Outbox.enqueue(conn, ws, activityId, ep.channel(), null)
+        .compose(activityId -> Outbox.enqueue(conn, ws, conv.getLong("id"), activityId, ep.channel())
             .compose(v -> Db.query(conn, "UPDATE conversation SET last_activity_at = now(), updated_at = now() WHERE id = $1",
                 conversationId))
             .compose(v -> Activities.created(conn, ws, inbox, conversationId, activityId))

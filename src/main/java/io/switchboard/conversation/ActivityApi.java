@@ -113,7 +113,7 @@ public final class ActivityApi {
                   new Activities.Draft("message", "out", "queued", "user", a.userId(), a.name(), subject, text, html, null,
                       reply.data())))
               .compose(activityId -> linkFiles(conn, a, activityId, files)
-                  .compose(v -> Outbox.enqueue(conn, a.workspaceId(), activityId, ep.channel(), null))
+                  .compose(v -> Outbox.enqueue(conn, a.workspaceId(), id, activityId, ep.channel()))
                   .compose(v -> Db.query(conn, """
                       UPDATE conversation SET last_activity_at = now(), updated_at = now() WHERE id = $1""", id))
                   .compose(v -> Db.query(conn, """

@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.SqlConnection;
 
-import java.time.OffsetDateTime;
 
 /** Queues a reply for its sender in the caller's transaction: the activity and its outbox row commit together. */
 public final class Outbox {
@@ -16,11 +15,10 @@ public final class Outbox {
   private Outbox() {
   }
 
-  public static Future<Void> enqueue(SqlConnection conn, long workspaceId, long activityId, String channel, OffsetDateTime dueAt) {
+  public static Future<Void> enqueue(SqlConnection conn, long workspaceId, long conversationId, long activityId, String channel) {
     return Db.query(conn, """
-        INSERT INTO outbox (workspace_id, activity_id, channel, due_at, conversation_id)
-        SELECT $1, $2, $3, COALESCE($4, now()), a.conversation_id FROM activity a WHERE a.id = $2""",
-        workspaceId, activityId, channel, dueAt).mapEmpty();
+        INSERT INTO outbox (workspace_id, activity_id, channel, due_at, conversation_id) VALUES ($1, $2, $3, now(), $4)""",
+        workspaceId, activityId, channel, conversationId).mapEmpty();
   }
 
   /** Call after the commit so the dispatcher does not wait for its next poll. */
