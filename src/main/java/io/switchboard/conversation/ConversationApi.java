@@ -153,7 +153,6 @@ public final class ConversationApi {
           .compose(v -> Contacts.visible(conn, a, contactId)
               .recover(t -> Future.failedFuture(t instanceof ApiError e && e.status == 404 ? ApiError.validation("contact_id", "no such contact") : t)))
           .compose(contact -> {
-            if (contact == null) return Future.failedFuture(ApiError.validation("contact_id", "no such contact"));
             return Recipients.reach(conn, contact, ep).compose(reach -> {
               String address = reach.address();
               if (address == null) return Future.failedFuture(ApiError.validation("contact_id", reach.reason()));
