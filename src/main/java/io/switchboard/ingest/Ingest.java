@@ -141,7 +141,7 @@ public final class Ingest {
       // the look-up already touched the contact's chat conversation: the common case, done
       Future<Threads.Conv> touched = r.getLong("t_id") == null ? null
           : Future.succeededFuture(new Threads.Conv(r, "t_", false, r.getString("t_previous_status")));
-      return who.compose(contact -> (touched != null ? touched : Threads.resolve(conn, m, ep, contact))
+      return who.compose(contact -> (touched != null ? touched : Threads.resolve(conn, m, ep, contact, r.getLong("ct_id") != null))
           .compose(conv -> store(conn, m, ep, contact, conv, files, r.getLong("activity_id"), r.getArrayOfLongs("attachment_ids"),
               r.getOffsetDateTime("tx_now"))));
     });

@@ -63,24 +63,30 @@ final class Threads {
 
   private static final String INSERT_THREAD = INSERT + "RETURNING c.*, NULL::text AS previous_status, " + EXTRA;
 
-  static Future<Conv> resolve(SqlConnection conn, InboundMessage m, Endpoint ep, Contacts.Who who) {
+  /**
+   * The message's conversation, found, reopened or created. {@code touchTried}: the ingest look-up already tried to
+   * touch the contact's chat conversation and found none, so a chat message goes straight to creating it.
+   */
+  static Future<Conv> resolve(SqlConnection conn, InboundMessage m, Endpoint ep, Contacts.Who who, boolean touchTried) {
     // mail the mailbox sent itself is history, not something to answer: it reopens nothing
     if (m.outbound()) return passive(conn, m, ep, who, "open", true);
     if (who.blocked()) return passive(conn, m, ep, who, "resolved", false);
-    if (Endpoints.CHAT_LIKE.contains(m.channel())) return chat(conn, m, ep, who, true);
+    if (Endpoints.CHAT_LIKE.contains(m.channel())) return chat(conn, m, ep, who, true, touchTried);
     return threaded(conn, m, ep, who.id()).compose(found -> found == null
         ? Db.one(conn, INSERT_THREAD, params(m, ep, who, "open")).map(r -> new Conv(r, true, null))
         : Db.one(conn, TOUCH_ID, found).map(r -> new Conv(r, false, r.getString("previous_status"))));
   }
 
-  private static Future<Conv> chat(SqlConnection conn, InboundMessage m, Endpoint ep, Contacts.Who who, boolean firstTry) {
-    return Db.one(conn, TOUCH_CHAT, ep.id(), who.id()).compose(touched -> {
+  private static Future<Conv> chat(SqlConnection conn, InboundMessage m, Endpoint ep, Contacts.Who who, boolean firstTry,
+                                   boolean touchTried) {
+    Future<Row> touch = touchTried ? Future.succeededFuture() : Db.one(conn, TOUCH_CHAT, ep.id(), who.id());
+    return touch.compose(touched -> {
       if (touched != null) return Future.succeededFuture(new Conv(touched, false, touched.getString("previous_status")));
       return Db.one(conn, INSERT_CHAT, params(m, ep, who, "open")).compose(created -> {
         if (created != null) return Future.succeededFuture(new Conv(created, true, null));
         // another message of this contact opened it meanwhile: join it
         if (!firstTry) return Future.failedFuture(new IllegalStateException("conversation vanished while being joined"));
-        return chat(conn, m, ep, who, false);
+        return chat(conn, m, ep, who, false, false);
       });
     });
   }
