@@ -126,7 +126,7 @@ final class LiveSocket {
   /** Handles one text frame from the client. */
   void onText(String text, int maxBytes) {
     lastHeard = System.currentTimeMillis();
-    if (text.length() > maxBytes / 3 && utf8Length(text) > maxBytes) {
+    if (SocketWriter.overBytes(text, maxBytes)) {
       close(CloseCodes.TOO_LARGE, "frame over " + maxBytes + " bytes");
       return;
     }
@@ -179,21 +179,6 @@ final class LiveSocket {
       }
       default -> bad("unknown_op", "unknown op " + s + " (ops: resume, typing, presence, ping)");
     }
-  }
-
-  /** Bytes of a string in UTF-8, without encoding it. */
-  static int utf8Length(String s) {
-    int n = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) n += 1;
-      else if (c < 0x800) n += 2;
-      else if (Character.isHighSurrogate(c)) {
-        n += 4;
-        i++;
-      } else n += 3;
-    }
-    return n;
   }
 
   void bad(String code, String message) {

@@ -6,7 +6,6 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -71,8 +70,7 @@ final class VisitorSocket {
 
   void onText(String text) {
     lastHeard = System.currentTimeMillis();
-    if (text.length() > maxFrameBytes
-        || (text.length() > maxFrameBytes / 4 && text.getBytes(StandardCharsets.UTF_8).length > maxFrameBytes)) {
+    if (SocketWriter.overBytes(text, maxFrameBytes)) {
       error("too_large", "frames are limited to " + maxFrameBytes + " bytes", null);
       close(WidgetGateway.TOO_LARGE, "frame too large");
       return;
