@@ -31,6 +31,8 @@ public final class Hub {
   public final AttachmentStore attachments;
   public final Ingest ingest;
   public final Senders senders;
+  /** The one way conversations change; see {@link io.switchboard.conversation.Timeline}. */
+  public final io.switchboard.conversation.Timeline timeline;
   public final WebClient http;
   public final Presence presence = new Presence();
   public final EndpointCache endpoints;
@@ -66,7 +68,9 @@ public final class Hub {
     this.http = WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()
         .setUserAgent("Switchboard").setConnectTimeout(5000).setIdleTimeout(30).setFollowRedirects(true));
     this.senders = new Senders();
+    this.timeline = new io.switchboard.conversation.Timeline(senders, vertx);
     this.endpoints = new EndpointCache(db);
-    this.ingest = new Ingest(db, attachments, metrics);
+    this.ingest = new Ingest(vertx, db, attachments, metrics, config.integer("ingest.batch"), config.integer("ingest.writers"),
+        config.integer("ingest.queue_limit"), config.longValue("ingest.queue_timeout_ms"), config.longValue("ingest.timeout_ms"));
   }
 }

@@ -13,7 +13,7 @@ import io.switchboard.channel.widget.WidgetChannel;
 import io.switchboard.config.Config;
 import io.switchboard.db.Database;
 import io.switchboard.db.Db;
-import io.switchboard.event.Sequencer;
+import io.switchboard.event.Publisher;
 import io.switchboard.http.HttpVerticle;
 import io.switchboard.inbox.Endpoints;
 import io.switchboard.inbox.SecretBox;
@@ -103,7 +103,7 @@ public final class Switchboard {
       Telephony.registerSender(hub);
       MetaChannel.registerSenders(hub);
       WidgetChannel.registerSender(hub);
-      await(vertx.deployVerticle(new Sequencer(db, database.connectOptions())));
+      await(vertx.deployVerticle(new Publisher(db, database.connectOptions(), registry)));
       s.beforeClose.addAll(await(EmailChannel.deploy(hub)));
       await(vertx.deployVerticle(new Dispatcher(hub)));
       await(vertx.deployVerticle(new Janitor(hub)));

@@ -3,7 +3,7 @@ package io.switchboard.audit;
 import io.switchboard.auth.Actor;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 import io.vertx.sqlclient.Tuple;
 
 /** Who changed settings or access, written in the same transaction as the change. */
@@ -12,7 +12,7 @@ public final class Audit {
   private Audit() {
   }
 
-  public static Future<Void> record(SqlConnection conn, Actor actor, String action, String targetType, Long targetId,
+  public static Future<Void> record(Tx conn, Actor actor, String action, String targetType, Long targetId,
                                     JsonObject data) {
     return conn.preparedQuery("""
         INSERT INTO audit_log (workspace_id, actor_id, action, target_type, target_id, data)

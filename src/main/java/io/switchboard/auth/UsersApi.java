@@ -16,7 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 /**
  * {@code /api/v1/users}: everyone in a workspace can list its users (to assign, to mention); only
@@ -153,7 +153,7 @@ public final class UsersApi {
   }
 
   /** A deactivated user loses sessions and tokens at once; a changed password ends other sessions. */
-  private static Future<Void> afterAccessChange(SqlConnection conn, long userId, boolean active, boolean passwordChanged) {
+  private static Future<Void> afterAccessChange(Tx conn, long userId, boolean active, boolean passwordChanged) {
     if (active && !passwordChanged) return Future.succeededFuture();
     Future<?> f = Db.query(conn, "DELETE FROM session WHERE user_id = $1", userId);
     if (!active) f = f.compose(v -> Db.query(conn, "UPDATE access_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL", userId));
@@ -165,7 +165,7 @@ public final class UsersApi {
   }
 
   /** The workspace must keep at least one active admin. */
-  private static Future<Void> keepsAnAdmin(SqlConnection conn, long workspaceId, long userId, String newRole, Boolean active) {
+  private static Future<Void> keepsAnAdmin(Tx conn, long workspaceId, long userId, String newRole, Boolean active) {
     boolean losesAdmin = (newRole != null && !newRole.equals("admin")) || Boolean.FALSE.equals(active);
     if (!losesAdmin) return Future.succeededFuture();
     // lock the admins so two concurrent demotions cannot both pass

@@ -1,15 +1,18 @@
 package io.switchboard.automation;
 
+import io.switchboard.conversation.Activities;
+import io.switchboard.conversation.Timeline;
 import io.switchboard.Hub;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
+import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,17 +36,17 @@ final class Assigner {
   }
 
   /** Assigns as the inbox's automatic assignment does, with its cap; nothing when the inbox does not assign automatically. */
-  static Future<Void> auto(Hub hub, SqlConnection conn, Row conv, JsonObject inboxSettings) {
+  static Future<Void> auto(Hub hub, Tx conn, Row conv, JsonObject inboxSettings) {
     JsonObject auto = settings(inboxSettings);
     return auto == null ? Future.succeededFuture()
-        : assign(hub, conn, conv, auto.getInteger("max_open_per_agent"), Outbound.SYSTEM).mapEmpty();
+        : assign(hub, conn, conv, auto.getInteger("max_open_per_agent"), Timeline.Author.SYSTEM).mapEmpty();
   }
 
   /**
    * Assigns the conversation ({@code conv}: its locked {@code c.*} row, still unassigned) to the next eligible member;
    * returns the user id, or null when nobody is eligible. {@code cap}: most open conversations per member, or null.
    */
-  static Future<Long> assign(Hub hub, SqlConnection conn, Row conv, Integer cap, Outbound.Author by) {
+  static Future<Long> assign(Hub hub, Tx conn, Row conv, Integer cap, Timeline.Author by) {
     long inbox = conv.getLong("inbox_id");
     return Db.query(conn, "INSERT INTO inbox_assignment (inbox_id) VALUES ($1) ON CONFLICT DO NOTHING", inbox)
         .compose(v -> Db.one(conn, "SELECT last_user_id FROM inbox_assignment WHERE inbox_id = $1 FOR UPDATE", inbox))
@@ -69,14 +72,14 @@ final class Assigner {
   }
 
   /** Sets the assignee, with a system entry and a conversation.updated. */
-  static Future<Void> assignTo(SqlConnection conn, Row conv, long user, String name, Outbound.Author by, String how) {
+  static Future<Void> assignTo(Tx conn, Row conv, long user, String name, Timeline.Author by, String how) {
     if (Objects.equals(conv.getLong("assignee_id"), user)) return Future.succeededFuture();
     long id = conv.getLong("id");
     return Db.query(conn, "UPDATE conversation SET assignee_id = $2, updated_at = now() WHERE id = $1", id, user)
-        .compose(v -> Outbound.note(conn, conv, by, "Assigned to " + name + " " + how,
-            new JsonObject().put("change", "assignee").put("from", conv.getLong("assignee_id")).put("to", user).put("automatic", true)))
-        .compose(v -> Conversations.view(conn, id))
-        .compose(view -> Events.append(conn, conv.getLong("workspace_id"), conv.getLong("inbox_id"), id,
-            EventType.CONVERSATION_UPDATED, new JsonObject().put("conversation", view).put("changes", new JsonArray().add("assignee_id"))));
+        .compose(v -> Timeline.changed(conn, conv, List.of(Activities.Draft.system(by.type(), by.id(), by.name(),
+            "Assigned to " + name + " " + how,
+            new JsonObject().put("change", "assignee").put("from", conv.getLong("assignee_id")).put("to", user).put("automatic", true))),
+            List.of("assignee_id")))
+        .mapEmpty();
   }
 }

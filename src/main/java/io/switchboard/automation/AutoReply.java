@@ -1,5 +1,6 @@
 package io.switchboard.automation;
 
+import io.switchboard.conversation.Timeline;
 import io.switchboard.Hub;
 import io.switchboard.db.Db;
 import io.switchboard.inbox.BusinessHours;
@@ -7,7 +8,7 @@ import io.switchboard.inbox.Endpoints;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -23,7 +24,7 @@ final class AutoReply {
   }
 
   /** Sends the auto-reply if due; true when one was queued. {@code conv} is the locked {@code c.*} row. */
-  static Future<Boolean> maybe(Hub hub, SqlConnection conn, Row conv, JsonObject inboxSettings, JsonObject hours, String inboxName) {
+  static Future<Boolean> maybe(Hub hub, Tx conn, Row conv, JsonObject inboxSettings, JsonObject hours, String inboxName) {
     String text = inboxSettings == null ? null : inboxSettings.getString("auto_reply_outside_hours");
     if (text == null || text.isBlank() || hours == null) return Future.succeededFuture(false);
     Instant now = hub.clock.instant();
@@ -37,13 +38,13 @@ final class AutoReply {
             if (opened == null || now.isBefore(opened)) return Future.succeededFuture(false);
           }
           return Endpoints.byId(conn, conv.getLong("endpoint_id"))
-              .compose(ep -> Outbound.queue(hub, conn, conv, ep, new Outbound.Author("system", null, inboxName), null, text, null,
-                  new JsonObject().put("auto_reply", "outside_hours")))
+              .compose(ep -> hub.timeline.queue(conn, conv, ep, new Timeline.Author("system", null, inboxName),
+                  new Timeline.Message(null, text, null, new JsonObject().put("auto_reply", "outside_hours"))))
               .compose(activityId -> Db.query(conn, "UPDATE conversation_automation SET auto_replied_at = $2 WHERE conversation_id = $1",
                   id, now.atOffset(ZoneOffset.UTC)))
               .map(true)
-              .recover(t -> t instanceof Outbound.Refused refused
-                  ? Outbound.note(conn, conv, Outbound.SYSTEM, "The outside-hours auto-reply could not be sent: " + refused.getMessage(),
+              .recover(t -> t instanceof Timeline.Refused refused
+                  ? Timeline.note(conn, conv, Timeline.Author.SYSTEM, "The outside-hours auto-reply could not be sent: " + refused.getMessage(),
                       new JsonObject().put("change", "auto_reply_failed")).map(false)
                   : Future.failedFuture(t));
         });

@@ -1,11 +1,14 @@
 package io.switchboard.automation;
 
+import io.switchboard.conversation.Activities;
+import io.switchboard.conversation.Timeline;
 import io.switchboard.Hub;
 import io.switchboard.contact.PropertyValues;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.conversation.TagApi;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
+import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
 import io.switchboard.http.ApiError;
 import io.switchboard.inbox.BusinessHours;
@@ -14,7 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -38,7 +41,7 @@ final class BotRunner {
   private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
 
   private final Hub hub;
-  private final SqlConnection conn;
+  private final Tx conn;
   private final Inbound in;
   private final int repliesPerMinute;
 
@@ -49,12 +52,12 @@ final class BotRunner {
 
   /** One bot at work: its definition and its state in this conversation. */
   private record Bot(long id, String name, JsonArray rules, JsonObject state) {
-    Outbound.Author author() {
-      return new Outbound.Author("bot", id, name);
+    Timeline.Author author() {
+      return new Timeline.Author("bot", id, name);
     }
   }
 
-  BotRunner(Hub hub, SqlConnection conn, Inbound in) {
+  BotRunner(Hub hub, Tx conn, Inbound in) {
     this.hub = hub;
     this.conn = conn;
     this.in = in;
@@ -92,7 +95,7 @@ final class BotRunner {
     return Db.one(conn, "SELECT * FROM chatbot WHERE id = $1 AND workspace_id = $2 AND enabled", id, in.conv().getLong("workspace_id"))
         .compose(b -> b == null ? Future.succeededFuture(null)
             : ConversationBots.activate(conn, in.conv(), id, "inbox")
-                .compose(v -> Outbound.note(conn, in.conv(), new Outbound.Author("bot", id, b.getString("name")),
+                .compose(v -> Timeline.note(conn, in.conv(), new Timeline.Author("bot", id, b.getString("name")),
                     "The chatbot " + b.getString("name") + " joined the conversation (the inbox's default)",
                     new JsonObject().put("change", "chatbot_added").put("chatbot_id", id)))
                 .compose(v -> ConversationBots.announce(conn, in.conv()))
@@ -169,13 +172,13 @@ final class BotRunner {
     long ws = in.conv().getLong("workspace_id");
     return PropertyValues.contactType(conn, ws, key).compose(type -> {
       if (type == null) {
-        return Outbound.note(conn, in.conv(), bot.author(), bot.name() + " could not store the answer: the contact property "
+        return Timeline.note(conn, in.conv(), bot.author(), bot.name() + " could not store the answer: the contact property "
             + key + " no longer exists", new JsonObject().put("change", "chatbot_answer_failed").put("property", key))
             .compose(v -> execute(bot, rule, action + 1));
       }
       Object value = "boolean".equals(type) ? yesNo(raw) : raw;
       return PropertyValues.setContact(conn, ws, in.conv().getLong("contact_id"), key, value)
-          .compose(contact -> Outbound.note(conn, in.conv(), bot.author(), bot.name() + " stored " + key + ": "
+          .compose(contact -> Timeline.note(conn, in.conv(), bot.author(), bot.name() + " stored " + key + ": "
                   + contact.getJsonObject("properties", new JsonObject()).getValue(key),
                   new JsonObject().put("change", "contact_property").put("property", key)
                       .put("value", contact.getJsonObject("properties", new JsonObject()).getValue(key)))
@@ -184,7 +187,7 @@ final class BotRunner {
             if (!(t instanceof ApiError e) || e.status != 400) return Future.failedFuture(t);
             int attempts = awaiting.getInteger("attempts", 0) + 1;
             if (attempts >= MAX_ASKS) {
-              return Outbound.note(conn, in.conv(), bot.author(), bot.name() + " gave up asking for " + key + " after "
+              return Timeline.note(conn, in.conv(), bot.author(), bot.name() + " gave up asking for " + key + " after "
                       + attempts + " answers that were not a " + type, new JsonObject().put("change", "chatbot_answer_failed").put("property", key))
                   .compose(v -> execute(bot, rule, action + 1));
             }
@@ -222,11 +225,11 @@ final class BotRunner {
                 + " messages within a minute in this conversation (loop guard); a human takes over").map(false);
           }
           return Endpoints.byId(conn, in.conv().getLong("endpoint_id"))
-              .compose(ep -> Outbound.queue(hub, conn, in.conv(), ep, bot.author(), null, text, null,
-                  new JsonObject().put("chatbot_id", bot.id())))
+              .compose(ep -> hub.timeline.queue(conn, in.conv(), ep, bot.author(),
+                  new Timeline.Message(null, text, null, new JsonObject().put("chatbot_id", bot.id()))))
               .map(true)
-              .recover(t -> t instanceof Outbound.Refused refused
-                  ? Outbound.note(conn, in.conv(), bot.author(), bot.name() + " could not reply: " + refused.getMessage(),
+              .recover(t -> t instanceof Timeline.Refused refused
+                  ? Timeline.note(conn, in.conv(), bot.author(), bot.name() + " could not reply: " + refused.getMessage(),
                       new JsonObject().put("change", "chatbot_reply_failed")).map(true)
                   : Future.failedFuture(t));
         });
@@ -235,11 +238,9 @@ final class BotRunner {
   private Future<Void> tag(Bot bot, String tag) {
     long ws = in.conv().getLong("workspace_id");
     return TagApi.addTag(conn, ws, null, conversationId(), tag).compose(added -> !added ? Future.<Void>succeededFuture()
-        : Outbound.note(conn, in.conv(), bot.author(), bot.name() + " added the tag " + tag,
-                new JsonObject().put("change", "tag_added").put("tag", tag))
-            .compose(v -> Conversations.view(conn, conversationId()))
-            .compose(view -> Events.append(conn, ws, in.conv().getLong("inbox_id"), conversationId(), EventType.CONVERSATION_UPDATED,
-                new JsonObject().put("conversation", view).put("changes", new JsonArray().add("tags")))));
+        : Timeline.changed(conn, in.conv(), List.of(Activities.Draft.system(bot.author().type(), bot.author().id(),
+            bot.author().name(), bot.name() + " added the tag " + tag, new JsonObject().put("change", "tag_added").put("tag", tag))),
+            List.of("tags")).mapEmpty());
   }
 
   private Future<Void> assign(Bot bot, Long userId) {
@@ -248,13 +249,13 @@ final class BotRunner {
         JsonObject auto = Assigner.settings(in.settings());
         Integer cap = auto == null ? null : auto.getInteger("max_open_per_agent");
         return Assigner.assign(hub, conn, conv, cap, bot.author()).compose(user -> user != null ? Future.<Void>succeededFuture()
-            : Outbound.note(conn, conv, bot.author(), bot.name() + " found no online member to assign the conversation to",
+            : Timeline.note(conn, conv, bot.author(), bot.name() + " found no online member to assign the conversation to",
                 new JsonObject().put("change", "assign_failed")));
       }
       return Db.one(conn, """
           SELECT u.name FROM app_user u JOIN membership m ON m.user_id = u.id AND m.inbox_id = $2 WHERE u.id = $1 AND u.active""",
           userId, conv.getLong("inbox_id")).compose(u -> u == null
-          ? Outbound.note(conn, conv, bot.author(), bot.name() + " could not assign the conversation: user " + userId
+          ? Timeline.note(conn, conv, bot.author(), bot.name() + " could not assign the conversation: user " + userId
               + " is not an active member of this inbox", new JsonObject().put("change", "assign_failed"))
           : Assigner.assignTo(conn, conv, userId, u.getString("name"), bot.author(), "by the chatbot " + bot.name()));
     });
@@ -269,7 +270,7 @@ final class BotRunner {
 
   private Future<Void> stop(Bot bot, String reason, String text) {
     return ConversationBots.deactivate(conn, conversationId(), bot.id(), reason)
-        .compose(v -> Outbound.note(conn, in.conv(), bot.author(), text,
+        .compose(v -> Timeline.note(conn, in.conv(), bot.author(), text,
             new JsonObject().put("change", "chatbot_stopped").put("chatbot_id", bot.id()).put("reason", reason)))
         .compose(v -> ConversationBots.announce(conn, in.conv()))
         .mapEmpty();

@@ -1,5 +1,6 @@
 package io.switchboard.automation;
 
+import io.switchboard.conversation.Timeline;
 import io.switchboard.Hub;
 import io.switchboard.audit.Audit;
 import io.switchboard.auth.Actor;
@@ -19,7 +20,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.util.Map;
 
@@ -124,7 +125,7 @@ final class ChatbotApi {
   }
 
   /** Properties asked for must be contact properties; users assigned to must be active users of the workspace. */
-  private static Future<Void> references(SqlConnection conn, Actor a, BotRules.Checked rules) {
+  private static Future<Void> references(Tx conn, Actor a, BotRules.Checked rules) {
     Future<Void> f = Future.succeededFuture();
     for (Map.Entry<String, String> p : rules.properties().entrySet()) {
       f = f.compose(v -> PropertyValues.contactType(conn, a.workspaceId(), p.getValue()).compose(type -> type != null
@@ -158,7 +159,7 @@ final class ChatbotApi {
           if (!bot.getBoolean("enabled")) return Future.failedFuture(ApiError.conflict("bot_id", "the chatbot is disabled"));
           return ConversationBots.activate(conn, conv, botId, "conversation").compose(added -> !added
               ? ConversationBots.active(conn, id).map(items -> (Object) new JsonObject().put("items", items))
-              : Outbound.note(conn, conv, new Outbound.Author("user", a.userId(), a.name()),
+              : Timeline.note(conn, conv, new Timeline.Author("user", a.userId(), a.name()),
                       a.name() + " added the chatbot " + bot.getString("name"),
                       new JsonObject().put("change", "chatbot_added").put("chatbot_id", botId))
                   .compose(v -> ConversationBots.announce(conn, conv))
@@ -174,7 +175,7 @@ final class ChatbotApi {
     return hub.db.tx(conn -> Conversations.visibleForUpdate(conn, a, id).compose(conv -> find(conn, a, botId, "")
         .compose(bot -> ConversationBots.deactivate(conn, id, botId, "removed").compose(removed -> {
           if (!removed) return Future.failedFuture(ApiError.notFound("chatbot of this conversation"));
-          return Outbound.note(conn, conv, new Outbound.Author("user", a.userId(), a.name()),
+          return Timeline.note(conn, conv, new Timeline.Author("user", a.userId(), a.name()),
                   a.name() + " removed the chatbot " + bot.getString("name"),
                   new JsonObject().put("change", "chatbot_removed").put("chatbot_id", botId))
               .compose(v -> ConversationBots.announce(conn, conv)).mapEmpty();

@@ -1,8 +1,10 @@
 package io.switchboard.automation;
 
+import io.switchboard.conversation.Timeline;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
+import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
 import io.switchboard.http.Times;
 import io.vertx.core.Future;
@@ -10,7 +12,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
+
+import java.util.List;
 
 /**
  * The chatbots attending a conversation (rows of {@code conversation_chatbot}): listed for the sidebar, and every
@@ -45,16 +49,14 @@ final class ConversationBots {
   }
 
   /** Appends the conversation.updated that tells the sidebar its bots changed. */
-  static Future<JsonArray> announce(SqlConnection conn, Row conv) {
-    return active(conn, conv.getLong("id")).compose(bots -> Conversations.view(conn, conv.getLong("id"))
-        .compose(view -> Events.append(conn, conv.getLong("workspace_id"), conv.getLong("inbox_id"), conv.getLong("id"),
-            EventType.CONVERSATION_UPDATED, new JsonObject().put("conversation", view)
-                .put("changes", new JsonArray().add("chatbots")).put("chatbots", bots)))
+  static Future<JsonArray> announce(Tx conn, Row conv) {
+    return active(conn, conv.getLong("id")).compose(bots -> Timeline.changed(conn, conv.getLong("workspace_id"),
+            conv.getLong("inbox_id"), conv.getLong("id"), List.of(), List.of("chatbots"), new JsonObject().put("chatbots", bots))
         .map(bots));
   }
 
   /** Makes a bot active in the conversation with a fresh state; false when it already was. */
-  static Future<Boolean> activate(SqlConnection conn, Row conv, long chatbotId, String source) {
+  static Future<Boolean> activate(Tx conn, Row conv, long chatbotId, String source) {
     return Db.one(conn, """
         INSERT INTO conversation_chatbot (workspace_id, conversation_id, chatbot_id, active, state, source)
         VALUES ($1, $2, $3, true, '{}', $4)
@@ -65,7 +67,7 @@ final class ConversationBots {
   }
 
   /** Stops a bot in the conversation with a reason; false when it was not active. */
-  static Future<Boolean> deactivate(SqlConnection conn, long conversationId, long chatbotId, String reason) {
+  static Future<Boolean> deactivate(Tx conn, long conversationId, long chatbotId, String reason) {
     return Db.one(conn, """
         UPDATE conversation_chatbot SET active = false, stop_reason = $3, state = '{}', updated_at = now()
         WHERE conversation_id = $1 AND chatbot_id = $2 AND active RETURNING chatbot_id""", conversationId, chatbotId, reason)

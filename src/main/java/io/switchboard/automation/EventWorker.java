@@ -8,7 +8,7 @@ import io.switchboard.outbound.Outbox;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +98,7 @@ final class EventWorker extends VerticleBase {
         .compose(behind -> !behind.getBoolean(0) ? Future.succeededFuture(0) : hub.db.tx(this::batch));
   }
 
-  private Future<Integer> batch(SqlConnection conn) {
+  private Future<Integer> batch(Tx conn) {
     return Db.one(conn, "SELECT last_seq FROM automation_cursor WHERE id = 1 FOR UPDATE SKIP LOCKED").compose(cursor -> {
       if (cursor == null) return Future.succeededFuture(0);
       return Db.list(conn, """
@@ -112,7 +112,7 @@ final class EventWorker extends VerticleBase {
     });
   }
 
-  private Future<Void> run(SqlConnection conn, List<Row> rows) {
+  private Future<Void> run(Tx conn, List<Row> rows) {
     List<Row> relevant = rows.stream().filter(Triggers::relevant).toList();
     if (relevant.isEmpty()) return Future.succeededFuture();
     Long[] ids = relevant.stream().map(r -> r.getLong("conversation_id")).distinct().toArray(Long[]::new);
@@ -134,7 +134,7 @@ final class EventWorker extends VerticleBase {
         });
   }
 
-  private Future<Void> guarded(SqlConnection conn, Row ev) {
+  private Future<Void> guarded(Tx conn, Row ev) {
     return conn.query("SAVEPOINT automation_event").execute()
         .compose(v -> triggers.handle(conn, ev))
         .compose(v -> conn.query("RELEASE SAVEPOINT automation_event").execute().<Void>mapEmpty())

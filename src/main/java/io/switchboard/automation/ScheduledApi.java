@@ -1,5 +1,6 @@
 package io.switchboard.automation;
 
+import io.switchboard.conversation.Timeline;
 import io.switchboard.Hub;
 import io.switchboard.auth.Actor;
 import io.switchboard.auth.Permission;
@@ -18,7 +19,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -88,8 +89,9 @@ final class ScheduledApi {
       throw ApiError.validation("send_at", "send_at is more than " + maxAhead.toDays() + " days ahead");
     }
     return hub.db.tx(conn -> Conversations.visibleForUpdate(conn, a, id).compose(c ->
-        ActivityApi.fromEndpoint(conn, c, fromId).compose(ep -> Outbound.check(hub, c, ep, a.name(), subject, text, html)
-            .recover(t -> Future.failedFuture(t instanceof Outbound.Refused r ? r.toApiError() : t))
+        ActivityApi.fromEndpoint(conn, c, fromId).compose(ep -> hub.timeline.check(c, ep, Timeline.Author.user(a.userId(), a.name()),
+                new Timeline.Message(subject, text, html, null))
+            .recover(t -> Future.failedFuture(t instanceof Timeline.Refused r ? r.toApiError() : t))
             .compose(v -> Db.one(conn, """
                 INSERT INTO scheduled_message (workspace_id, conversation_id, author_id, from_endpoint_id, subject, text, html,
                   attachment_ids, send_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id""",
@@ -100,7 +102,7 @@ final class ScheduledApi {
   }
 
   /** Reserves the files for the message: uploaded by the author, not sent, not reserved by another. */
-  private static Future<Void> reserve(SqlConnection conn, Actor a, long scheduledId, List<Long> ids) {
+  private static Future<Void> reserve(Tx conn, Actor a, long scheduledId, List<Long> ids) {
     if (ids.isEmpty()) return Future.succeededFuture();
     return Db.query(conn, """
         UPDATE attachment SET scheduled_message_id = $1

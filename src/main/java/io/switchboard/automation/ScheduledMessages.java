@@ -1,9 +1,11 @@
 package io.switchboard.automation;
 
+import io.switchboard.conversation.Timeline;
 import io.switchboard.Hub;
 import io.switchboard.conversation.ActivityApi;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
+import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
 import io.switchboard.http.ApiError;
 import io.switchboard.http.Failures;
@@ -12,7 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,11 +69,11 @@ final class ScheduledMessages {
   }
 
   /** Appends {@code scheduled.updated} (or {@code created}) with the message as it is now. */
-  static Future<JsonObject> announce(SqlConnection conn, long id, String type) {
+  static Future<JsonObject> announce(Tx conn, long id, String type) {
     return Db.one(conn, SELECT + " WHERE s.id = $1", id).compose(r -> {
       JsonObject view = json(r);
       return Db.one(conn, "SELECT workspace_id, inbox_id FROM conversation WHERE id = $1", r.getLong("conversation_id"))
-          .compose(c -> Events.append(conn, c.getLong("workspace_id"), c.getLong("inbox_id"), r.getLong("conversation_id"),
+          .compose(c -> EventLog.append(conn, c.getLong("workspace_id"), c.getLong("inbox_id"), r.getLong("conversation_id"),
               type, new JsonObject().put("scheduled", view)))
           .map(view);
     });
@@ -101,33 +103,35 @@ final class ScheduledMessages {
         });
   }
 
-  private static Future<Void> send(Hub hub, SqlConnection conn, Row s) {
+  private static Future<Void> send(Hub hub, Tx conn, Row s) {
     long id = s.getLong("id");
     long late = s.getLong("late_ms");
     return Db.one(conn, "SELECT c.* FROM conversation c WHERE c.id = $1 FOR UPDATE", s.getLong("conversation_id"))
         .compose(conv -> ActivityApi.fromEndpoint(conn, conv, s.getLong("from_endpoint_id"))
-            .recover(t -> Future.failedFuture(t instanceof ApiError e ? new Outbound.Refused("endpoint", e.getMessage()) : t))
-            .compose(ep -> Outbound.queue(hub, conn, conv, ep,
-                new Outbound.Author("user", s.getLong("author_id"), s.getString("author_name")),
-                s.getString("subject"), s.getString("text"), s.getString("html"),
-                new JsonObject().put("scheduled_message_id", id).put("send_at", Times.iso(s, "send_at")).put("lateness_ms", late)))
+            .recover(t -> Future.failedFuture(t instanceof ApiError e ? new Timeline.Refused("endpoint", e.getMessage(), null) : t))
+            .compose(ep -> hub.timeline.queue(conn, conv, ep,
+                new Timeline.Author("user", s.getLong("author_id"), s.getString("author_name")),
+                new Timeline.Message(s.getString("subject"), s.getString("text"), s.getString("html"),
+                    new JsonObject().put("scheduled_message_id", id).put("send_at", Times.iso(s, "send_at")).put("lateness_ms", late),
+                    // the files reserved for it go with it, before the message is shown
+                    (tx, activityId) -> Db.query(tx, """
+                        UPDATE attachment SET activity_id = $2, scheduled_message_id = NULL WHERE scheduled_message_id = $1""",
+                        id, activityId).mapEmpty())))
             .compose(activityId -> Db.query(conn, """
-                    UPDATE attachment SET activity_id = $2, scheduled_message_id = NULL WHERE scheduled_message_id = $1""", id, activityId)
-                .compose(v -> Db.query(conn, """
                     UPDATE scheduled_message SET status = 'sent', activity_id = $2, sent_at = now(), lateness_ms = $3,
-                      sent_by = $4, updated_at = now() WHERE id = $1""", id, activityId, late, hub.nodeId)))
+                      sent_by = $4, updated_at = now() WHERE id = $1""", id, activityId, late, hub.nodeId))
             .compose(v -> {
               if (late > 60_000) log.info("scheduled message {} sent {} s late (the hub was not running when it was due)", id, late / 1000);
               return announce(conn, id, EventType.SCHEDULED_UPDATED).<Void>mapEmpty();
             })
-            .recover(t -> t instanceof Outbound.Refused r ? fail(conn, id, r.code, r.getMessage())
-                .compose(v -> Outbound.note(conn, conv, Outbound.SYSTEM, "A scheduled message could not be sent: " + r.getMessage(),
+            .recover(t -> t instanceof Timeline.Refused r ? fail(conn, id, r.code, r.getMessage())
+                .compose(v -> Timeline.note(conn, conv, Timeline.Author.SYSTEM, "A scheduled message could not be sent: " + r.getMessage(),
                     new JsonObject().put("change", "scheduled_failed").put("scheduled_message_id", id)))
                 : Future.failedFuture(t)));
   }
 
   /** Marks a still-pending message failed and frees its files. */
-  static Future<Void> fail(SqlConnection conn, long id, String code, String message) {
+  static Future<Void> fail(Tx conn, long id, String code, String message) {
     return Db.one(conn, """
             UPDATE scheduled_message SET status = 'failed', error_code = $2, error_message = $3, updated_at = now()
             WHERE id = $1 AND status = 'pending' RETURNING id""", id, code, message)

@@ -1,5 +1,6 @@
 package io.switchboard.automation;
 
+import io.switchboard.conversation.Timeline;
 import io.switchboard.Hub;
 import io.switchboard.audit.Audit;
 import io.switchboard.auth.Actor;
@@ -160,7 +161,7 @@ final class SequenceApi {
                           (SELECT COALESCE(max(id), 0) FROM activity WHERE conversation_id = $3))
                   RETURNING id""", a.workspaceId(), sequenceId, id, (double) delay, a.userId()),
                   "sequence_id", "the conversation is already in this sequence")
-              .compose(r -> Outbound.note(conn, conv, new Outbound.Author("user", a.userId(), a.name()),
+              .compose(r -> Timeline.note(conn, conv, new Timeline.Author("user", a.userId(), a.name()),
                       a.name() + " started the sequence \"" + seq.getString("name") + "\"",
                       new JsonObject().put("change", "sequence_started").put("sequence_id", sequenceId).put("enrollment_id", r.getLong("id")))
                   .compose(v -> Sequences.announce(conn, conv, r.getLong("id"), EventType.ENROLLMENT_CREATED)));
@@ -180,7 +181,7 @@ final class SequenceApi {
           if (!"active".equals(e.getString("status"))) {
             return Future.failedFuture(ApiError.conflict("status", "the sequence already " + e.getString("status")));
           }
-          return Sequences.end(conn, conv, e, "canceled", "canceled", new Outbound.Author("user", a.userId(), a.name()),
+          return Sequences.end(conn, conv, e, "canceled", "canceled", new Timeline.Author("user", a.userId(), a.name()),
               a.name() + " canceled the sequence \"" + e.getString("sequence_name") + "\"");
         })));
   }

@@ -1,5 +1,6 @@
 package io.switchboard.automation;
 
+import io.switchboard.conversation.Timeline;
 import io.switchboard.Hub;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
@@ -9,7 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,13 +49,13 @@ final class SequenceSteps {
           return hub.db.tx(conn -> Db.one(conn, Sequences.ENROLLMENTS + " WHERE e.id = $1 AND e.status = 'active' FOR UPDATE OF e", claimed[0])
               .compose(e -> e == null ? Future.<Void>succeededFuture()
                   : Db.one(conn, "SELECT c.* FROM conversation c WHERE c.id = $1", e.getLong("conversation_id"))
-                      .compose(conv -> Sequences.end(conn, conv, e, "stopped", "error", Outbound.SYSTEM,
+                      .compose(conv -> Sequences.end(conn, conv, e, "stopped", "error", Timeline.Author.SYSTEM,
                           "The sequence \"" + e.getString("sequence_name") + "\" stopped: a step could not be sent (internal error)"))))
               .map(true);
         });
   }
 
-  private static Future<Void> step(Hub hub, SqlConnection conn, Row conv, Row e) {
+  private static Future<Void> step(Hub hub, Tx conn, Row conv, Row e) {
     String name = e.getString("sequence_name");
     if (e.getValue("sequence_deleted_at") != null) {
       return Sequences.stop(conn, conv, e, "sequence_deleted");
@@ -73,21 +74,21 @@ final class SequenceSteps {
       JsonObject step = steps.getJsonObject(index);
       String label = "step " + (index + 1) + " of " + steps.size();
       if (!Sequences.allows(step, conv.getString("channel"))) {
-        return Outbound.note(conn, conv, Outbound.SYSTEM, "The sequence \"" + name + "\" skipped " + label + " (it is only for "
+        return Timeline.note(conn, conv, Timeline.Author.SYSTEM, "The sequence \"" + name + "\" skipped " + label + " (it is only for "
                 + String.join(", ", step.getJsonArray("channels").stream().map(String::valueOf).toList()) + ")",
                 data(e, "sequence_step_skipped", index))
             .compose(v -> advance(conn, conv, e, steps, index, false));
       }
       Long by = e.getLong("created_by");
-      Outbound.Author author = by == null ? Outbound.SYSTEM : new Outbound.Author("user", by, e.getString("created_by_name"));
+      Timeline.Author author = by == null ? Timeline.Author.SYSTEM : new Timeline.Author("user", by, e.getString("created_by_name"));
       return Endpoints.byId(conn, conv.getLong("endpoint_id"))
-          .compose(ep -> Outbound.queue(hub, conn, conv, ep, author, null, step.getString("text"), null,
-              data(e, "sequence_step", index)))
-          .compose(activityId -> Outbound.note(conn, conv, Outbound.SYSTEM, "The sequence \"" + name + "\" sent " + label,
+          .compose(ep -> hub.timeline.queue(conn, conv, ep, author, new Timeline.Message(null, step.getString("text"), null,
+              data(e, "sequence_step", index))))
+          .compose(activityId -> Timeline.note(conn, conv, Timeline.Author.SYSTEM, "The sequence \"" + name + "\" sent " + label,
                   data(e, "sequence_step_sent", index).put("activity_id", activityId))
               .compose(v -> advance(conn, conv, e, steps, index, true)))
-          .recover(t -> t instanceof Outbound.Refused r
-              ? Sequences.end(conn, conv, e, "stopped", "send_failed", Outbound.SYSTEM,
+          .recover(t -> t instanceof Timeline.Refused r
+              ? Sequences.end(conn, conv, e, "stopped", "send_failed", Timeline.Author.SYSTEM,
                   "The sequence \"" + name + "\" stopped: " + label + " could not be sent (" + r.getMessage() + ")")
               : Future.failedFuture(t));
     });
@@ -99,7 +100,7 @@ final class SequenceSteps {
   }
 
   /** Moves to the next step, due after its delay, or completes the enrolment after the last. */
-  private static Future<Void> advance(SqlConnection conn, Row conv, Row e, JsonArray steps, int index, boolean sent) {
+  private static Future<Void> advance(Tx conn, Row conv, Row e, JsonArray steps, int index, boolean sent) {
     int next = index + 1;
     if (next >= steps.size()) {
       return Db.query(conn, "UPDATE sequence_enrollment SET next_step = $2, steps_sent = steps_sent + $3 WHERE id = $1",
@@ -114,8 +115,8 @@ final class SequenceSteps {
         .mapEmpty();
   }
 
-  private static Future<Void> complete(SqlConnection conn, Row conv, Row e) {
-    return Sequences.end(conn, conv, e, "completed", null, Outbound.SYSTEM,
+  private static Future<Void> complete(Tx conn, Row conv, Row e) {
+    return Sequences.end(conn, conv, e, "completed", null, Timeline.Author.SYSTEM,
         "The sequence \"" + e.getString("sequence_name") + "\" is complete");
   }
 }

@@ -1,7 +1,9 @@
 package io.switchboard.automation;
 
+import io.switchboard.conversation.Timeline;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
+import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
 import io.switchboard.http.ApiError;
 import io.switchboard.http.Times;
@@ -11,7 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.time.Duration;
 import java.time.Period;
@@ -149,8 +151,8 @@ final class Sequences {
   }
 
   /** Appends an enrolment event with the enrolment as it is now. */
-  static Future<JsonObject> announce(SqlConnection conn, Row conv, long enrollmentId, String type) {
-    return enrollmentView(conn, enrollmentId).compose(view -> Events.append(conn, conv.getLong("workspace_id"),
+  static Future<JsonObject> announce(Tx conn, Row conv, long enrollmentId, String type) {
+    return enrollmentView(conn, enrollmentId).compose(view -> EventLog.append(conn, conv.getLong("workspace_id"),
         conv.getLong("inbox_id"), conv.getLong("id"), type, new JsonObject().put("enrollment", view)).map(view));
   }
 
@@ -158,19 +160,19 @@ final class Sequences {
    * Ends an active enrolment ({@code status}: completed, stopped or canceled) with a reason, a system entry in the
    * conversation and an {@code enrollment.updated}. {@code e} is an {@link #ENROLLMENTS} row locked by the caller.
    */
-  static Future<Void> end(SqlConnection conn, Row conv, Row e, String status, String reason, Outbound.Author by, String text) {
+  static Future<Void> end(Tx conn, Row conv, Row e, String status, String reason, Timeline.Author by, String text) {
     return Db.query(conn, """
             UPDATE sequence_enrollment SET status = $2, stop_reason = $3, next_at = NULL, updated_at = now() WHERE id = $1""",
             e.getLong("id"), status, reason)
-        .compose(v -> Outbound.note(conn, conv, by, text, new JsonObject().put("change", "sequence_" + status)
+        .compose(v -> Timeline.note(conn, conv, by, text, new JsonObject().put("change", "sequence_" + status)
             .put("sequence_id", e.getLong("sequence_id")).put("enrollment_id", e.getLong("id")).put("reason", reason)))
         .compose(v -> announce(conn, conv, e.getLong("id"), EventType.ENROLLMENT_UPDATED))
         .mapEmpty();
   }
 
   /** Stops one enrolment for {@code reason}, said in the history as {@link #stopText} says it. */
-  static Future<Void> stop(SqlConnection conn, Row conv, Row e, String reason) {
-    return end(conn, conv, e, "stopped", reason, Outbound.SYSTEM, stopText(e.getString("sequence_name"), reason));
+  static Future<Void> stop(Tx conn, Row conv, Row e, String reason) {
+    return end(conn, conv, e, "stopped", reason, Timeline.Author.SYSTEM, stopText(e.getString("sequence_name"), reason));
   }
 
   /** What a stop looks like in the history. */
@@ -188,7 +190,7 @@ final class Sequences {
    * Stops the conversation's active enrolments that {@code which} selects (an SQL condition on e and s), oldest
    * first; returns how many.
    */
-  static Future<Integer> stopAll(SqlConnection conn, Row conv, String which, String reason, Object param) {
+  static Future<Integer> stopAll(Tx conn, Row conv, String which, String reason, Object param) {
     return Db.list(conn, ENROLLMENTS + " WHERE e.conversation_id = $1 AND e.status = 'active' AND " + which
         + " ORDER BY e.id FOR UPDATE OF e", conv.getLong("id"), param).compose(rows -> {
           Future<Void> f = Future.succeededFuture();

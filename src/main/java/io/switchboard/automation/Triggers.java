@@ -1,5 +1,6 @@
 package io.switchboard.automation;
 
+import io.switchboard.conversation.Timeline;
 import io.switchboard.Hub;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
@@ -7,7 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.time.OffsetDateTime;
 import java.util.Set;
@@ -59,7 +60,7 @@ final class Triggers {
         && "user".equals(a.getJsonObject("sender", new JsonObject()).getString("type")) && extra.getValue("sequence_id") == null;
   }
 
-  Future<Void> handle(SqlConnection conn, Row ev) {
+  Future<Void> handle(Tx conn, Row ev) {
     long conversationId = ev.getLong("conversation_id");
     JsonObject data = ev.getJsonObject("data");
     return switch (ev.getString("type")) {
@@ -76,7 +77,7 @@ final class Triggers {
   }
 
   /** The conversation (locked) with its inbox's automation settings, business hours and name; null when it is gone. */
-  private static Future<Row> load(SqlConnection conn, long conversationId) {
+  private static Future<Row> load(Tx conn, long conversationId) {
     return Db.one(conn, """
         SELECT c.*, i.settings AS inbox_settings, i.business_hours AS inbox_hours, i.name AS inbox_name,
           EXISTS (SELECT 1 FROM sequence_enrollment e WHERE e.conversation_id = c.id AND e.status = 'active') AS has_enrollment,
@@ -84,7 +85,7 @@ final class Triggers {
         FROM conversation c JOIN inbox i ON i.id = c.inbox_id WHERE c.id = $1 FOR UPDATE OF c""", conversationId);
   }
 
-  private Future<Void> contactWrote(SqlConnection conn, long conversationId, JsonObject activity) {
+  private Future<Void> contactWrote(Tx conn, long conversationId, JsonObject activity) {
     long activityId = activity.getLong("id");
     return load(conn, conversationId).compose(conv -> {
       if (conv == null) return Future.succeededFuture();
@@ -107,7 +108,7 @@ final class Triggers {
   }
 
   /** Bots attending since before an agent's reply step back: a human is on it. */
-  private Future<Void> agentReplied(SqlConnection conn, long conversationId, JsonObject activity) {
+  private Future<Void> agentReplied(Tx conn, long conversationId, JsonObject activity) {
     OffsetDateTime at = OffsetDateTime.parse(activity.getString("created_at"));
     return Db.list(conn, """
         UPDATE conversation_chatbot cb SET active = false, stop_reason = 'agent_replied', state = '{}', updated_at = now()
@@ -117,7 +118,7 @@ final class Triggers {
           return load(conn, conversationId).compose(conv -> {
             Future<Void> f = Future.succeededFuture();
             for (Row b : stopped) {
-              f = f.compose(v -> Outbound.note(conn, conv, new Outbound.Author("bot", b.getLong("chatbot_id"), b.getString("name")),
+              f = f.compose(v -> Timeline.note(conn, conv, new Timeline.Author("bot", b.getLong("chatbot_id"), b.getString("name")),
                   b.getString("name") + " stepped back: an agent replied",
                   new JsonObject().put("change", "chatbot_stopped").put("chatbot_id", b.getLong("chatbot_id")).put("reason", "agent_replied")));
             }
@@ -127,7 +128,7 @@ final class Triggers {
   }
 
   /** A conversation that is open and unassigned now gets an agent, when its inbox assigns automatically. */
-  private Future<Void> opened(SqlConnection conn, long conversationId) {
+  private Future<Void> opened(Tx conn, long conversationId) {
     return load(conn, conversationId).compose(conv -> {
       if (conv == null || !"open".equals(conv.getString("status")) || conv.getLong("assignee_id") != null) {
         return Future.succeededFuture();
@@ -138,7 +139,7 @@ final class Triggers {
     });
   }
 
-  private static Future<Boolean> defaultBotWillAttend(SqlConnection conn, Row conv) {
+  private static Future<Boolean> defaultBotWillAttend(Tx conn, Row conv) {
     JsonObject settings = conv.getJsonObject("inbox_settings");
     Long bot = settings == null ? null : settings.getLong("default_chatbot_id");
     if (bot == null) return Future.succeededFuture(false);
@@ -148,7 +149,7 @@ final class Triggers {
         WHERE b.id = $1""", bot, conv.getLong("id")).map(r -> r != null && r.getBoolean(0));
   }
 
-  private Future<Void> resolved(SqlConnection conn, long conversationId, OffsetDateTime at) {
+  private Future<Void> resolved(Tx conn, long conversationId, OffsetDateTime at) {
     return load(conn, conversationId).compose(conv -> {
       if (conv == null) return Future.succeededFuture();
       return Sequences.stopAll(conn, conv, "e.created_at <= $2", "resolved", at)

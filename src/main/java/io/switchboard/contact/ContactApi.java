@@ -1,5 +1,6 @@
 package io.switchboard.contact;
 
+import io.switchboard.conversation.Timeline;
 import io.switchboard.Hub;
 import io.switchboard.audit.Audit;
 import io.switchboard.auth.Actor;
@@ -7,6 +8,7 @@ import io.switchboard.auth.Permission;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
+import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
 import io.switchboard.http.Api;
 import io.switchboard.http.Api.Reply;
@@ -145,10 +147,9 @@ final class ContactApi {
       Future<Void> f = Future.succeededFuture();
       for (Map.Entry<Long, JsonArray> e : byInbox.entrySet()) {
         for (Object conv : e.getValue()) {
-          f = f.compose(v -> Events.append(conn, a.workspaceId(), e.getKey(), (Long) conv, EventType.CONVERSATION_DELETED,
-              new JsonObject().put("conversation_id", conv).put("contact_id", id)));
+          f = f.compose(v -> Timeline.deleted(conn, a.workspaceId(), e.getKey(), (Long) conv, new JsonObject().put("contact_id", id)));
         }
-        f = f.compose(v -> Events.append(conn, a.workspaceId(), e.getKey(), null, EventType.CONTACT_DELETED,
+        f = f.compose(v -> EventLog.append(conn, a.workspaceId(), e.getKey(), null, EventType.CONTACT_DELETED,
             new JsonObject().put("contact_id", id).put("conversation_ids", e.getValue())));
       }
       return f.compose(v -> Audit.record(conn, a, "contact.deleted", "contact", id, new JsonObject()

@@ -7,7 +7,7 @@ import io.switchboard.inbox.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -83,7 +83,7 @@ record ContactFields(Input in, String name, String email, String phone, String c
    * Gives the contact an identity unless it has it; an address another contact already has is 409 naming the field
    * (merge the two instead). It does not say which contact: that one may be invisible to the caller.
    */
-  static Future<Void> addIdentity(SqlConnection conn, long workspaceId, long contactId, Identity id, String field) {
+  static Future<Void> addIdentity(Tx conn, long workspaceId, long contactId, Identity id, String field) {
     return Db.one(conn, """
         INSERT INTO contact_identity (workspace_id, contact_id, channel, address) VALUES ($1, $2, $3, $4)
         ON CONFLICT (workspace_id, channel, address) DO NOTHING RETURNING id""", workspaceId, contactId, id.channel(), id.address())
@@ -96,7 +96,7 @@ record ContactFields(Input in, String name, String email, String phone, String c
   }
 
   /** Replaces the contact's identities by exactly these (PATCH identities). */
-  static Future<Void> replaceIdentities(SqlConnection conn, long workspaceId, long contactId, List<Identity> ids) {
+  static Future<Void> replaceIdentities(Tx conn, long workspaceId, long contactId, List<Identity> ids) {
     String[] channels = ids.stream().map(Identity::channel).toArray(String[]::new);
     String[] addresses = ids.stream().map(Identity::address).toArray(String[]::new);
     Future<Void> f = Db.query(conn, """
@@ -112,7 +112,7 @@ record ContactFields(Input in, String name, String email, String phone, String c
   }
 
   /** The identities a client's e-mail and phone fields imply, so the person's next message finds this contact. */
-  Future<Void> addImplied(SqlConnection conn, long workspaceId, long contactId) {
+  Future<Void> addImplied(Tx conn, long workspaceId, long contactId) {
     Future<Void> f = Future.succeededFuture();
     if (email != null) f = f.compose(v -> addIdentity(conn, workspaceId, contactId, new Identity("email", email), "email"));
     if (phone != null) f = f.compose(v -> addIdentity(conn, workspaceId, contactId, new Identity("phone", phone), "phone"));

@@ -4,6 +4,7 @@ import io.switchboard.auth.Actor;
 import io.switchboard.auth.Permission;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
+import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
 import io.switchboard.http.ApiError;
 import io.switchboard.http.Times;
@@ -12,7 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.util.List;
 
@@ -96,18 +97,18 @@ public final class Contacts {
    * Appends {@code contact.updated} (the contact as it is now, and what changed) to every inbox in which the contact
    * has conversations: their members can see it, nobody else is told.
    */
-  public static Future<JsonObject> announce(SqlConnection conn, long workspaceId, long contactId, JsonArray changes) {
+  public static Future<JsonObject> announce(Tx conn, long workspaceId, long contactId, JsonArray changes) {
     return announce(conn, workspaceId, contactId, changes, new JsonObject());
   }
 
-  /** As {@link #announce(SqlConnection, long, long, JsonArray)}, with more data in each event. */
-  public static Future<JsonObject> announce(SqlConnection conn, long workspaceId, long contactId, JsonArray changes,
+  /** As {@link #announce(Tx, long, long, JsonArray)}, with more data in each event. */
+  public static Future<JsonObject> announce(Tx conn, long workspaceId, long contactId, JsonArray changes,
                                             JsonObject extra) {
     return view(conn, contactId).compose(contact -> inboxes(conn, List.of(contactId)).compose(inboxes -> {
       Future<Void> f = Future.succeededFuture();
       JsonObject data = extra.copy().put("contact", contact).put("changes", changes);
       for (long inbox : inboxes) {
-        f = f.compose(v -> Events.append(conn, workspaceId, inbox, null, EventType.CONTACT_UPDATED, data));
+        f = f.compose(v -> EventLog.append(conn, workspaceId, inbox, null, EventType.CONTACT_UPDATED, data));
       }
       return f.map(contact);
     }));

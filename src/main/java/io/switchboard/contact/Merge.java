@@ -1,5 +1,6 @@
 package io.switchboard.contact;
 
+import io.switchboard.conversation.Timeline;
 import io.switchboard.Hub;
 import io.switchboard.audit.Audit;
 import io.switchboard.auth.Actor;
@@ -7,6 +8,7 @@ import io.switchboard.conversation.Activities;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
+import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
 import io.switchboard.http.Api;
 import io.switchboard.http.ApiError;
@@ -17,7 +19,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
+
+import java.util.List;
 
 
 /**
@@ -67,7 +71,7 @@ final class Merge {
   }
 
   /** Moves everything of {@code gone} to {@code kept}; returns the conversations folded, as [{from, into}]. */
-  private static Future<JsonArray> move(SqlConnection conn, Actor a, Row kept, Row gone) {
+  private static Future<JsonArray> move(Tx conn, Actor a, Row kept, Row gone) {
     long into = kept.getLong("id");
     long from = gone.getLong("id");
     return Db.query(conn, "UPDATE contact_identity SET contact_id = $1 WHERE contact_id = $2", into, from)
@@ -92,7 +96,7 @@ final class Merge {
   }
 
   /** Folds the duplicate's chat conversations into the kept contact's on the same endpoint. */
-  private static Future<JsonArray> fold(SqlConnection conn, Actor a, long into, long from) {
+  private static Future<JsonArray> fold(Tx conn, Actor a, long into, long from) {
     return Db.list(conn, """
         SELECT g.id AS gone, k.id AS kept, g.inbox_id, g.status AS gone_status, g.assignee_id AS gone_assignee
         FROM conversation g JOIN conversation k ON k.endpoint_id = g.endpoint_id AND k.contact_id = $1
@@ -121,25 +125,23 @@ final class Merge {
                   assignee_id = COALESCE(k.assignee_id, g.assignee_id), updated_at = now()
                 FROM conversation g WHERE k.id = $1 AND g.id = $2""", kept, gone))
             .compose(v -> Db.query(conn, "DELETE FROM conversation WHERE id = $1", gone))
-            .compose(v -> Activities.system(conn, a.workspaceId(), inbox, kept, Activities.Draft.system("user", a.userId(),
+            .compose(v -> Timeline.add(conn, a.workspaceId(), inbox, kept, null, Activities.Draft.system("user", a.userId(),
                 a.name(), a.name() + " merged two contacts; their conversations here are now this one",
                 new JsonObject().put("change", "conversation_merged").put("from_conversation_id", gone))))
-            .compose(v -> Events.append(conn, a.workspaceId(), inbox, gone, EventType.CONVERSATION_DELETED,
-                new JsonObject().put("conversation_id", gone).put("merged_into", kept)));
+            .compose(v -> Timeline.deleted(conn, a.workspaceId(), inbox, gone, new JsonObject().put("merged_into", kept)));
       }
       return f.map(folded);
     });
   }
 
   /** Every conversation of the kept contact shows a changed contact: one conversation.updated each. */
-  private static Future<Void> conversationsChanged(SqlConnection conn, Actor a, long contactId) {
+  private static Future<Void> conversationsChanged(Tx conn, Actor a, long contactId) {
     return Db.list(conn, "SELECT id, inbox_id FROM conversation WHERE contact_id = $1 ORDER BY id", contactId).compose(rows -> {
       Future<Void> f = Future.succeededFuture();
       for (Row r : rows) {
         long id = r.getLong("id");
-        f = f.compose(v -> Conversations.view(conn, id)).compose(view -> Events.append(conn, a.workspaceId(),
-            r.getLong("inbox_id"), id, EventType.CONVERSATION_UPDATED,
-            new JsonObject().put("conversation", view).put("changes", new JsonArray().add("contact"))));
+        f = f.compose(v -> Timeline.changed(conn, a.workspaceId(), r.getLong("inbox_id"), id, List.of(), List.of("contact"), null)
+            .mapEmpty());
       }
       return f;
     });

@@ -18,7 +18,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.util.List;
 
@@ -36,11 +36,11 @@ final class Notes {
   }
 
   private interface Check {
-    Future<Row> of(SqlConnection conn, Actor a, long id, boolean forWrite);
+    Future<Row> of(Tx conn, Actor a, long id, boolean forWrite);
   }
 
   private interface Announce {
-    Future<Void> of(SqlConnection conn, Actor a, long id, String change);
+    Future<Void> of(Tx conn, Actor a, long id, String change);
   }
 
   private static final Owner PROFILE = new Owner("profile", "profile_note", "profile_id",
@@ -77,7 +77,7 @@ final class Notes {
     long id = Api.pathId(ctx, "id", o.what());
     Page page = Page.of(ctx);
     long after = page.after() == null ? Long.MAX_VALUE : page.afterLong(0);
-    return hub.db.pool().withConnection(conn -> o.visible().of(conn, a, id, false)
+    return hub.db.tx(conn -> o.visible().of(conn, a, id, false)
             .compose(r -> Db.list(conn, select(o) + "WHERE n." + o.column() + " = $1 AND n.id < $2 ORDER BY n.id DESC LIMIT $3",
                 id, after, page.limit() + 1)))
         .map(rows -> page.result(rows, Notes::json, r -> Page.cursor(r.getLong("id"))));

@@ -17,7 +17,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.util.List;
 import java.util.Map;
@@ -94,7 +94,7 @@ final class ProfileApi {
     })).map(Reply::created);
   }
 
-  private Future<Void> attachAll(SqlConnection conn, Actor a, long profileId, JsonArray contactIds) {
+  private Future<Void> attachAll(Tx conn, Actor a, long profileId, JsonArray contactIds) {
     Future<Void> f = Future.succeededFuture();
     if (contactIds == null) return f;
     for (int i = 0; i < contactIds.size(); i++) {
@@ -196,7 +196,7 @@ final class ProfileApi {
    * Attaches a visible contact; 409 naming {@code field} when it is already attached. Announces the profile and the
    * contact (whose list of profiles changed).
    */
-  private static Future<Void> link(SqlConnection conn, Actor a, long profileId, long contactId, String field) {
+  private static Future<Void> link(Tx conn, Actor a, long profileId, long contactId, String field) {
     return Contacts.visible(conn, a, contactId)
         .recover(t -> Future.failedFuture(t instanceof ApiError e && e.status == 404 && !field.equals("contact_id")
             ? ApiError.validation(field, "no such contact") : t))
@@ -212,7 +212,7 @@ final class ProfileApi {
                 .mapEmpty());
   }
 
-  private static Future<Void> announceContacts(SqlConnection conn, Actor a, List<Long> contacts) {
+  private static Future<Void> announceContacts(Tx conn, Actor a, List<Long> contacts) {
     Future<Void> f = Future.succeededFuture();
     for (long c : contacts) f = f.compose(v -> Contacts.announce(conn, a.workspaceId(), c, new JsonArray().add("profiles")).mapEmpty());
     return f;

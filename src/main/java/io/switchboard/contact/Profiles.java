@@ -4,6 +4,7 @@ import io.switchboard.auth.Actor;
 import io.switchboard.auth.Permission;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
+import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
 import io.switchboard.http.ApiError;
 import io.switchboard.http.Times;
@@ -12,7 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -121,7 +122,7 @@ final class Profiles {
    * one inbox must not learn of contacts they cannot see. {@code contactId} is named only in inboxes where that
    * contact has conversations.
    */
-  static Future<Void> announce(SqlConnection conn, long workspaceId, long profileId, String type, String change,
+  static Future<Void> announce(Tx conn, long workspaceId, long profileId, String type, String change,
                                Long contactId, List<Long> alsoContacts) {
     Future<JsonObject> summary = EventType.PROFILE_DELETED.equals(type)
         ? Future.succeededFuture(new JsonObject().put("id", profileId))
@@ -134,7 +135,7 @@ final class Profiles {
         for (long inbox : inboxes) {
           JsonObject data = new JsonObject().put("profile", profile).put("change", change);
           if (contactId != null && own.contains(inbox)) data.put("contact_id", contactId);
-          f = f.compose(v -> Events.append(conn, workspaceId, inbox, null, type, data));
+          f = f.compose(v -> EventLog.append(conn, workspaceId, inbox, null, type, data));
         }
         return f;
       }));

@@ -7,7 +7,7 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -117,7 +117,7 @@ final class Properties {
    * Writes checked values for one owner ({@code table} is contact_property or profile_property, {@code column} its
    * owner column, both constants of this package).
    */
-  static Future<Void> write(SqlConnection conn, String table, String column, long ownerId, Map<Long, String> values) {
+  static Future<Void> write(Tx conn, String table, String column, long ownerId, Map<Long, String> values) {
     Future<Void> f = Future.succeededFuture();
     for (Map.Entry<Long, String> e : values.entrySet()) {
       f = f.compose(v -> (e.getValue() == null

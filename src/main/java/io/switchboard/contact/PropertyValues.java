@@ -6,7 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.util.Map;
 
@@ -30,7 +30,7 @@ public final class PropertyValues {
    * with a 400 {@link ApiError} (naming {@code properties.<key>}) when the value does not fit or the property does
    * not exist; an empty text is refused rather than clearing the value.
    */
-  public static Future<JsonObject> setContact(SqlConnection conn, long workspaceId, long contactId, String key, Object value) {
+  public static Future<JsonObject> setContact(Tx conn, long workspaceId, long contactId, String key, Object value) {
     if (value instanceof String s && s.isBlank()) {
       return Future.failedFuture(ApiError.validation("properties." + key, "properties." + key + " is empty"));
     }

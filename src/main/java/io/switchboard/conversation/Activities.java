@@ -1,15 +1,13 @@
 package io.switchboard.conversation;
 
 import io.switchboard.db.Db;
-import io.switchboard.event.EventType;
-import io.switchboard.event.Events;
 import io.switchboard.http.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.time.OffsetDateTime;
 
@@ -42,7 +40,7 @@ public final class Activities {
   }
 
   /** Inserts an activity into a conversation; returns its id. */
-  public static Future<Long> insert(SqlConnection conn, long workspaceId, long inboxId, long conversationId, Long endpointId,
+  public static Future<Long> insert(Tx conn, long workspaceId, long inboxId, long conversationId, Long endpointId,
                                     Draft d) {
     return Db.one(conn, """
         INSERT INTO activity (workspace_id, inbox_id, conversation_id, endpoint_id, kind, direction, status, sender_type,
@@ -55,26 +53,6 @@ public final class Activities {
 
   public static Future<JsonObject> view(SqlClient c, long activityId) {
     return Db.one(c, "SELECT " + COLUMNS + " FROM activity a WHERE a.id = $1", activityId).map(r -> r == null ? null : json(r));
-  }
-
-  /** Appends {@code message.created} (any new activity) with the activity and its conversation. */
-  public static Future<Void> created(SqlConnection conn, long workspaceId, long inboxId, long conversationId, long activityId) {
-    return view(conn, activityId).compose(act -> Conversations.view(conn, conversationId).compose(conv ->
-        Events.append(conn, workspaceId, inboxId, conversationId, EventType.MESSAGE_CREATED,
-            new JsonObject().put("activity", act).put("conversation", conv))));
-  }
-
-  /** Appends {@code message.updated} with the activity as it is now. */
-  public static Future<Void> updated(SqlConnection conn, long activityId) {
-    return Db.one(conn, "SELECT " + COLUMNS + " FROM activity a WHERE a.id = $1", activityId).compose(r ->
-        Events.append(conn, r.getLong("workspace_id"), r.getLong("inbox_id"), r.getLong("conversation_id"),
-            EventType.MESSAGE_UPDATED, new JsonObject().put("activity", json(r))));
-  }
-
-  /** Records a system activity (status change, assignment, tag…) and its event. */
-  public static Future<Void> system(SqlConnection conn, long workspaceId, long inboxId, long conversationId, Draft d) {
-    return insert(conn, workspaceId, inboxId, conversationId, null, d)
-        .compose(id -> created(conn, workspaceId, inboxId, conversationId, id));
   }
 
   public static JsonObject json(Row r) {

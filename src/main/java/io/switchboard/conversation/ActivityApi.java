@@ -11,16 +11,13 @@ import io.switchboard.http.Input;
 import io.switchboard.http.Page;
 import io.switchboard.inbox.Endpoints;
 import io.switchboard.inbox.Endpoints.Endpoint;
-import io.switchboard.outbound.ChannelSender;
-import io.switchboard.outbound.Outbox;
-import io.switchboard.outbound.Outgoing;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -75,12 +72,9 @@ public final class ActivityApi {
     Actor a = Actor.of(ctx);
     long id = Api.pathId(ctx, "id", "conversation");
     String text = Input.of(ctx).text("text", 10_000);
-    return hub.db.tx(conn -> Conversations.visible(conn, a, id).compose(c -> {
-      long inbox = c.getLong("inbox_id");
-      return Activities.insert(conn, a.workspaceId(), inbox, id, null, Activities.Draft.note(a.userId(), a.name(), text))
-          .compose(activityId -> Activities.created(conn, a.workspaceId(), inbox, id, activityId)
-              .compose(v -> Activities.view(conn, activityId)));
-    })).map(Reply::created);
+    return hub.db.tx(tx -> Conversations.visible(tx, a, id)
+        .compose(c -> Timeline.add(tx, c, null, Activities.Draft.note(a.userId(), a.name(), text)))
+        .compose(activityId -> Activities.view(tx, activityId))).map(Reply::created);
   }
 
   private Future<?> reply(RoutingContext ctx) {
@@ -89,43 +83,21 @@ public final class ActivityApi {
     long id = Api.pathId(ctx, "id", "conversation");
     Input in = Input.of(ctx);
     ReplyInput reply = ReplyInput.of(in);
-    String text = reply.shownText();
-    String html = reply.html();
-    String subject = reply.subject();
-    Long fromId = reply.fromEndpointId();
     List<Long> files = reply.attachments();
     // a reply with a send_at is taken by the automation routes mounted before these; reaching here means they are not
     if (in.has("send_at") && !in.isNull("send_at")) throw ApiError.validation("send_at", "scheduled sending is not enabled on this hub");
-    return hub.db.tx(conn -> Conversations.visibleForUpdate(conn, a, id).compose(c ->
-        fromEndpoint(conn, c, fromId).compose(ep -> {
-          ChannelSender sender = hub.senders.get(ep.channel());
-          if (sender == null) {
-            return Future.failedFuture(ApiError.conflict("from_endpoint_id", "this hub cannot send on the " + ep.channel() + " channel"));
-          }
-          if (reply.template() != null && !ep.channel().equals("whatsapp")) {
-            return Future.failedFuture(ApiError.validation("template", "template messages are for WhatsApp conversations"));
-          }
-          Outgoing preview = new Outgoing(0, a.workspaceId(), c.getLong("inbox_id"), id, c.getLong("contact_id"), null,
-              c.getString("contact_address"), c.getString("subject"), c.getString("thread_token"), ep, subject, text, html,
-              a.name(), List.of(), reply.data(), 0);
-          return sender.check(preview)
-              .compose(v -> Activities.insert(conn, a.workspaceId(), c.getLong("inbox_id"), id, ep.id(),
-                  new Activities.Draft("message", "out", "queued", "user", a.userId(), a.name(), subject, text, html, null,
-                      reply.data())))
-              .compose(activityId -> linkFiles(conn, a, activityId, files)
-                  .compose(v -> Outbox.enqueue(conn, a.workspaceId(), id, activityId, ep.channel()))
-                  .compose(v -> Db.query(conn, """
-                      UPDATE conversation SET last_activity_at = now(), updated_at = now() WHERE id = $1""", id))
-                  .compose(v -> Db.query(conn, """
-                      INSERT INTO conversation_read (user_id, conversation_id, last_read_at) VALUES ($1, $2, now())
-                      ON CONFLICT (user_id, conversation_id) DO UPDATE SET last_read_at = now()""", a.userId(), id))
-                  .compose(v -> Activities.created(conn, a.workspaceId(), c.getLong("inbox_id"), id, activityId))
-                  .compose(v -> Activities.view(conn, activityId)));
-        })))
-        .map(activity -> {
-          Outbox.wake(hub.vertx);
-          return Reply.created(activity);
-        });
+    Timeline.Message message = new Timeline.Message(reply.subject(), reply.shownText(), reply.html(), reply.data(),
+        files.isEmpty() ? null : (tx, activityId) -> linkFiles(tx, a, activityId, files));
+    return hub.db.tx(tx -> Conversations.visibleForUpdate(tx, a, id).compose(c ->
+        fromEndpoint(tx, c, reply.fromEndpointId())
+            .compose(ep -> hub.timeline.queue(tx, c, ep, Timeline.Author.user(a.userId(), a.name()), message)
+                .recover(t -> Future.failedFuture(t instanceof Timeline.Refused r ? r.toApiError() : t)))
+            // the author has read what they answered
+            .compose(activityId -> Db.query(tx, """
+                INSERT INTO conversation_read (user_id, conversation_id, last_read_at) VALUES ($1, $2, now())
+                ON CONFLICT (user_id, conversation_id) DO UPDATE SET last_read_at = now()""", a.userId(), id)
+                .compose(v -> Activities.view(tx, activityId)))))
+        .map(Reply::created);
   }
 
   /** What an agent's reply says, read and checked alike whether it goes now or is scheduled. */
@@ -187,7 +159,7 @@ public final class ActivityApi {
   }
 
   /** The reply leaves from the conversation's endpoint, or another enabled one of the same inbox and channel. */
-  public static Future<Endpoint> fromEndpoint(SqlConnection conn, Row conversation, Long fromId) {
+  public static Future<Endpoint> fromEndpoint(Tx conn, Row conversation, Long fromId) {
     long endpointId = fromId != null ? fromId : conversation.getLong("endpoint_id");
     return Endpoints.byId(conn, endpointId).compose(ep -> {
       if (ep == null || ep.inboxId() != conversation.getLong("inbox_id")) {
@@ -216,7 +188,7 @@ public final class ActivityApi {
   }
 
   /** Attaches files the user uploaded and has not attached elsewhere (nor reserved for a scheduled message). */
-  static Future<Void> linkFiles(SqlConnection conn, Actor a, long activityId, List<Long> ids) {
+  static Future<Void> linkFiles(Tx conn, Actor a, long activityId, List<Long> ids) {
     if (ids.isEmpty()) return Future.succeededFuture();
     return Db.query(conn, """
         UPDATE attachment SET activity_id = $1

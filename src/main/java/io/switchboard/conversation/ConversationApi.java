@@ -7,6 +7,7 @@ import io.switchboard.auth.Secrets;
 import io.switchboard.contact.Contacts;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
+import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
 import io.switchboard.http.Api;
 import io.switchboard.http.Api.Reply;
@@ -23,7 +24,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -156,28 +157,16 @@ public final class ConversationApi {
             return Recipients.reach(conn, contact, ep).compose(reach -> {
               String address = reach.address();
               if (address == null) return Future.failedFuture(ApiError.validation("contact_id", reach.reason()));
-              boolean chat = Endpoints.CHAT_LIKE.contains(ep.channel());
-              Future<Row> existing = chat
-                  ? Db.one(conn, "SELECT id FROM conversation WHERE endpoint_id = $1 AND contact_id = $2", ep.id(), contactId)
-                  : Future.succeededFuture(null);
-              return existing.compose(found -> {
-                if (found != null) return Conversations.view(conn, found.getLong("id")).map(j -> (Object) j);
+              return Timeline.existing(conn, ep, contactId).compose(found -> {
+                if (found != null) return Conversations.view(conn, found).map(j -> (Object) j);
                 if (!ep.enabled()) {
                   return Future.failedFuture(ApiError.conflict("endpoint_id", "sending is disabled on " + ep.address()
                       + (ep.disabledReason() == null ? "" : ": " + ep.disabledReason())));
                 }
-                return Db.one(conn, """
-                    INSERT INTO conversation (workspace_id, inbox_id, endpoint_id, contact_id, channel, contact_address,
-                      subject, thread_token, assignee_id)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                    ON CONFLICT DO NOTHING RETURNING id""", a.workspaceId(), ep.inboxId(), ep.id(), contactId, ep.channel(),
-                    address, subject, Secrets.token(12), a.userId())
-                    .compose(r -> r == null
-                        ? Db.one(conn, "SELECT id FROM conversation WHERE endpoint_id = $1 AND contact_id = $2", ep.id(), contactId)
-                            .compose(x -> Conversations.view(conn, x.getLong("id"))).map(j -> (Object) j)
-                        : Conversations.view(conn, r.getLong("id")).compose(view -> Events.append(conn, a.workspaceId(),
-                            ep.inboxId(), r.getLong("id"), EventType.CONVERSATION_CREATED, new JsonObject().put("conversation", view))
-                            .map(v2 -> (Object) Reply.created(view))));
+                return Timeline.startOrJoin(conn, new Timeline.Start(a.workspaceId(), ep, contactId, address, subject, a.userId(),
+                        "open", false), true)
+                    .compose(started -> Conversations.view(conn, started.id())
+                        .map(view -> started.created() ? (Object) Reply.created(view) : (Object) view));
               });
             });
           });
@@ -224,7 +213,7 @@ public final class ConversationApi {
   }
 
   /** Each change is a system activity in the history and one conversation.updated event. */
-  private static Future<Void> recordChanges(SqlConnection conn, Actor a, Row before, Row after, String assigneeName) {
+  private static Future<Void> recordChanges(Tx conn, Actor a, Row before, Row after, String assigneeName) {
     long ws = a.workspaceId();
     long inbox = after.getLong("inbox_id");
     long id = after.getLong("id");
@@ -257,10 +246,7 @@ public final class ConversationApi {
     }
     if (!java.util.Objects.equals(before.getString("subject"), after.getString("subject"))) changes.add("subject");
     if (changes.isEmpty()) return Future.succeededFuture();
-    Future<Void> f = Future.succeededFuture();
-    for (Activities.Draft d : notes) f = f.compose(v -> Activities.system(conn, ws, inbox, id, d));
-    return f.compose(v -> Conversations.view(conn, id)).compose(view -> Events.append(conn, ws, inbox, id,
-        EventType.CONVERSATION_UPDATED, new JsonObject().put("conversation", view).put("changes", new JsonArray(changes))));
+    return Timeline.changed(conn, ws, inbox, id, notes, changes, null).mapEmpty();
   }
 
   private Future<?> markRead(RoutingContext ctx) {
@@ -276,7 +262,7 @@ public final class ConversationApi {
             ON CONFLICT (user_id, conversation_id) DO UPDATE SET last_read_at = now() RETURNING last_read_at""", a.userId(), id)
             // only a read that catches up with the contact is news (the widget shows it as "seen")
             .compose(r -> !unread.getBoolean(0) ? Future.succeededFuture()
-                : Events.append(conn, a.workspaceId(), c.getLong("inbox_id"), id, EventType.CONVERSATION_READ,
+                : EventLog.append(conn, a.workspaceId(), c.getLong("inbox_id"), id, EventType.CONVERSATION_READ,
                     new JsonObject().put("user", new JsonObject().put("id", a.userId()).put("name", a.name()))
                         .put("read_at", Times.iso(r, "last_read_at")))))))
         .map(v -> new JsonObject().put("conversation_id", id).put("unread", 0));

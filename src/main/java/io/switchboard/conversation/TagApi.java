@@ -4,6 +4,7 @@ import io.switchboard.Hub;
 import io.switchboard.auth.Actor;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
+import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
 import io.switchboard.http.Api;
 import io.switchboard.http.ApiError;
@@ -12,7 +13,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.SqlConnection;
+
+import java.util.List;
+import io.switchboard.db.Tx;
 
 import java.util.regex.Pattern;
 
@@ -73,21 +76,18 @@ public final class TagApi {
       return changed.compose(did -> {
         if (!did) return Conversations.view(conn, id);
         String text = a.name() + (add ? " added the tag " : " removed the tag ") + tag;
-        return Activities.system(conn, a.workspaceId(), inbox, id, Activities.Draft.system("user", a.userId(), a.name(), text,
-                new JsonObject().put("change", add ? "tag_added" : "tag_removed").put("tag", tag)))
-            .compose(v -> Conversations.view(conn, id))
-            .compose(view -> Events.append(conn, a.workspaceId(), inbox, id, EventType.CONVERSATION_UPDATED,
-                new JsonObject().put("conversation", view).put("changes", new JsonArray().add("tags"))).map(view));
+        return Timeline.changed(conn, a.workspaceId(), inbox, id, List.of(Activities.Draft.system("user", a.userId(), a.name(), text,
+            new JsonObject().put("change", add ? "tag_added" : "tag_removed").put("tag", tag))), List.of("tags"), null);
       });
     }));
   }
 
   /** Adds a tag (creating it in the workspace if new); false when the conversation already had it. */
-  public static Future<Boolean> addTag(SqlConnection conn, Actor a, long conversationId, String tag) {
+  public static Future<Boolean> addTag(Tx conn, Actor a, long conversationId, String tag) {
     return addTag(conn, a.workspaceId(), a.userId(), conversationId, tag);
   }
 
-  public static Future<Boolean> addTag(SqlConnection conn, long workspaceId, Long userId, long conversationId, String tag) {
+  public static Future<Boolean> addTag(Tx conn, long workspaceId, Long userId, long conversationId, String tag) {
     return Db.one(conn, """
         WITH t AS (INSERT INTO tag (workspace_id, name) VALUES ($1, $2)
                    ON CONFLICT (workspace_id, name) DO UPDATE SET name = EXCLUDED.name RETURNING id)
@@ -96,7 +96,7 @@ public final class TagApi {
         .map(r -> r != null);
   }
 
-  private static Future<Boolean> removeTag(SqlConnection conn, long conversationId, String tag) {
+  private static Future<Boolean> removeTag(Tx conn, long conversationId, String tag) {
     return Db.query(conn, """
         DELETE FROM conversation_tag x USING tag t
         WHERE x.tag_id = t.id AND x.conversation_id = $1 AND t.name = $2""", conversationId, tag).map(rs -> rs.rowCount() > 0);

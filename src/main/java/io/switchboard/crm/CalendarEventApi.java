@@ -6,6 +6,7 @@ import io.switchboard.auth.Permission;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
+import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
 import io.switchboard.http.Api;
 import io.switchboard.http.Api.Reply;
@@ -18,7 +19,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -115,7 +116,7 @@ final class CalendarEventApi {
   }
 
   /** The event row, locked, if the actor is a member of its conversation's inbox; 404 otherwise. */
-  private static Future<Row> visible(SqlConnection conn, Actor a, long id) {
+  private static Future<Row> visible(Tx conn, Actor a, long id) {
     return Db.one(conn, """
         SELECT e.* FROM calendar_event e JOIN conversation c ON c.id = e.conversation_id
         JOIN membership m ON m.inbox_id = c.inbox_id AND m.user_id = $2
@@ -131,10 +132,10 @@ final class CalendarEventApi {
     if (Duration.between(starts, ends).compareTo(MAX_LENGTH) > 0) throw ApiError.validation("ends_at", "an event lasts at most a year");
   }
 
-  private static Future<JsonObject> announce(SqlConnection conn, Actor a, long id, String type) {
+  private static Future<JsonObject> announce(Tx conn, Actor a, long id, String type) {
     return Db.one(conn, SELECT + "WHERE e.id = $1", id).compose(r -> {
       JsonObject event = json(r);
-      return Events.append(conn, a.workspaceId(), r.getLong("inbox_id"), r.getLong("conversation_id"), type,
+      return EventLog.append(conn, a.workspaceId(), r.getLong("inbox_id"), r.getLong("conversation_id"), type,
           new JsonObject().put("event", event)).map(event);
     });
   }

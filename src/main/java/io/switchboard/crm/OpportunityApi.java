@@ -6,6 +6,7 @@ import io.switchboard.auth.Permission;
 import io.switchboard.contact.Contacts;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
+import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
 import io.switchboard.http.Api;
 import io.switchboard.http.Api.Reply;
@@ -18,7 +19,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -146,7 +147,7 @@ final class OpportunityApi {
   }
 
   /** The opportunity row if its contact is editable by the actor; 404 when the contact is not visible. */
-  private static Future<Row> editable(SqlConnection conn, Actor a, long id) {
+  private static Future<Row> editable(Tx conn, Actor a, long id) {
     return Db.one(conn, "SELECT * FROM opportunity WHERE id = $1 AND workspace_id = $2", id, a.workspaceId()).compose(o -> {
       if (o == null) return Future.failedFuture(ApiError.notFound("opportunity"));
       return Contacts.editable(conn, a, o.getLong("contact_id"))
@@ -156,12 +157,12 @@ final class OpportunityApi {
   }
 
   /** Appends the event to every inbox where the contact has conversations; returns the opportunity. */
-  private static Future<JsonObject> announce(SqlConnection conn, Actor a, long id, String type) {
+  private static Future<JsonObject> announce(Tx conn, Actor a, long id, String type) {
     return Db.one(conn, SELECT + "WHERE o.id = $1", id).map(OpportunityApi::json).compose(o ->
         Contacts.inboxes(conn, List.of(o.getLong("contact_id"))).compose(inboxes -> {
           Future<Void> f = Future.succeededFuture();
           for (long inbox : inboxes) {
-            f = f.compose(v -> Events.append(conn, a.workspaceId(), inbox, null, type, new JsonObject().put("opportunity", o)));
+            f = f.compose(v -> EventLog.append(conn, a.workspaceId(), inbox, null, type, new JsonObject().put("opportunity", o)));
           }
           return f.map(o);
         }));

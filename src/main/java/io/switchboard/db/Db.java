@@ -6,22 +6,22 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Transaction;
-import io.vertx.sqlclient.TransactionRollbackException;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The pool and the one way to write: {@link #tx} runs a transaction and, once it has committed, tells the event
- * sequencer that new events may be waiting, so nothing is published before it is durable.
+ * The pool and the one way to write: {@link #tx} runs a transaction in which parts register their last statement
+ * (the event log numbers its events there) and, once it has committed, hands it to the commit listener (the event
+ * publisher), so nothing is published before it is durable.
  */
 public final class Db {
 
   private final Pool pool;
-  private volatile Runnable afterCommit = () -> { };
+  private volatile Consumer<Tx> committed = tx -> { };
 
   public Db(Pool pool) {
     this.pool = pool;
@@ -31,38 +31,33 @@ public final class Db {
     return pool;
   }
 
-  public void afterCommit(Runnable hook) {
-    this.afterCommit = hook;
-  }
-
-  public <T> Future<T> tx(Function<SqlConnection, Future<T>> work) {
-    return transaction(work).onSuccess(v -> afterCommit.run());
-  }
-
-  /** For writers that commit by hand: tells the sequencer that new events may be waiting. */
-  public void committed() {
-    afterCommit.run();
+  /** Called with every transaction that committed (on the thread that saw the commit). */
+  public void onCommit(Consumer<Tx> listener) {
+    this.committed = listener;
   }
 
   /**
-   * A transaction without the after-commit hook (for the sequencer itself). Unlike {@code Pool.withTransaction},
-   * BEGIN is not awaited: the first statement follows it down the connection's pipeline, saving a round trip on
-   * every write.
+   * Runs {@code work} in a transaction and commits it. BEGIN is not awaited: the first statement follows it down
+   * the connection's pipeline, and the last statements travel with COMMIT, so a short transaction costs as many
+   * round trips as it has dependent steps and no more. Should anything fail, the transaction is rolled back.
    */
-  public <T> Future<T> transaction(Function<SqlConnection, Future<T>> work) {
+  public <T> Future<T> tx(Function<Tx, Future<T>> work) {
     return pool.getConnection().compose(conn -> {
-      conn.begin();
-      Transaction tx = conn.transaction();
+      conn.query("BEGIN").execute();
+      Tx tx = new Tx(conn);
       Future<T> result;
       try {
-        result = work.apply(conn);
+        result = work.apply(tx);
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }
       return result
-          .compose(res -> tx.commit().map(res), err -> err instanceof TransactionRollbackException ? Future.failedFuture(err)
-              : tx.rollback().transform(ar -> Future.<T>failedFuture(err)))
-          .onComplete(ar -> conn.close());
+          .compose(res -> tx.commit().map(res), err -> tx.rollback().transform(ar -> Future.<T>failedFuture(err)))
+          .onComplete(ar -> conn.close())
+          .onSuccess(res -> {
+            tx.committed();
+            committed.accept(tx);
+          });
     });
   }
 

@@ -69,7 +69,10 @@ public final class Api {
   public static void fail(RoutingContext ctx, Throwable t) {
     ApiError e = Failures.toApiError(t);
     if (e.status >= 500) {
-      if (e.status == 503) log.warn("{} {} answered 503: {}", ctx.request().method(), ctx.request().path(), t.toString());
+      // refusals under overload are counted and logged by the ingest queue, not one line each
+      if (e.status == 503 && !(t instanceof io.switchboard.db.TryLater)) {
+        log.warn("{} {} answered 503: {}", ctx.request().method(), ctx.request().path(), t.toString());
+      }
       else log.error("{} {} failed", ctx.request().method(), ctx.request().path(), t);
     }
     if (e.retryAfter > 0) ctx.response().putHeader("Retry-After", String.valueOf(e.retryAfter));

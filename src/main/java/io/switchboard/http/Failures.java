@@ -1,5 +1,6 @@
 package io.switchboard.http;
 
+import io.switchboard.db.TryLater;
 import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
 
@@ -16,6 +17,7 @@ public final class Failures {
   /** True when the database cannot be reached or asked us to retry: the client should try again (503, SMTP 451). */
   public static boolean isUnavailable(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof TryLater) return true;
       if (c instanceof PgException pg) {
         String state = pg.getSqlState();
         return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57")
@@ -48,6 +50,7 @@ public final class Failures {
   /** Any failure as the error a client sees. */
   public static ApiError toApiError(Throwable t) {
     if (t instanceof ApiError e) return e;
+    if (t instanceof TryLater later) return new ApiError(503, "unavailable", later.getMessage(), null, later.retryAfterSeconds);
     if (isUnavailable(t)) return ApiError.unavailable("the database is unavailable; try again shortly");
     return new ApiError(500, "internal", "internal error", null, 0);
   }

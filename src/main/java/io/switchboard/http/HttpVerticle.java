@@ -26,12 +26,15 @@ import io.switchboard.live.PresenceApi;
 import io.switchboard.ops.Ops;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
 
 /**
  * The HTTP server: REST under {@code /api/v1}, provider webhooks under {@code /hooks}, live sockets, operations
@@ -80,6 +83,7 @@ public final class HttpVerticle extends VerticleBase {
     Router api = Router.router(vertx);
     errors(api);
     api.route().handler(ctx -> (ctx.request().path().endsWith("/api/v1" + AttachmentApi.UPLOAD_PATH) ? upload : small).handle(ctx));
+    api.route().handler(deadline(true));
     AuthApi.mountPublic(api, hub);
     api.route().handler(hub.auth.required());
     AuthApi.mount(api, hub);
@@ -108,6 +112,7 @@ public final class HttpVerticle extends VerticleBase {
     errors(hooks);
     BodyHandler mime = EmailChannel.bodyHandler(hub);
     hooks.route().handler(ctx -> (ctx.request().path().equals(EmailChannel.MIME_HOOK_PATH) ? mime : small).handle(ctx));
+    hooks.route().handler(deadline(false));
     ApiChannel.mount(hooks, hub);
     telephony.mountHooks(hooks);
     MetaChannel.mount(hooks, hub);
@@ -150,12 +155,27 @@ public final class HttpVerticle extends VerticleBase {
     return server == null ? Future.succeededFuture() : server.shutdown(5, java.util.concurrent.TimeUnit.SECONDS);
   }
 
-  /** Framework-level failures (bad body, too large, no route) in the API's error shape. */
+  /**
+   * Every API call and webhook is answered within {@code http.request_timeout_ms} of its body having arrived: when the
+   * database stops answering, senders hear 503 with Retry-After in time (Twilio gives up after 15 s) rather than
+   * waiting for ever; what they sent is stored once when they retry. File downloads stream for as long as they take.
+   */
+  private Handler<RoutingContext> deadline(boolean api) {
+    long ms = hub.config.longValue("http.request_timeout_ms");
+    Handler<RoutingContext> timeout = TimeoutHandler.create(ms, 503);
+    return ctx -> {
+      if (api && ctx.request().method() == HttpMethod.GET && ctx.request().path().contains("/attachments/")) ctx.next();
+      else timeout.handle(ctx);
+    };
+  }
+
+  /** Framework-level failures (bad body, too large, no route, no answer in time) in the API's error shape. */
   private static void errors(Router r) {
     r.errorHandler(400, ctx -> Api.fail(ctx, ApiError.validation(null, "the request could not be read")));
     r.errorHandler(404, ctx -> Api.fail(ctx, ApiError.notFound("resource")));
     r.errorHandler(405, ctx -> Api.send(ctx, 405, new ApiError(405, "method_not_allowed", "method not allowed here", null, 0).toJson()));
     r.errorHandler(413, ctx -> Api.fail(ctx, ApiError.tooLarge("the request body is too large")));
+    r.errorHandler(503, ctx -> Api.fail(ctx, ApiError.unavailable("no answer in time; the database may be unavailable. Try again shortly")));
     r.errorHandler(500, HttpVerticle::internal);
   }
 

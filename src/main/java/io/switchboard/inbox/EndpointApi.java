@@ -7,6 +7,7 @@ import io.switchboard.auth.Secrets;
 import io.switchboard.channel.email.EmailSettings;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
+import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
 import io.switchboard.http.Api;
 import io.switchboard.http.Api.Reply;
@@ -18,7 +19,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.net.URI;
 import java.util.regex.Pattern;
@@ -194,11 +195,11 @@ public final class EndpointApi {
   }
 
   /** Agents' screens show an inbox's endpoints (the from-number picker), so endpoint changes go live. */
-  private static Future<Void> changed(SqlConnection conn, Actor a, Row endpoint, boolean deleted) {
+  private static Future<Void> changed(Tx conn, Actor a, Row endpoint, boolean deleted) {
     JsonObject e = deleted ? new JsonObject().put("id", endpoint.getLong("id")).put("deleted", true) : Endpoints.json(endpoint);
     e.remove("settings");
     e.remove("secrets_set");
-    return Events.append(conn, a.workspaceId(), endpoint.getLong("inbox_id"), null, EventType.INBOX_UPDATED,
+    return EventLog.append(conn, a.workspaceId(), endpoint.getLong("inbox_id"), null, EventType.INBOX_UPDATED,
         new JsonObject().put("inbox", new JsonObject().put("id", endpoint.getLong("inbox_id"))).put("endpoint", e));
   }
 

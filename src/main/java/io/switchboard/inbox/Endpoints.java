@@ -37,6 +37,16 @@ public final class Endpoints {
           r.getString("disabled_reason"), r.getJsonObject("settings"), new Secrets(r.getJsonObject("secrets")));
     }
 
+    /**
+     * An endpoint from its plain columns only (no settings, no secrets), for writers that route by it and send
+     * nothing through it: ingest reads thousands a second and decodes none of their settings.
+     */
+    public static Endpoint plain(Row r) {
+      return new Endpoint(r.getLong("id"), r.getLong("workspace_id"), r.getLong("inbox_id"), r.getString("channel"),
+          r.getString("address"), r.getString("name"), false, r.getBoolean("enabled"), r.getString("disabled_reason"),
+          new JsonObject(), new Secrets(new JsonObject()));
+    }
+
     /** The secret settings, opened on first use (ingest, which needs none, never opens them). */
     public JsonObject secrets() {
       return sealed.open();

@@ -6,6 +6,7 @@ import io.switchboard.auth.Actor;
 import io.switchboard.auth.Permission;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
+import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
 import io.switchboard.http.Api;
 import io.switchboard.http.Api.Reply;
@@ -19,7 +20,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.util.List;
 import java.util.Set;
@@ -168,7 +169,7 @@ public final class InboxApi {
             "name", "an inbox with this name already exists"))
         .compose(v -> Audit.record(conn, a, "inbox.updated", "inbox", id, in.json().copy()))
         .compose(v -> load(conn, a, id))
-        .compose(j -> Events.append(conn, a.workspaceId(), id, null, EventType.INBOX_UPDATED,
+        .compose(j -> EventLog.append(conn, a.workspaceId(), id, null, EventType.INBOX_UPDATED,
             new JsonObject().put("inbox", new JsonObject().put("id", id).put("name", j.getString("name")).put("color", j.getString("color"))))
             .map(j)));
   }
@@ -198,7 +199,7 @@ public final class InboxApi {
   }
 
   /** Users rung by call routing must be active users of the workspace. */
-  private static Future<Void> checkRingUsers(SqlConnection conn, Actor a, JsonObject routing) {
+  private static Future<Void> checkRingUsers(Tx conn, Actor a, JsonObject routing) {
     List<Long> ids = CallRouting.userIds(routing);
     if (ids.isEmpty()) return Future.succeededFuture();
     return Db.one(conn, "SELECT count(*) FROM app_user WHERE workspace_id = $1 AND active AND id = ANY($2)",

@@ -1,5 +1,6 @@
 package io.switchboard.inbox;
 
+import io.switchboard.conversation.Timeline;
 import io.switchboard.Hub;
 import io.switchboard.audit.Audit;
 import io.switchboard.auth.Actor;
@@ -7,6 +8,7 @@ import io.switchboard.auth.Users;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
+import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
 import io.switchboard.http.Api;
 import io.switchboard.http.Api.Reply;
@@ -17,7 +19,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.util.List;
 
@@ -70,7 +72,7 @@ public final class MembersApi {
                 if (inserted == null) return Future.succeededFuture(new Granted(u, false));
                 JsonObject data = new JsonObject().put("user_id", user).put("user", Users.json(u));
                 return Audit.record(conn, a, "membership.granted", "inbox", inbox, new JsonObject().put("user_id", user))
-                    .compose(v -> Events.append(conn, a.workspaceId(), inbox, null, EventType.MEMBERSHIP_ADDED, data))
+                    .compose(v -> EventLog.append(conn, a.workspaceId(), inbox, null, EventType.MEMBERSHIP_ADDED, data))
                     .map(new Granted(u, true));
               });
         }))
@@ -95,7 +97,7 @@ public final class MembersApi {
           return Audit.record(conn, a, "membership.revoked", "inbox", inbox, new JsonObject().put("user_id", user))
               .compose(v -> Db.query(conn, "UPDATE app_user SET default_inbox_id = NULL WHERE id = $1 AND default_inbox_id = $2", user, inbox))
               .compose(v -> unassign(conn, a, inbox, user))
-              .compose(v -> Events.append(conn, a.workspaceId(), inbox, null, EventType.MEMBERSHIP_REMOVED,
+              .compose(v -> EventLog.append(conn, a.workspaceId(), inbox, null, EventType.MEMBERSHIP_REMOVED,
                   new JsonObject().put("user_id", user)))
               .map(true);
         }))
@@ -106,15 +108,13 @@ public final class MembersApi {
   }
 
   /** A user who leaves an inbox no longer holds its conversations. */
-  private static Future<Void> unassign(SqlConnection conn, Actor a, long inbox, long user) {
+  private static Future<Void> unassign(Tx conn, Actor a, long inbox, long user) {
     return Db.list(conn, "UPDATE conversation SET assignee_id = NULL, updated_at = now() WHERE inbox_id = $1 AND assignee_id = $2 RETURNING id",
         inbox, user).compose(rows -> {
           Future<Void> f = Future.succeededFuture();
           for (Row r : rows) {
             long id = r.getLong("id");
-            f = f.compose(v -> Conversations.view(conn, id))
-                .compose(c -> Events.append(conn, a.workspaceId(), inbox, id, EventType.CONVERSATION_UPDATED,
-                    new JsonObject().put("conversation", c).put("changes", new JsonArray(List.of("assignee_id")))));
+            f = f.compose(v -> Timeline.changed(conn, a.workspaceId(), inbox, id, List.of(), List.of("assignee_id"), null).mapEmpty());
           }
           return f;
         });

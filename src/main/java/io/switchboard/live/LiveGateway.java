@@ -6,7 +6,7 @@ import io.switchboard.auth.Authenticator;
 import io.switchboard.auth.Secrets;
 import io.switchboard.event.EventType;
 import io.switchboard.event.Events;
-import io.switchboard.event.Sequencer;
+import io.switchboard.event.Frames;
 import io.switchboard.http.Api;
 import io.switchboard.http.ApiError;
 import io.switchboard.http.Times;
@@ -112,6 +112,13 @@ public final class LiveGateway {
 
   public void upgrade(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
+    Long after;
+    try {
+      after = after(req.getParam("after"));
+    } catch (ApiError e) {
+      Api.fail(ctx, e);
+      return;
+    }
     // authentication is asynchronous: keep the upgrade request unread until we decide
     req.pause();
     hub.auth.authenticate(req, true).onComplete(ar -> {
@@ -143,7 +150,7 @@ public final class LiveGateway {
           log.debug("live upgrade failed: {}", ws.cause().toString());
           return;
         }
-        open(ws.result(), a, sessionKey);
+        open(ws.result(), a, sessionKey, after);
       });
     });
   }
@@ -173,7 +180,19 @@ public final class LiveGateway {
     }
   }
 
-  private void open(ServerWebSocket ws, Actor a, String sessionKey) {
+  /** {@code ?after=N}: resume from seq N as soon as the socket is ready; null when not asked. */
+  private static Long after(String raw) {
+    if (raw == null) return null;
+    try {
+      long n = Long.parseLong(raw.trim());
+      if (n >= 0) return n;
+    } catch (NumberFormatException ignored) {
+      // answered below
+    }
+    throw ApiError.validation("after", "after must be the last seq you received (0 or more)");
+  }
+
+  private void open(ServerWebSocket ws, Actor a, String sessionKey, Long after) {
     OPEN.incrementAndGet();
     LiveSocket s = new LiveSocket(IDS.incrementAndGet(), ws, a, sessionKey, this, queueLimit, framesPerSecond);
     s.hold();
@@ -199,7 +218,8 @@ public final class LiveGateway {
             .put("seq", c.succeeded() ? c.result().getLong(0) : null)
             .put("heartbeat_seconds", heartbeatMs / 1000);
         s.send(hello);
-        s.release();
+        if (after != null) replay(s, after);
+        else s.release();
       });
     });
   }
@@ -335,13 +355,19 @@ public final class LiveGateway {
 
   // ---- client ops ----
 
-  /** Sends the events after {@code after} that the socket may see, in order, then lets live frames through. */
+  /** The {@code resume} op: sends the events after {@code after} that the socket may see, then lets live frames through. */
   void resume(LiveSocket s, long after) {
     if (s.inboxes == null || s.holding()) {
+      // the socket defers operations while it starts or resumes, so this is never reached from a client's frame
       s.error("busy", "the connection is still starting or resuming; try again");
       return;
     }
     s.hold();
+    replay(s, after);
+  }
+
+  /** Replays what the held socket missed after {@code after}, in order, then releases it. */
+  private void replay(LiveSocket s, long after) {
     Long[] ids = s.inboxes.toArray(Long[]::new);
     hub.db.one("SELECT (SELECT last_seq FROM event_counter WHERE id = 1) AS last, (SELECT min(seq) FROM event) AS first")
         .compose(bounds -> {
@@ -366,7 +392,7 @@ public final class LiveGateway {
             s.send(new JsonObject().put("type", "resync").put("reason", ar.result().reason).put("seq", ar.result().last));
           } else {
             for (Row r : ar.result().rows) {
-              s.replay(r.getLong("seq"), Sequencer.frame(r.getLong("seq"), r.getString("type"), r.getLong("inbox_id"),
+              s.replay(r.getLong("seq"), Frames.of(r.getLong("seq"), r.getString("type"), r.getLong("inbox_id"),
                   r.getLong("conversation_id"), Times.iso(r, "at"), r.getJsonObject("data")));
             }
             s.send(new JsonObject().put("type", "resumed").put("after", after).put("count", ar.result().rows.size())
@@ -396,7 +422,7 @@ public final class LiveGateway {
         s.error("not_found", "conversation " + conversation + " not found");
         return;
       }
-      String frame = Sequencer.frame(null, EventType.TYPING, id, conversation, Instant.now().toString(),
+      String frame = Frames.of(null, EventType.TYPING, id, conversation, Instant.now().toString(),
           new JsonObject().put("user", new JsonObject().put("id", s.actor.userId()).put("name", s.actor.name())).put("typing", on));
       vertx.eventBus().publish(Events.inboxAddress(id), frame,
           new DeliveryOptions().addHeader("type", EventType.TYPING).addHeader("from", String.valueOf(s.actor.userId())));
@@ -411,7 +437,7 @@ public final class LiveGateway {
   private void publishPresence(Actor a, String status, Set<Long> inboxIds) {
     String at = Instant.now().toString();
     for (Long inbox : inboxIds) {
-      String frame = Sequencer.frame(null, EventType.PRESENCE, inbox, null, at,
+      String frame = Frames.of(null, EventType.PRESENCE, inbox, null, at,
           new JsonObject().put("user", new JsonObject().put("id", a.userId()).put("name", a.name())).put("status", status));
       vertx.eventBus().publish(Events.inboxAddress(inbox), frame, new DeliveryOptions().addHeader("type", EventType.PRESENCE));
     }

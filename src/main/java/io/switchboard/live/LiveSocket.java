@@ -47,6 +47,12 @@ final class LiveSocket {
   private Long firstLive;
   private final RateLimit rate;
   private boolean closed;
+  /**
+   * Operations that came while the socket was starting (before hello) or resuming: served in order once it is
+   * ready, so a client may send resume the moment the socket opens. Bounded like everything a client sends.
+   */
+  private List<String> deferred;
+  private static final int MAX_DEFERRED = 16;
 
   private record Pending(Long seq, String frame) {
   }
@@ -81,11 +87,13 @@ final class LiveSocket {
     if (held == null) held = new ArrayList<>();
   }
 
-  /** Writes what was held, skipping seqs already written (by a resume that overlapped). */
+  /** Writes what was held, skipping seqs already written (by a resume that overlapped), then serves deferred operations. */
   void release() {
     List<Pending> h = held;
     held = null;
     if (h != null) for (Pending p : h) write(p.seq, p.frame);
+    // one at a time: a deferred resume holds the socket again, and what follows it waits for it
+    while (deferred != null && !deferred.isEmpty() && held == null && !closed) handle(deferred.remove(0));
   }
 
   boolean holding() {
@@ -138,6 +146,19 @@ final class LiveSocket {
       error("rate_limited", "too many frames; slow down");
       return;
     }
+    if (held != null) {
+      if (deferred == null) deferred = new ArrayList<>();
+      if (deferred.size() >= MAX_DEFERRED) {
+        bad("busy", "at most " + MAX_DEFERRED + " operations may wait while the connection starts or resumes");
+        return;
+      }
+      deferred.add(text);
+      return;
+    }
+    handle(text);
+  }
+
+  private void handle(String text) {
     JsonObject op;
     try {
       op = new JsonObject(text);
@@ -194,6 +215,7 @@ final class LiveSocket {
     closed = true;
     out.clear();
     held = null;
+    deferred = null;
     ws.close(code, reason);
   }
 

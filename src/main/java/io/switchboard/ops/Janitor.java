@@ -1,10 +1,12 @@
 package io.switchboard.ops;
 
+import io.switchboard.conversation.Timeline;
 import io.switchboard.Hub;
 import io.switchboard.conversation.Activities;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
+import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -13,6 +15,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.List;
 
 /**
  * Timed upkeep: wakes snoozed conversations when their time comes, trims the event log to its retention window,
@@ -56,11 +60,9 @@ public final class Janitor extends VerticleBase {
             long id = r.getLong("id");
             long inbox = r.getLong("inbox_id");
             long ws = r.getLong("workspace_id");
-            f = f.compose(v -> Activities.system(conn, ws, inbox, id, Activities.Draft.system("system", null, "Switchboard",
-                    "The snooze ended; the conversation is open again", new JsonObject().put("change", "status").put("to", "open"))))
-                .compose(v -> Conversations.view(conn, id))
-                .compose(view -> Events.append(conn, ws, inbox, id, EventType.CONVERSATION_UPDATED,
-                    new JsonObject().put("conversation", view).put("changes", new JsonArray().add("status"))));
+            f = f.compose(v -> Timeline.changed(conn, ws, inbox, id, List.of(Activities.Draft.system("system", null, "Switchboard",
+                    "The snooze ended; the conversation is open again", new JsonObject().put("change", "status").put("to", "open"))),
+                List.of("status"), null).mapEmpty());
           }
           return f;
         }))
@@ -70,8 +72,8 @@ public final class Janitor extends VerticleBase {
   void trim() {
     double retentionSeconds = hub.config.longValue("live.retention_hours") * 3600.0;
     hub.db.query("""
-            DELETE FROM event WHERE id IN (SELECT id FROM event WHERE seq IS NOT NULL
-              AND at < now() - make_interval(secs => $1) ORDER BY seq LIMIT 10000)""", retentionSeconds)
+            DELETE FROM event WHERE seq IN (SELECT seq FROM event
+              WHERE at < now() - make_interval(secs => $1) ORDER BY seq LIMIT 10000)""", retentionSeconds)
         .compose(v -> hub.db.query("DELETE FROM session WHERE expires_at < now()"))
         .compose(v -> hub.db.query("DELETE FROM sign_in_failure WHERE at < now() - interval '2 minutes'"))
         // status callbacks whose message never showed up, and MIME-webhook replay guards past their window

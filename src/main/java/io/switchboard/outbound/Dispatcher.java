@@ -1,5 +1,6 @@
 package io.switchboard.outbound;
 
+import io.switchboard.conversation.Timeline;
 import io.switchboard.Hub;
 import io.switchboard.conversation.Activities;
 import io.switchboard.db.Db;
@@ -125,7 +126,7 @@ public final class Dispatcher extends VerticleBase {
             WHERE id = $1""", activityId, result.providerId(), result.status(),
             result.data() == null ? new JsonObject() : result.data())
         .compose(v -> Db.query(conn, "DELETE FROM outbox WHERE id = $1", outboxId))
-        .compose(v -> Activities.updated(conn, activityId)));
+        .compose(v -> Timeline.updated(conn, activityId)));
   }
 
   private Future<Void> failed(long outboxId, long activityId, int attempt, Throwable cause) {
@@ -142,14 +143,14 @@ public final class Dispatcher extends VerticleBase {
           .compose(v -> Db.query(conn, """
               UPDATE activity SET error_code = $2, error_message = $3, data = data || $4, updated_at = now() WHERE id = $1""",
               activityId, f.code, message, new JsonObject().put("attempts", attempt).put("retrying", true)))
-          .compose(v -> Activities.updated(conn, activityId)));
+          .compose(v -> Timeline.updated(conn, activityId)));
     }
     log.info("send of activity {} failed for good after {} attempt(s): {}", activityId, attempt, message);
     return hub.db.tx(conn -> Db.query(conn, """
             UPDATE activity SET status = 'failed', error_code = $2, error_message = $3, data = data || $4, updated_at = now()
             WHERE id = $1""", activityId, f.code, message, new JsonObject().put("attempts", attempt).put("retrying", false))
         .compose(v -> Db.query(conn, "DELETE FROM outbox WHERE id = $1", outboxId))
-        .compose(v -> Activities.updated(conn, activityId)));
+        .compose(v -> Timeline.updated(conn, activityId)));
   }
 
   /** Everything a sender needs about one activity. */

@@ -3,7 +3,7 @@ package io.switchboard.outbound;
 import io.switchboard.db.Db;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 
 /** Queues a reply for its sender in the caller's transaction: the activity and its outbox row commit together. */
@@ -15,7 +15,7 @@ public final class Outbox {
   private Outbox() {
   }
 
-  public static Future<Void> enqueue(SqlConnection conn, long workspaceId, long conversationId, long activityId, String channel) {
+  public static Future<Void> enqueue(Tx conn, long workspaceId, long conversationId, long activityId, String channel) {
     return Db.query(conn, """
         INSERT INTO outbox (workspace_id, activity_id, channel, due_at, conversation_id) VALUES ($1, $2, $3, now(), $4)""",
         workspaceId, activityId, channel, conversationId).mapEmpty();

@@ -151,6 +151,58 @@ class LiveGatewayTest {
   }
 
   @Test
+  @DisplayName("a resume sent the moment the socket opens, before hello, is held and served; ?after=N resumes on connect")
+  void resumeAtConnect() {
+    long inbox = hub.inbox("Live Early Resume");
+    JsonObject ep = hub.apiEndpoint(inbox, null);
+    ApiClient agent = hub.user("live-early@example.com", "agent");
+    hub.member(inbox, agent.userId());
+    long lastSeq;
+    try (LiveClient live = LiveClient.agent(hub, agent)) {
+      live.awaitType("hello");
+      hub.ingestApi(ep, "cust-early", "seen", "er-0").expect(200);
+      lastSeq = live.await(f -> isMessage(f, "seen"), Duration.ofSeconds(10)).getLong("seq");
+    }
+    for (int i = 1; i <= 20; i++) hub.ingestApi(ep, "cust-early", "missed " + i, "er-" + i).expect(200);
+
+    // the op goes out with the upgrade's first bytes, long before the hub has loaded the access list
+    try (LiveClient live = LiveClient.agent(hub, agent)) {
+      live.send(new JsonObject().put("op", "resume").put("after", lastSeq));
+      live.send(new JsonObject().put("op", "ping"));
+      List<JsonObject> got = live.collect(f -> true, Duration.ofSeconds(3));
+      assertThat(got).noneMatch(f -> "error".equals(f.getString("type")));
+      assertThat(got.get(0).getString("type")).isEqualTo("hello");
+      assertMissed(got, lastSeq, 20);
+      // served in the order sent: the ping after the resume
+      List<String> types = got.stream().map(f -> f.getString("type")).toList();
+      assertThat(types.indexOf("pong")).as(types.toString()).isGreaterThan(types.indexOf("resumed"));
+    }
+
+    // or asked for in the URL
+    try (LiveClient live = LiveClient.connect(hub.wsUrl("/live?after=" + lastSeq), Map.of("Cookie", agent.cookieHeader(),
+        "Origin", hub.base()), true)) {
+      List<JsonObject> got = live.collect(f -> true, Duration.ofSeconds(3));
+      assertThat(got.get(0).getString("type")).isEqualTo("hello");
+      assertMissed(got, lastSeq, 20);
+      hub.ingestApi(ep, "cust-early", "live again", "er-live").expect(200);
+      live.await(f -> isMessage(f, "live again"), Duration.ofSeconds(10));
+    }
+    assertThatThrownBy(() -> LiveClient.connect(hub.wsUrl("/live?after=yesterday"), Map.of("Cookie", agent.cookieHeader(),
+        "Origin", hub.base()), true)).isInstanceOfSatisfying(LiveClient.Refused.class, r -> assertThat(r.status).isEqualTo(400));
+  }
+
+  /** The frames hold exactly the {@code count} messages after {@code after}, in seq order, then "resumed". */
+  private static void assertMissed(List<JsonObject> got, long after, int count) {
+    List<JsonObject> messages = got.stream().filter(f -> "message.created".equals(f.getString("type"))).toList();
+    assertThat(messages.stream().map(f -> f.getJsonObject("data").getJsonObject("activity").getString("text")))
+        .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, count).mapToObj(i -> "missed " + i).toList());
+    assertThat(messages.stream().map(f -> f.getLong("seq")).toList()).isSorted().doesNotHaveDuplicates().allMatch(x -> x > after);
+    List<String> types = got.stream().map(f -> f.getString("type")).toList();
+    assertThat(types).contains("resumed");
+    assertThat(types.indexOf("resumed")).isGreaterThan(types.lastIndexOf("message.created"));
+  }
+
+  @Test
   @DisplayName("a resume from before the retention window gets a resync frame instead")
   void resyncWhenTooOld() throws Exception {
     long inbox = hub.inbox("Live Resync");

@@ -18,6 +18,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SignInTest {
@@ -96,10 +98,12 @@ class SignInTest {
     AgentApp.signIn(b, "agent.visibility@example.com", "password-agent.visibility@example.com");
     AgentApp.awaitLive(b);
     b.awaitText(".inbox-link", "Agents Own");
-    assertThat(b.all(".inbox-link")).extracting(e -> e.getText()).noneMatch(t -> t.contains("Not For Agents"));
-    // the default inbox comes first (after "All inboxes"), then by name; the filter narrows by name
-    assertThat(b.all(".inbox-link[data-inbox]:not([data-inbox=all])")).extracting(e -> e.getAttribute("data-inbox"))
-        .containsExactly(String.valueOf(zeta), String.valueOf(mine));
+    // read once the list has settled (it is drawn again as live events arrive)
+    b.until("the agent's inboxes are listed, the default one first (after \"All inboxes\"), then by name", () ->
+        b.all(".inbox-link[data-inbox]:not([data-inbox=all])").stream().map(e -> e.getAttribute("data-inbox")).toList()
+            .equals(List.of(String.valueOf(zeta), String.valueOf(mine))));
+    b.until("no inbox of another team is listed", () ->
+        b.all(".inbox-link").stream().map(e -> e.getText()).noneMatch(t -> t.contains("Not For Agents")));
     b.type(".panel-filter", "own");
     b.until("only the matching inbox is listed", () -> b.all(".inbox-link").size() == 1 && b.text(".inbox-link").contains("Agents Own"));
     b.find(".panel-filter").clear();

@@ -81,7 +81,8 @@ final class MailboxPoller extends VerticleBase {
     tickTimer = vertx.setPeriodic(10, TICK_MS, id -> tick());
     // an endpoint added or changed on this node is picked up at once, not at the next tick
     return vertx.eventBus().<String>localConsumer(Events.SEQUENCED, m -> {
-      if (EventType.INBOX_UPDATED.equals(m.headers().get("type")) && !soon) {
+      String types = m.headers().get("types");
+      if (types != null && types.contains(EventType.INBOX_UPDATED) && !soon) {
         soon = true;
         vertx.setTimer(200, id -> {
           soon = false;

@@ -1,5 +1,6 @@
 package io.switchboard.channel.meta;
 
+import io.switchboard.conversation.Timeline;
 import io.switchboard.conversation.Activities;
 import io.switchboard.db.Db;
 import io.switchboard.inbox.Endpoints.Endpoint;
@@ -63,7 +64,7 @@ final class Statuses {
     return to >= 0 && (from < 0 ? !"failed".equals(current) : to > from);
   }
 
-  private static Future<Void> update(io.vertx.sqlclient.SqlConnection conn, long activityId, String status, Instant at,
+  private static Future<Void> update(io.switchboard.db.Tx conn, long activityId, String status, Instant at,
                                      JsonObject error) {
     JsonObject data = new JsonObject().put(status + "_at", (at == null ? Instant.now() : at).toString());
     String code = null;
@@ -81,7 +82,7 @@ final class Statuses {
     return Db.query(conn, """
         UPDATE activity SET status = $2, error_code = COALESCE($3, error_code), error_message = COALESCE($4, error_message),
           data = data || $5, updated_at = now() WHERE id = $1""", activityId, status, code, message, data)
-        .compose(v -> Activities.updated(conn, activityId));
+        .compose(v -> Timeline.updated(conn, activityId));
   }
 
   static Instant epochSeconds(String s) {

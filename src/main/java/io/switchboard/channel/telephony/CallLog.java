@@ -1,5 +1,6 @@
 package io.switchboard.channel.telephony;
 
+import io.switchboard.conversation.Timeline;
 import io.switchboard.Hub;
 import io.switchboard.conversation.Activities;
 import io.switchboard.db.Db;
@@ -10,7 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,7 @@ final class CallLog implements EarlyCallbacks.Applier {
 
   /** A call status callback: moves the call forward (never back) and records its duration. */
   @Override
-  public Future<Void> apply(SqlConnection conn, Row activity, JsonObject params) {
+  public Future<Void> apply(Tx conn, Row activity, JsonObject params) {
     String status = params.getString("CallStatus");
     JsonObject data = activity.getJsonObject("data");
     int next = RANK.getOrDefault(status, -1);
@@ -140,12 +141,12 @@ final class CallLog implements EarlyCallbacks.Applier {
   }
 
   /** Changes a call's data, restates its summary and outcome, and tells the agents. */
-  static Future<Void> update(SqlConnection conn, Row call, UnaryOperator<JsonObject> change) {
+  static Future<Void> update(Tx conn, Row call, UnaryOperator<JsonObject> change) {
     JsonObject data = change.apply(call.getJsonObject("data").copy());
     String text = summarize(data);
     long id = call.getLong("id");
     return Db.query(conn, "UPDATE activity SET data = $2, text = $3, updated_at = now() WHERE id = $1", id, data, text)
-        .compose(v -> Activities.updated(conn, id));
+        .compose(v -> Timeline.updated(conn, id));
   }
 
   /** Sets the call's {@code outcome} from what is known of it; returns the activity's text. */

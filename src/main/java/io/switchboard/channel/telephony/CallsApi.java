@@ -1,15 +1,14 @@
 package io.switchboard.channel.telephony;
 
+import io.switchboard.conversation.Timeline;
 import io.switchboard.Hub;
 import io.switchboard.auth.Actor;
 import io.switchboard.auth.Permission;
-import io.switchboard.auth.Secrets;
 import io.switchboard.conversation.Activities;
-import io.switchboard.conversation.Conversations;
+import io.switchboard.contact.Contacts;
+import io.switchboard.contact.Identities;
 import io.switchboard.conversation.Recipients;
 import io.switchboard.db.Db;
-import io.switchboard.event.EventType;
-import io.switchboard.event.Events;
 import io.switchboard.http.Api.Reply;
 import io.switchboard.http.ApiError;
 import io.switchboard.http.Input;
@@ -23,14 +22,15 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 /**
  * Click-to-call, {@code POST /api/v1/calls {"to","contact_id","from_endpoint_id"}}: the provider rings the agent
  * first (their own phone, else their browser as {@code client:user-<id>}), and once they answer, dials the contact
- * with the inbox's number as caller id. The call is logged at once as an outgoing {@code call} activity in the
- * contact's conversation on that number; the provider's status callbacks then update it. Needs {@code calls.make}
- * and membership of the number's inbox; the number defaults to the primary number of the user's default inbox.
+ * with the inbox's number as caller id. Once the provider has taken the call it is logged as an outgoing {@code call}
+ * activity in the contact's conversation on that number; the provider's status callbacks then update it. Needs
+ * {@code calls.make} and membership of the number's inbox; the number defaults to the primary number of the user's
+ * default inbox. A call finds only contacts the caller may see.
  */
 final class CallsApi {
 
@@ -46,10 +46,18 @@ final class CallsApi {
     this.calls = calls;
   }
 
-  /** What the first transaction settled: the number, the logged activity, and whom to ring first. */
-  private record Placed(Endpoint from, long activityId, String agent, String to) {
+  /**
+   * What the first, read-only transaction settled: the number to call from, whom (a contact the caller may see, or
+   * none yet: one is made once the call is placed), the number to dial, whom to ring first, and the contact's
+   * conversation on that number if there is one.
+   */
+  private record Plan(Endpoint from, Row contact, String to, String agent, Long conversationId) {
   }
 
+  /**
+   * Nothing is written before the provider has taken the call: a call that fails leaves no contact, conversation or
+   * entry behind, except a failed-call entry in a conversation the caller already had with the contact.
+   */
   Future<?> create(RoutingContext ctx) {
     Actor a = Actor.of(ctx);
     a.require(Permission.CALLS_MAKE);
@@ -62,17 +70,21 @@ final class CallsApi {
     return hub.db.tx(conn -> from(conn, a, fromId).compose(ep -> contact(conn, a, contactId, to).compose(contact ->
         (to != null ? Future.succeededFuture(to) : Recipients.address(conn, contact, "phone")).compose(number -> {
           if (number == null) return Future.failedFuture(ApiError.validation("contact_id", "the contact has no phone number to call"));
-          return Db.one(conn, "SELECT phone FROM app_user WHERE id = $1", a.userId()).compose(user -> {
+          Future<Long> existing = contact == null ? Future.succeededFuture() : Timeline.existing(conn, ep, contact.getLong("id"));
+          return Db.one(conn, "SELECT phone FROM app_user WHERE id = $1", a.userId()).compose(user -> existing.map(conv -> {
             String agent = user.getString("phone") != null ? user.getString("phone") : "client:user-" + a.userId();
-            return conversation(conn, a, ep, contact.getLong("id"), number).compose(conversationId -> log(conn, a, ep, conversationId, number, agent))
-                .map(activityId -> new Placed(ep, activityId, agent, number));
-          });
+            return new Plan(ep, contact, number, agent, conv);
+          }));
         }))))
-        .compose(p -> place(p).compose(v -> Activities.view(hub.db.pool(), p.activityId())).map(Reply::created));
+        .compose(plan -> place(plan).transform(ar -> ar.succeeded()
+            ? record(a, plan, ar.result()).compose(id -> EarlyCallbacks.drain(hub.db, plan.from().id(), ar.result().getString("sid"),
+                CallLog.KIND, calls).map(id))
+            : refused(a, plan, ar.cause())))
+        .compose(activityId -> Activities.view(hub.db.pool(), activityId)).map(Reply::created);
   }
 
   /** The chosen number (a phone endpoint of an inbox the user is a member of), or the default inbox's primary. */
-  private Future<Endpoint> from(SqlConnection conn, Actor a, Long fromId) {
+  private Future<Endpoint> from(Tx conn, Actor a, Long fromId) {
     Future<Endpoint> chosen = fromId == null ? Endpoints.defaultFor(conn, a.userId(), "phone", "from_endpoint_id")
         : Endpoints.byId(conn, fromId).map(ep -> {
           if (ep == null || ep.workspaceId() != a.workspaceId()) throw ApiError.notFound("endpoint");
@@ -95,59 +107,56 @@ final class CallsApi {
         });
   }
 
-  /** The contact named, else the one whose phone identity is {@code to}, else a new contact with that number. */
-  private static Future<Row> contact(SqlConnection conn, Actor a, Long contactId, String to) {
+  /**
+   * The contact named (one the caller may see), else the one whose phone identity is {@code to} if the caller may see
+   * it, else null: the call then gets a contact of its own, so a number known only in another inbox stays closed.
+   */
+  private static Future<Row> contact(Tx conn, Actor a, Long contactId, String to) {
     if (contactId != null) {
-      return Db.one(conn, "SELECT * FROM contact WHERE id = $1 AND workspace_id = $2", contactId, a.workspaceId()).map(r -> {
-        if (r == null) throw ApiError.validation("contact_id", "no such contact");
-        return r;
-      });
+      return Contacts.visible(conn, a, contactId).recover(t -> Future.failedFuture(t instanceof ApiError e && e.status == 404
+          ? ApiError.validation("contact_id", "no such contact") : t));
     }
-    String find = """
-        SELECT ct.* FROM contact_identity i JOIN contact ct ON ct.id = i.contact_id
-        WHERE i.workspace_id = $1 AND i.channel = 'phone' AND i.address = $2""";
-    return Db.one(conn, find, a.workspaceId(), to).compose(found -> found != null ? Future.succeededFuture(found)
-        : Db.one(conn, "INSERT INTO contact (workspace_id, phone) VALUES ($1, $2) RETURNING *", a.workspaceId(), to)
-            .compose(created -> Db.one(conn, """
-                INSERT INTO contact_identity (workspace_id, contact_id, channel, address) VALUES ($1, $2, 'phone', $3)
-                ON CONFLICT (workspace_id, channel, address) DO NOTHING RETURNING id""", a.workspaceId(), created.getLong("id"), to)
-                .compose(identity -> identity != null ? Future.succeededFuture(created)
-                    // created meanwhile by an inbound message: use that contact
-                    : Db.query(conn, "DELETE FROM contact WHERE id = $1", created.getLong("id")).compose(v -> Db.one(conn, find, a.workspaceId(), to)))));
+    return Identities.find(conn, a.workspaceId(), "phone", to).compose(found -> found == null ? Future.succeededFuture()
+        : Contacts.visible(conn, a, found.getLong("id")).recover(t -> Future.succeededFuture()));
   }
 
-  /** The contact's conversation on this number (there is one per contact and number), started when there is none. */
-  private static Future<Long> conversation(SqlConnection conn, Actor a, Endpoint ep, long contactId, String number) {
-    String find = "SELECT id FROM conversation WHERE endpoint_id = $1 AND contact_id = $2 FOR UPDATE";
-    return Db.one(conn, find, ep.id(), contactId).compose(found -> {
-      if (found != null) return Future.succeededFuture(found.getLong("id"));
-      return Db.one(conn, """
-          INSERT INTO conversation (workspace_id, inbox_id, endpoint_id, contact_id, channel, contact_address, thread_token, assignee_id)
-          VALUES ($1, $2, $3, $4, 'phone', $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id""",
-          a.workspaceId(), ep.inboxId(), ep.id(), contactId, number, Secrets.token(12), a.userId()).compose(r -> r == null
-          ? Db.one(conn, find, ep.id(), contactId).map(x -> x.getLong("id"))
-          : Conversations.view(conn, r.getLong("id")).compose(view -> Events.append(conn, a.workspaceId(), ep.inboxId(),
-              r.getLong("id"), EventType.CONVERSATION_CREATED, new JsonObject().put("conversation", view))).map(v -> r.getLong("id")));
-    });
-  }
-
-  /** The outgoing call as an activity, shown at once; the provider's answer and callbacks update it. */
-  private static Future<Long> log(SqlConnection conn, Actor a, Endpoint ep, long conversationId, String to, String agent) {
-    JsonObject data = new JsonObject().put("provider", "twilio").put("direction", "outbound").put("from", ep.address())
-        .put("to", to).put("agent", agent).put("call_status", "queued");
-    String text = CallLog.summarize(data);
-    return Activities.insert(conn, a.workspaceId(), ep.inboxId(), conversationId, ep.id(),
-            new Activities.Draft("call", "out", "queued", "user", a.userId(), a.name(), null, text, null, null, data))
-        .compose(id -> Db.query(conn, "UPDATE conversation SET last_activity_at = now(), updated_at = now() WHERE id = $1", conversationId)
-            .compose(v -> Activities.created(conn, a.workspaceId(), ep.inboxId(), conversationId, id)).map(id));
+  /** The call as it was placed: the contact (made now if the plan had none), its conversation and the call entry. */
+  private Future<Long> record(Actor a, Plan p, JsonObject answer) {
+    String sid = answer.getString("sid");
+    JsonObject data = callData(p).put("call_sid", sid).put("provider_status", answer.getString("status"));
+    return hub.db.tx(conn -> (p.contact() != null ? Future.succeededFuture(p.contact())
+            : Identities.createSeparate(conn, a.workspaceId(), "phone", p.to(), null, null, p.to()))
+        .compose(contact -> Timeline.startOrJoin(conn, new Timeline.Start(a.workspaceId(), p.from(), contact.getLong("id"), p.to(),
+            null, a.userId(), "open", false), true))
+        .compose(conv -> Timeline.add(conn, a.workspaceId(), p.from().inboxId(), conv.id(), p.from().id(),
+            new Activities.Draft("call", "out", "sent", "user", a.userId(), a.name(), null, CallLog.summarize(data), null, sid, data))));
   }
 
   /**
-   * Asks the provider to ring the agent with TwiML that then dials the contact. Its CallSid is stored (and status
-   * callbacks that overtook the answer applied); a refusal marks the call failed with the provider's code and
-   * message and answers 409, an unreachable provider 503.
+   * A call the provider did not take: 409 when it refused it, 503 when it could not be reached. Only a conversation
+   * the caller already had with the contact keeps a trace of the attempt.
    */
-  private Future<Void> place(Placed p) {
+  private Future<Long> refused(Actor a, Plan p, Throwable cause) {
+    SendFailure f = cause instanceof SendFailure s ? s : SendFailure.retryable("error", String.valueOf(cause.getMessage()));
+    ApiError answer = f.retryable
+        ? ApiError.unavailable("the telephony provider could not be reached; try again: " + f.getMessage())
+        : ApiError.conflict("to", "the provider refused the call: " + f.getMessage() + " (" + f.code + ")");
+    if (p.conversationId() == null) return Future.failedFuture(answer);
+    JsonObject data = callData(p).put("call_status", "failed");
+    return hub.db.tx(conn -> Timeline.add(conn, a.workspaceId(), p.from().inboxId(), p.conversationId(), p.from().id(),
+            new Activities.Draft("call", "out", "failed", "user", a.userId(), a.name(), null, CallLog.summarize(data), null, null, data))
+        .compose(id -> Db.query(conn, "UPDATE activity SET error_code = $2, error_message = $3 WHERE id = $1", id, f.code, f.getMessage())
+            .compose(v -> Timeline.updated(conn, id))))
+        .compose(v -> Future.failedFuture(answer));
+  }
+
+  private static JsonObject callData(Plan p) {
+    return new JsonObject().put("provider", "twilio").put("direction", "outbound").put("from", p.from().address())
+        .put("to", p.to()).put("agent", p.agent()).put("call_status", "queued");
+  }
+
+  /** Asks the provider to ring the agent with TwiML that then dials the contact; answers the provider's call resource. */
+  private Future<JsonObject> place(Plan p) {
     String twiml = Twiml.response().open("Dial", "callerId", p.from().address(), "timeout", "30",
         "action", router.url("/hooks/twilio/voice/dial"), "method", "POST").noun("Number", p.to()).close("Dial").build();
     MultiMap form = MultiMap.caseInsensitiveMultiMap()
@@ -158,23 +167,6 @@ final class CallsApi {
         .add("StatusCallback", router.url("/hooks/twilio/voice/status"))
         .add("StatusCallbackMethod", "POST");
     for (String event : new String[] {"initiated", "ringing", "answered", "completed"}) form.add("StatusCallbackEvent", event);
-    return api.create(p.from(), "Calls.json", form).transform(ar -> {
-      if (ar.succeeded()) {
-        String sid = ar.result().getString("sid");
-        return hub.db.tx(conn -> Db.query(conn, """
-                UPDATE activity SET provider_id = $2, status = 'sent', data = data || $3, updated_at = now() WHERE id = $1""",
-                p.activityId(), sid, new JsonObject().put("call_sid", sid).put("provider_status", ar.result().getString("status")))
-            .compose(v -> Activities.updated(conn, p.activityId())))
-            .compose(v -> EarlyCallbacks.drain(hub.db, p.from().id(), sid, CallLog.KIND, calls));
-      }
-      SendFailure f = ar.cause() instanceof SendFailure s ? s : SendFailure.retryable("error", String.valueOf(ar.cause().getMessage()));
-      return hub.db.tx(conn -> Db.query(conn, """
-              UPDATE activity SET status = 'failed', error_code = $2, error_message = $3, updated_at = now() WHERE id = $1""",
-              p.activityId(), f.code, f.getMessage())
-          .compose(v -> Activities.updated(conn, p.activityId())))
-          .compose(v -> Future.failedFuture(f.retryable
-              ? ApiError.unavailable("the telephony provider could not be reached; try again: " + f.getMessage())
-              : ApiError.conflict("to", "the provider refused the call: " + f.getMessage() + " (" + f.code + ")")));
-    });
+    return api.create(p.from(), "Calls.json", form);
   }
 }

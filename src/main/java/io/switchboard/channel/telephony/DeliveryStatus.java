@@ -1,11 +1,12 @@
 package io.switchboard.channel.telephony;
 
+import io.switchboard.conversation.Timeline;
 import io.switchboard.conversation.Activities;
 import io.switchboard.db.Db;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.util.Map;
 
@@ -34,7 +35,7 @@ final class DeliveryStatus implements EarlyCallbacks.Applier {
   }
 
   @Override
-  public Future<Void> apply(SqlConnection conn, Row activity, JsonObject params) {
+  public Future<Void> apply(Tx conn, Row activity, JsonObject params) {
     if (!"out".equals(activity.getString("direction"))) return Future.succeededFuture();
     String raw = params.getString("MessageStatus", params.getString("SmsStatus"));
     String next = ours(raw);
@@ -48,6 +49,6 @@ final class DeliveryStatus implements EarlyCallbacks.Applier {
     return Db.query(conn, """
             UPDATE activity SET status = $2, error_code = $3, error_message = $4, data = data || $5, updated_at = now()
             WHERE id = $1""", id, next, code, message, new JsonObject().put("provider_status", raw))
-        .compose(v -> Activities.updated(conn, id));
+        .compose(v -> Timeline.updated(conn, id));
   }
 }

@@ -4,7 +4,7 @@ import io.switchboard.db.Db;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.switchboard.db.Tx;
 
 import java.util.Comparator;
 import java.util.List;
@@ -20,14 +20,14 @@ final class EarlyCallbacks {
 
   /** Applies one callback's parameters to the activity it reports on (locked by the caller). */
   interface Applier {
-    Future<Void> apply(SqlConnection conn, Row activity, JsonObject params);
+    Future<Void> apply(Tx conn, Row activity, JsonObject params);
   }
 
   private EarlyCallbacks() {
   }
 
   /** The activity with this provider id on the endpoint, locked for the caller's transaction, or null. */
-  static Future<Row> lock(SqlConnection conn, long endpointId, String sid) {
+  static Future<Row> lock(Tx conn, long endpointId, String sid) {
     return Db.one(conn, "SELECT * FROM activity WHERE endpoint_id = $1 AND provider_id = $2 FOR UPDATE", endpointId, sid);
   }
 

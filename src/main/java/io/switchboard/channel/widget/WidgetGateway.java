@@ -3,7 +3,7 @@ package io.switchboard.channel.widget;
 import io.switchboard.Hub;
 import io.switchboard.event.EventType;
 import io.switchboard.event.Events;
-import io.switchboard.event.Sequencer;
+import io.switchboard.event.Frames;
 import io.switchboard.http.Api;
 import io.switchboard.http.ApiError;
 import io.switchboard.inbox.Endpoints;
@@ -321,7 +321,7 @@ public final class WidgetGateway {
   /** A visitor's typing, to the agents of the inbox (the agents' gateway delivers inbox frames to members). */
   void publishTyping(VisitorSocket s, boolean on) {
     long inbox = s.endpoint.inboxId();
-    String frame = Sequencer.frame(null, EventType.TYPING, inbox, s.conversationId, Instant.now().toString(),
+    String frame = Frames.of(null, EventType.TYPING, inbox, s.conversationId, Instant.now().toString(),
         new JsonObject().put("contact", new JsonObject().put("id", s.contactId).put("name", s.name)).put("typing", on));
     vertx.eventBus().publish(Events.inboxAddress(inbox), frame, new DeliveryOptions().addHeader("type", EventType.TYPING));
   }

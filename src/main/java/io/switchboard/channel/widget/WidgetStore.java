@@ -1,5 +1,6 @@
 package io.switchboard.channel.widget;
 
+import io.switchboard.conversation.Timeline;
 import io.switchboard.conversation.Activities;
 import io.switchboard.db.Db;
 import io.switchboard.http.Times;
@@ -110,7 +111,7 @@ final class WidgetStore {
             RETURNING id""", conversationId, upTo, read ? "read" : "delivered", key, from)
         .compose(rows -> {
           Future<Void> f = Future.succeededFuture();
-          for (Row r : rows) f = f.compose(v -> Activities.updated(conn, r.getLong(0)));
+          for (Row r : rows) f = f.compose(v -> Timeline.updated(conn, r.getLong(0)));
           return f.map(rows.size());
         }));
   }

@@ -405,7 +405,7 @@ class VoiceTest {
   }
 
   @Test
-  @DisplayName("click-to-call needs calls.make and membership of the number's inbox; a refusing provider fails the logged call")
+  @DisplayName("click-to-call needs calls.make and membership of the number's inbox; a call the provider does not take leaves nothing behind")
   void clickToCallChecks() {
     ApiClient.Response agent = ringer.post("/api/v1/calls", new JsonObject().put("to", "+31611110000").put("from_endpoint_id", numberId));
     assertThat(agent.status()).isEqualTo(403);
@@ -425,17 +425,62 @@ class VoiceTest {
     ApiClient.Response refused = boss.post("/api/v1/calls", new JsonObject().put("to", "+31611110001"));
     assertThat(refused.status()).isEqualTo(409);
     assertThat(refused.json().getJsonObject("error").getString("message")).contains("21215");
-    JsonObject failed = null;
-    for (Object o : boss.get("/api/v1/conversations?q=%2B31611110001").expect(200).items()) {
-      long conv = ((JsonObject) o).getLong("id");
-      failed = boss.get("/api/v1/conversations/" + conv + "/activities?kind=call").expect(200).items().getJsonObject(0);
-    }
-    assertThat(failed).isNotNull();
-    assertThat(failed.getString("status")).isEqualTo("failed");
-    assertThat(failed.getJsonObject("error").getString("code")).isEqualTo("21215");
-
     twilio.script("Calls.json", 500, new JsonObject().put("code", 20500).put("message", "Internal error"), 0);
     assertThat(boss.post("/api/v1/calls", new JsonObject().put("to", "+31611110002")).status()).isEqualTo(503);
+    // neither left a contact or a conversation behind
+    for (String number : List.of("%2B31611110001", "%2B31611110002")) {
+      assertThat(boss.get("/api/v1/conversations?q=" + number).expect(200).items()).isEmpty();
+      assertThat(boss.get("/api/v1/contacts?q=" + number).expect(200).items()).isEmpty();
+    }
+
+    // in a conversation the caller already has with the contact, the refused attempt is kept as a failed call
+    ApiClient.Response placed = boss.post("/api/v1/calls", new JsonObject().put("to", "+31611110003"));
+    assertThat(placed.status()).as(placed.body()).isEqualTo(201);
+    long conversation = placed.json().getLong("conversation_id");
+    twilio.script("Calls.json", 400, new JsonObject().put("code", 21215)
+        .put("message", "Account not authorized to call +31611110003").put("status", 400), 0);
+    assertThat(boss.post("/api/v1/calls", new JsonObject().put("to", "+31611110003")).status()).isEqualTo(409);
+    JsonObject failed = boss.get("/api/v1/conversations/" + conversation + "/activities?kind=call").expect(200).items().getJsonObject(0);
+    assertThat(failed.getString("status")).isEqualTo("failed");
+    assertThat(failed.getJsonObject("error").getString("code")).isEqualTo("21215");
+  }
+
+  @Test
+  @DisplayName("a call to a number known only in an inbox the caller is not a member of opens none of that contact, placed or not")
+  void clickToCallKeepsOtherInboxesClosed() {
+    ApiClient admin = hub.admin();
+    long finance = admin.post("/api/v1/inboxes", new JsonObject().put("name", "Voice Finance")).expect(201).json().getLong("id");
+    String financeNumber = "+31201234700";
+    number(finance, financeNumber);
+    // a customer known only to Finance, with notes and an opportunity there
+    String customer = "+31644440000";
+    assertThat(hooks.post("/hooks/twilio/sms", TOKEN, params("MessageSid", FakeTwilio.newSid("SM"), "AccountSid", ACCOUNT,
+        "From", customer, "To", financeNumber, "Body", "about my invoice", "NumMedia", "0")).statusCode()).isEqualTo(200);
+    long financeContact = admin.get("/api/v1/contacts?q=%2B31644440000").expect(200).items().getJsonObject(0).getLong("id");
+    admin.post("/api/v1/contacts/" + financeContact + "/notes", new JsonObject().put("text", "owes 4,000 EUR")).expect(201);
+    admin.post("/api/v1/contacts/" + financeContact + "/opportunities", new JsonObject().put("title", "Debt plan")).expect(201);
+    assertThat(boss.get("/api/v1/contacts/" + financeContact).status()).isEqualTo(404);
+
+    // a failing call changes nothing
+    twilio.script("Calls.json", 500, new JsonObject().put("code", 20500).put("message", "Internal error"), 0);
+    assertThat(boss.post("/api/v1/calls", new JsonObject().put("to", customer)).status()).isEqualTo(503);
+    assertThat(boss.get("/api/v1/contacts/" + financeContact).status()).isEqualTo(404);
+    assertThat(boss.get("/api/v1/contacts?q=%2B31644440000").expect(200).items()).isEmpty();
+
+    // a placed one gets a contact of the caller's own, and still none of Finance's
+    ApiClient.Response placed = boss.post("/api/v1/calls", new JsonObject().put("to", customer));
+    assertThat(placed.status()).as(placed.body()).isEqualTo(201);
+    JsonObject conv = boss.get("/api/v1/conversations/" + placed.json().getLong("conversation_id")).expect(200).json();
+    long own = conv.getLong("contact_id");
+    assertThat(own).isNotEqualTo(financeContact);
+    assertThat(conv.getJsonObject("contact").getString("phone")).isEqualTo(customer);
+    assertThat(boss.get("/api/v1/contacts/" + financeContact).status()).isEqualTo(404);
+    assertThat(boss.get("/api/v1/contacts/" + financeContact + "/notes").status()).isEqualTo(404);
+    assertThat(boss.get("/api/v1/contacts/" + financeContact + "/opportunities").status()).isEqualTo(404);
+    assertThat(boss.get("/api/v1/contacts?q=%2B31644440000").expect(200).items()).extracting(o -> ((JsonObject) o).getLong("id"))
+        .containsExactly(own);
+    // naming Finance's contact outright is no way in either
+    assertThat(boss.post("/api/v1/calls", new JsonObject().put("contact_id", financeContact)).errorField()).isEqualTo("contact_id");
   }
 
   @Test
