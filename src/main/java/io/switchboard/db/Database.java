@@ -31,10 +31,15 @@ public final class Database implements AutoCloseable {
 
   private final PgConnectOptions connectOptions;
   private final EmbeddedPostgres embedded;
+  /** The embedded server's process, when the platform lets it be known (Linux), and the watchdog that stops it if this JVM dies. */
+  private final ProcessHandle postmaster;
+  private final Process watchdog;
 
-  private Database(PgConnectOptions connectOptions, EmbeddedPostgres embedded) {
+  private Database(PgConnectOptions connectOptions, EmbeddedPostgres embedded, ProcessHandle postmaster, Process watchdog) {
     this.connectOptions = connectOptions;
     this.embedded = embedded;
+    this.postmaster = postmaster;
+    this.watchdog = watchdog;
   }
 
   /**
@@ -44,20 +49,28 @@ public final class Database implements AutoCloseable {
   public static Database open(Config config, boolean exitHook) {
     String url = config.string("db.url");
     Database db = url.isBlank() ? startEmbedded(config, exitHook) : external(url);
-    db.migrate();
+    try {
+      db.migrate();
+    } catch (RuntimeException e) {
+      db.close(); // an embedded server is not left running by a start that failed
+      throw e;
+    }
     return db;
   }
 
   private static Database external(String url) {
     PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("jdbc:") ? url.substring(5) : url);
     log.info("using PostgreSQL at {}:{}/{}", options.getHost(), options.getPort(), options.getDatabase());
-    return new Database(tune(options), null);
+    return new Database(tune(options), null, null, null);
   }
 
   private static Database startEmbedded(Config config, boolean exitHook) {
     Path dir = Path.of(config.string("data.dir"), "pg").toAbsolutePath();
+    EmbeddedPostgres pg = null;
+    boolean starting = false;
     try {
       Files.createDirectories(dir);
+      Postmaster.stopLeftBehind(dir);
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
           .setDataDirectory(dir)
           .setCleanDataDirectory(false)
@@ -71,15 +84,28 @@ public final class Database implements AutoCloseable {
           .setServerConfig("listen_addresses", "127.0.0.1");
       int port = config.integer("db.embedded_port");
       if (port > 0) builder.setPort(port);
-      EmbeddedPostgres pg = builder.start();
+      starting = true;
+      pg = builder.start();
       createDatabaseIfMissing(pg);
       log.info("embedded PostgreSQL on 127.0.0.1:{}, data in {}", pg.getPort(), dir);
       PgConnectOptions options = new PgConnectOptions()
           .setHost("127.0.0.1").setPort(pg.getPort()).setDatabase(EMBEDDED_DB)
           .setUser("postgres").setPassword("postgres");
-      return new Database(tune(options), pg);
-    } catch (IOException | SQLException e) {
+      ProcessHandle postmaster = Postmaster.running(dir).orElse(null);
+      return new Database(tune(options), pg, postmaster, Postmaster.watchdog(postmaster, dir));
+    } catch (IOException | SQLException | RuntimeException e) {
+      // a server this start left running (it answered too late, or a later step failed) must not outlive it
+      if (starting) stopQuietly(pg, dir);
       throw new IllegalStateException("cannot start the embedded PostgreSQL in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void stopQuietly(EmbeddedPostgres pg, Path dir) {
+    try {
+      if (pg != null) pg.close();
+      Postmaster.stopStartedHere(dir);
+    } catch (IOException | RuntimeException e) {
+      log.warn("stopping the embedded PostgreSQL after a failed start: {}", e.toString());
     }
   }
 
@@ -134,14 +160,16 @@ public final class Database implements AutoCloseable {
     return embedded != null;
   }
 
+  /** Stops an embedded PostgreSQL: waits for its shutdown to finish (the library gives it 5 s), then dismisses the watchdog. */
   @Override
   public void close() {
-    if (embedded != null) {
-      try {
-        embedded.close();
-      } catch (IOException e) {
-        log.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
-      }
+    if (embedded == null) return;
+    try {
+      embedded.close();
+      if (postmaster != null && postmaster.isAlive()) Postmaster.stop(postmaster);
+    } catch (IOException | RuntimeException e) {
+      log.warn("embedded PostgreSQL did not stop cleanly: {}", e.toString());
     }
+    Postmaster.dismiss(watchdog);
   }
 }
