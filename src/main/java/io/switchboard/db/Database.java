@@ -28,6 +28,8 @@ public final class Database implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Database.class);
   private static final String EMBEDDED_DB = "switchboard";
+  /** In data.dir, beside (not in) the PostgreSQL data directory, which initdb wants empty. */
+  private static final String PASSWORD_FILE = "pg.password";
 
   private final PgConnectOptions connectOptions;
   private final EmbeddedPostgres embedded;
@@ -65,17 +67,32 @@ public final class Database implements AutoCloseable {
   }
 
   private static Database startEmbedded(Config config, boolean exitHook) {
-    Path dir = Path.of(config.string("data.dir"), "pg").toAbsolutePath();
+    Path data = Path.of(config.string("data.dir")).toAbsolutePath();
+    Path dir = data.resolve("pg");
+    Path passwordFile = data.resolve(PASSWORD_FILE);
     EmbeddedPostgres pg = null;
     boolean starting = false;
     try {
       Files.createDirectories(dir);
+      boolean initialised = Files.exists(dir.resolve("postgresql.conf"));
+      if (initialised && !Files.exists(passwordFile) && PasswordAuth.required(dir)) {
+        throw new IllegalStateException(passwordFile + " is missing; restore it from the backup of " + data
+            + " (the embedded PostgreSQL asks for the password kept there)");
+      }
+      String password = PrivateFile.readOrCreate(passwordFile, () -> PrivateFile.randomToken(24));
       Postmaster.stopLeftBehind(dir);
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
           .setDataDirectory(dir)
           .setCleanDataDirectory(false)
           .setPGStartupWait(Duration.ofSeconds(60))
           .setRegisterShutdownHook(exitHook)
+          // a new data directory asks for the password from its very first start: the library hands these to
+          // initdb as --name=value after its own "-A trust", and initdb's later options win
+          .setLocaleConfig("pwfile", passwordFile.toString())
+          .setLocaleConfig("auth-local", "scram-sha-256")
+          .setLocaleConfig("auth-host", "scram-sha-256")
+          // the library's own readiness check connects as postgres too
+          .setConnectConfig("password", password)
           // the library's test-friendly defaults turn durability off; a hub acknowledges only what is on disk
           .setServerConfig("fsync", "on")
           .setServerConfig("synchronous_commit", "on")
@@ -86,11 +103,12 @@ public final class Database implements AutoCloseable {
       if (port > 0) builder.setPort(port);
       starting = true;
       pg = builder.start();
+      if (!PasswordAuth.required(dir)) PasswordAuth.require(pg.getPostgresDatabase(), dir, password, passwordFile);
       createDatabaseIfMissing(pg);
       log.info("embedded PostgreSQL on 127.0.0.1:{}, data in {}", pg.getPort(), dir);
       PgConnectOptions options = new PgConnectOptions()
           .setHost("127.0.0.1").setPort(pg.getPort()).setDatabase(EMBEDDED_DB)
-          .setUser("postgres").setPassword("postgres");
+          .setUser("postgres").setPassword(password);
       ProcessHandle postmaster = Postmaster.running(dir).orElse(null);
       return new Database(tune(options), pg, postmaster, Postmaster.watchdog(postmaster, dir));
     } catch (IOException | SQLException | RuntimeException e) {

