@@ -91,8 +91,10 @@ public final class SecretBox {
     JsonObject opened = tryOpen(stored, key);
     if (opened == null && previous != null) opened = tryOpen(stored, previous);
     if (opened == null) {
+      String hint = keyName.equals("secrets.key") ? "after changing the key, give the old one as secrets.previous_key"
+          : "restore that file from the backup of the data directory, or set secrets.key to the key they were sealed with";
       throw new IllegalStateException("endpoint secrets could not be opened: " + keyName + " is not the key they were sealed with"
-          + " (after changing the key, give the old one as secrets.previous_key)");
+          + " (" + hint + ")");
     }
     return opened;
   }
