@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,11 +53,12 @@ public final class JarHub {
   /** Starts the jar in {@code folder} and waits until {@code /ready} answers 200; fails if that takes over {@code limit}. */
   public static JarHub start(Path folder, Map<String, String> env, Duration limit) throws Exception {
     Path jar = Path.of("target", "switchboard.jar").toAbsolutePath();
-    int port = freePort();
     ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m", "-jar", jar.toString())
         .directory(folder.toFile()).redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("SWITCHBOARD_"));
-    pb.environment().put("SWITCHBOARD_HTTP_PORT", String.valueOf(port));
+    // the hub picks a free port when it binds and prints it: a port picked here could be taken by another
+    // process on the machine during the seconds the hub needs to get there
+    pb.environment().put("SWITCHBOARD_HTTP_PORT", "0");
     pb.environment().put("SWITCHBOARD_HTTP_HOST", "127.0.0.1");
     pb.environment().put("SWITCHBOARD_SMTP_PORT", "0");
     pb.environment().put("SWITCHBOARD_SMTP_HOST", "127.0.0.1");
@@ -66,14 +66,14 @@ public final class JarHub {
     pb.environment().putAll(env);
     long started = System.nanoTime();
     Process p = pb.start();
-    STARTED.add(new JarHub(p, List.of(), port, folder, Duration.ZERO, null));
+    STARTED.add(new JarHub(p, List.of(), 0, folder, Duration.ZERO, null));
     List<String> log = new CopyOnWriteArrayList<>();
     Thread reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = r.readLine()) != null) {
           log.add(line);
-          System.out.println("[hub " + port + "] " + line);
+          System.out.println("[hub " + p.pid() + "] " + line);
         }
       } catch (IOException ignored) {
         // the process ended
@@ -81,15 +81,19 @@ public final class JarHub {
     });
     reader.setDaemon(true);
     reader.start();
-    ApiClient anon = new ApiClient("http://127.0.0.1:" + port);
+    int port = 0;
     while (true) {
       if (!p.isAlive()) throw new AssertionError("the hub exited (" + p.exitValue() + "): " + String.join("\n", log));
       if (System.nanoTime() - started > limit.toNanos()) {
         p.destroyForcibly();
         throw new AssertionError("not ready within " + limit.toSeconds() + " s: " + String.join("\n", log));
       }
+      if (port == 0) {
+        port = log.stream().filter(l -> l.contains("switchboard listening http=")).findFirst()
+            .map(l -> Integer.parseInt(l.replaceAll(".*switchboard listening http=(\\d+).*", "$1"))).orElse(0);
+      }
       try {
-        if (anon.get("/ready").status() == 200) break;
+        if (port != 0 && new ApiClient("http://127.0.0.1:" + port).get("/ready").status() == 200) break;
       } catch (IllegalStateException notYet) {
         // not listening yet
       }
@@ -254,11 +258,5 @@ public final class JarHub {
     Map<String, String> env = new HashMap<>();
     for (int i = 0; i < pairs.length; i += 2) env.put(pairs[i], pairs[i + 1]);
     return env;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }
