@@ -13,6 +13,7 @@ import io.switchboard.channel.widget.WidgetChannel;
 import io.switchboard.config.Config;
 import io.switchboard.db.Database;
 import io.switchboard.db.Db;
+import io.switchboard.db.PrivateFile;
 import io.switchboard.event.Publisher;
 import io.switchboard.http.HttpVerticle;
 import io.switchboard.inbox.Endpoints;
@@ -30,7 +31,10 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,6 +47,8 @@ import java.util.concurrent.TimeUnit;
 public final class Switchboard {
 
   private static final Logger log = LoggerFactory.getLogger(Switchboard.class);
+  /** In data.dir: the generated sealing key of a hub on the embedded database without secrets.key. */
+  private static final String SECRETS_KEY_FILE = "secrets.key";
 
   private final Database database;
   private final Vertx vertx;
@@ -94,9 +100,9 @@ public final class Switchboard {
     registry.gauge("switchboard.live.sockets", LiveGateway.class, c -> LiveGateway.openSockets());
     Switchboard s = new Switchboard(database, vertx, pool, hub);
     try {
-      SecretBox.configure(config.string("secrets.key"), config.string("secrets.previous_key"));
+      String sealingKey = configureSealing(config, database);
       int sealed = await(Endpoints.sealStored(db));
-      if (sealed > 0) log.info("sealed the stored secrets of {} endpoints with secrets.key", sealed);
+      if (sealed > 0) log.info("sealed the stored secrets of {} endpoints with {}", sealed, sealingKey);
       await(Bootstrap.run(db, hub.passwords, config));
       // every channel's sender before the dispatcher and timed automation, which may send as soon as they start
       ApiChannel.registerSender(hub);
@@ -119,6 +125,34 @@ public final class Switchboard {
     }
     log.info("switchboard listening http={} smtp={}", hub.httpPort, hub.smtpPort);
     return s;
+  }
+
+  /**
+   * Sets the key endpoint secrets are sealed with, and names it: {@code secrets.key}; else, with the embedded
+   * database, a key generated into {@code data.dir/secrets.key} at the first start, so that the database files
+   * alone give no provider token away. With an external database and no {@code secrets.key} secrets stay in the
+   * clear, and every start says so.
+   */
+  private static String configureSealing(Config config, Database database) throws IOException {
+    String key = config.string("secrets.key");
+    String previous = config.string("secrets.previous_key");
+    if (!database.embedded()) {
+      if (key.isBlank()) {
+        log.warn("secrets.key is not set: endpoint secrets (provider tokens, mail passwords) are stored in the clear in"
+            + " the database; set secrets.key (openssl rand -base64 32) to seal them");
+      }
+      SecretBox.configure(key, previous);
+      return "secrets.key";
+    }
+    Path file = Path.of(config.string("data.dir"), SECRETS_KEY_FILE).toAbsolutePath();
+    if (key.isBlank()) {
+      SecretBox.configure(PrivateFile.readOrCreate(file, SecretBox::newKey), file.toString(), previous);
+      return file.toString();
+    }
+    // an operator's key replacing the generated one: what the generated one sealed is opened with it and sealed anew
+    if (previous.isBlank() && Files.exists(file)) previous = PrivateFile.read(file);
+    SecretBox.configure(key, previous);
+    return "secrets.key";
   }
 
   public Hub hub() {

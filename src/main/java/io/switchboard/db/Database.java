@@ -28,13 +28,20 @@ public final class Database implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Database.class);
   private static final String EMBEDDED_DB = "switchboard";
+  /** In data.dir, beside (not in) the PostgreSQL data directory, which initdb wants empty. */
+  private static final String PASSWORD_FILE = "pg.password";
 
   private final PgConnectOptions connectOptions;
   private final EmbeddedPostgres embedded;
+  /** The embedded server's process, when the platform lets it be known (Linux), and the watchdog that stops it if this JVM dies. */
+  private final ProcessHandle postmaster;
+  private final Process watchdog;
 
-  private Database(PgConnectOptions connectOptions, EmbeddedPostgres embedded) {
+  private Database(PgConnectOptions connectOptions, EmbeddedPostgres embedded, ProcessHandle postmaster, Process watchdog) {
     this.connectOptions = connectOptions;
     this.embedded = embedded;
+    this.postmaster = postmaster;
+    this.watchdog = watchdog;
   }
 
   /**
@@ -44,25 +51,48 @@ public final class Database implements AutoCloseable {
   public static Database open(Config config, boolean exitHook) {
     String url = config.string("db.url");
     Database db = url.isBlank() ? startEmbedded(config, exitHook) : external(url);
-    db.migrate();
+    try {
+      db.migrate();
+    } catch (RuntimeException e) {
+      db.close(); // an embedded server is not left running by a start that failed
+      throw e;
+    }
     return db;
   }
 
   private static Database external(String url) {
     PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("jdbc:") ? url.substring(5) : url);
     log.info("using PostgreSQL at {}:{}/{}", options.getHost(), options.getPort(), options.getDatabase());
-    return new Database(tune(options), null);
+    return new Database(tune(options), null, null, null);
   }
 
   private static Database startEmbedded(Config config, boolean exitHook) {
-    Path dir = Path.of(config.string("data.dir"), "pg").toAbsolutePath();
+    Path data = Path.of(config.string("data.dir")).toAbsolutePath();
+    Path dir = data.resolve("pg");
+    Path passwordFile = data.resolve(PASSWORD_FILE);
+    EmbeddedPostgres pg = null;
+    boolean starting = false;
     try {
       Files.createDirectories(dir);
+      boolean initialised = Files.exists(dir.resolve("postgresql.conf"));
+      if (initialised && !Files.exists(passwordFile) && PasswordAuth.required(dir)) {
+        throw new IllegalStateException(passwordFile + " is missing; restore it from the backup of " + data
+            + " (the embedded PostgreSQL asks for the password kept there)");
+      }
+      String password = PrivateFile.readOrCreate(passwordFile, () -> PrivateFile.randomToken(24));
+      Postmaster.stopLeftBehind(dir);
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
           .setDataDirectory(dir)
           .setCleanDataDirectory(false)
           .setPGStartupWait(Duration.ofSeconds(60))
           .setRegisterShutdownHook(exitHook)
+          // a new data directory asks for the password from its very first start: the library hands these to
+          // initdb as --name=value after its own "-A trust", and initdb's later options win
+          .setLocaleConfig("pwfile", passwordFile.toString())
+          .setLocaleConfig("auth-local", "scram-sha-256")
+          .setLocaleConfig("auth-host", "scram-sha-256")
+          // the library's own readiness check connects as postgres too
+          .setConnectConfig("password", password)
           // the library's test-friendly defaults turn durability off; a hub acknowledges only what is on disk
           .setServerConfig("fsync", "on")
           .setServerConfig("synchronous_commit", "on")
@@ -71,15 +101,29 @@ public final class Database implements AutoCloseable {
           .setServerConfig("listen_addresses", "127.0.0.1");
       int port = config.integer("db.embedded_port");
       if (port > 0) builder.setPort(port);
-      EmbeddedPostgres pg = builder.start();
+      starting = true;
+      pg = builder.start();
+      if (!PasswordAuth.required(dir)) PasswordAuth.require(pg.getPostgresDatabase(), dir, password, passwordFile);
       createDatabaseIfMissing(pg);
       log.info("embedded PostgreSQL on 127.0.0.1:{}, data in {}", pg.getPort(), dir);
       PgConnectOptions options = new PgConnectOptions()
           .setHost("127.0.0.1").setPort(pg.getPort()).setDatabase(EMBEDDED_DB)
-          .setUser("postgres").setPassword("postgres");
-      return new Database(tune(options), pg);
-    } catch (IOException | SQLException e) {
+          .setUser("postgres").setPassword(password);
+      ProcessHandle postmaster = Postmaster.running(dir).orElse(null);
+      return new Database(tune(options), pg, postmaster, Postmaster.watchdog(postmaster, dir));
+    } catch (IOException | SQLException | RuntimeException e) {
+      // a server this start left running (it answered too late, or a later step failed) must not outlive it
+      if (starting) stopQuietly(pg, dir);
       throw new IllegalStateException("cannot start the embedded PostgreSQL in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void stopQuietly(EmbeddedPostgres pg, Path dir) {
+    try {
+      if (pg != null) pg.close();
+      Postmaster.stopStartedHere(dir);
+    } catch (IOException | RuntimeException e) {
+      log.warn("stopping the embedded PostgreSQL after a failed start: {}", e.toString());
     }
   }
 
@@ -134,14 +178,16 @@ public final class Database implements AutoCloseable {
     return embedded != null;
   }
 
+  /** Stops an embedded PostgreSQL: waits for its shutdown to finish (the library gives it 5 s), then dismisses the watchdog. */
   @Override
   public void close() {
-    if (embedded != null) {
-      try {
-        embedded.close();
-      } catch (IOException e) {
-        log.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
-      }
+    if (embedded == null) return;
+    try {
+      embedded.close();
+      if (postmaster != null && postmaster.isAlive()) Postmaster.stop(postmaster);
+    } catch (IOException | RuntimeException e) {
+      log.warn("embedded PostgreSQL did not stop cleanly: {}", e.toString());
     }
+    Postmaster.dismiss(watchdog);
   }
 }

@@ -12,9 +12,10 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * Endpoint secrets (provider tokens, mail passwords) sealed with AES-256-GCM under {@code secrets.key}, so a copy
- * of the database alone gives none of them away. Sealed secrets are stored as {@code {"sealed":"v1:<base64 of nonce
- * and ciphertext>"}}; without a key they are stored as they are. One key per process: it is set when the hub starts.
+ * Endpoint secrets (provider tokens, mail passwords) sealed with AES-256-GCM under {@code secrets.key} (or, with the
+ * embedded database, a key the hub generated into its data directory), so a copy of the database alone gives none
+ * of them away. Sealed secrets are stored as {@code {"sealed":"v1:<base64 of nonce and ciphertext>"}}; without a
+ * key they are stored as they are. One key per process: it is set when the hub starts.
  */
 public final class SecretBox {
 
@@ -24,15 +25,30 @@ public final class SecretBox {
   private static volatile SecretKeySpec key;
   /** The key before a change of key: still opens, never seals; the hub reseals with the new key at start. */
   private static volatile SecretKeySpec previous;
+  /** Where the key came from, for messages: {@code secrets.key} or the generated key file. */
+  private static volatile String keyName = "secrets.key";
 
   private SecretBox() {
   }
 
   /** Sets the key and the previous one (base64 of 32 bytes each, or empty for none); a malformed key is refused. */
   public static void configure(String base64Key, String base64Previous) {
-    key = parse("secrets.key", base64Key);
+    configure(base64Key, "secrets.key", base64Previous);
+  }
+
+  /** As {@link #configure(String, String)}, naming where the key came from in the messages about it. */
+  public static void configure(String base64Key, String name, String base64Previous) {
+    key = parse(name, base64Key);
+    keyName = name;
     previous = parse("secrets.previous_key", base64Previous);
     if (previous != null && key == null) throw new IllegalArgumentException("secrets.previous_key needs a new secrets.key");
+  }
+
+  /** A new key: 32 random bytes in base64, as {@code openssl rand -base64 32} makes. */
+  public static String newKey() {
+    byte[] raw = new byte[32];
+    RANDOM.nextBytes(raw);
+    return Base64.getEncoder().encodeToString(raw);
   }
 
   private static SecretKeySpec parse(String name, String base64) {
@@ -75,8 +91,10 @@ public final class SecretBox {
     JsonObject opened = tryOpen(stored, key);
     if (opened == null && previous != null) opened = tryOpen(stored, previous);
     if (opened == null) {
-      throw new IllegalStateException("endpoint secrets could not be opened: secrets.key is not the key they were sealed with"
-          + " (after changing the key, give the old one as secrets.previous_key)");
+      String hint = keyName.equals("secrets.key") ? "after changing the key, give the old one as secrets.previous_key"
+          : "restore that file from the backup of the data directory, or set secrets.key to the key they were sealed with";
+      throw new IllegalStateException("endpoint secrets could not be opened: " + keyName + " is not the key they were sealed with"
+          + " (" + hint + ")");
     }
     return opened;
   }

@@ -41,6 +41,8 @@ final class Harness implements AutoCloseable {
   final Proc hub;
   final int port;
   final int pgPort;
+  /** The hub's embedded PostgreSQL asks for the password the hub keeps in its data folder. */
+  final String pgPassword;
   final ApiClient admin;
   final Path dir;
 
@@ -71,9 +73,11 @@ final class Harness implements AutoCloseable {
     String external = env.get("SWITCHBOARD_DB_URL");
     if (external != null && !external.isBlank()) {
       pgPort = Integer.parseInt(external.replaceAll(".*:(\\d+)/.*", "$1"));
+      pgPassword = "postgres";
     } else {
       String pgLine = hub.await(l -> l.contains("embedded PostgreSQL on 127.0.0.1:"), 90);
       pgPort = Integer.parseInt(pgLine.replaceAll(".*127\\.0\\.0\\.1:(\\d+).*", "$1"));
+      pgPassword = Files.readString(dir.resolve("data").resolve("pg.password")).trim();
     }
     hub.await(l -> l.contains("switchboard listening"), 90);
     http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(true),
@@ -87,7 +91,7 @@ final class Harness implements AutoCloseable {
   }
 
   Connection pg() throws Exception {
-    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/switchboard", "postgres", "postgres");
+    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/switchboard", "postgres", pgPassword);
   }
 
   long scalar(String sql) throws Exception {

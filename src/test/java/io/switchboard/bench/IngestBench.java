@@ -121,7 +121,7 @@ final class IngestBench {
     for (int connections : new int[] {hubPoolSize, 64}) {
       Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(connections))
           .connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(h.pgPort).setDatabase("switchboard")
-              .setUser("postgres").setPassword("postgres").setCachePreparedStatements(true))
+              .setUser("postgres").setPassword(h.pgPassword).setCachePreparedStatements(true))
           .using(h.vertx).build();
       Latency latency = new Latency();
       AtomicLong done = new AtomicLong();

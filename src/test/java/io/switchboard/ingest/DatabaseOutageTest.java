@@ -66,8 +66,9 @@ class DatabaseOutageTest {
         assertThat(scalar(c, "SELECT count(*) FROM event WHERE type = 'message.created' AND data->'activity'->>'provider_id' LIKE 'out-%'"))
             .isEqualTo(30);
       }
+      Database database = restarted;
       Eventually.that("every event numbered", 10_000, () -> {
-        try (Connection c = hubJdbc(pgPort)) {
+        try (Connection c = database.jdbc()) {
           return scalar(c, "SELECT count(*) FROM event WHERE seq IS NULL") == 0;
         } catch (Exception e) {
           return false;
@@ -84,10 +85,6 @@ class DatabaseOutageTest {
     Response r = hub.ingestApi(ep, "sender-" + id, "message " + id, id);
     if (r.status() == 503) assertThat(r.raw().headers().firstValue("retry-after")).isPresent();
     statuses.computeIfAbsent(id, k -> new ArrayList<>()).add(r.status());
-  }
-
-  private static Connection hubJdbc(int port) throws Exception {
-    return java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/switchboard", "postgres", "postgres");
   }
 
   private static long scalar(Connection c, String sql) throws Exception {
