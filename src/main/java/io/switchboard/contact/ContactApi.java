@@ -134,14 +134,9 @@ final class ContactApi {
   private Future<?> delete(RoutingContext ctx) {
     Actor a = Actor.of(ctx);
     long id = Api.pathId(ctx, "id", "contact");
-    return hub.db.tx(conn -> Contacts.removable(conn, a, id).compose(contact -> Db.list(conn, """
-        SELECT c.id, c.inbox_id, (m.user_id IS NOT NULL) AS member FROM conversation c
-        LEFT JOIN membership m ON m.inbox_id = c.inbox_id AND m.user_id = $2
-        WHERE c.contact_id = $1 ORDER BY c.id FOR UPDATE OF c""", id, a.userId()).compose(convs -> {
-      if (convs.stream().anyMatch(r -> !r.getBoolean("member"))) {
-        return Future.failedFuture(ApiError.conflict(null,
-            "this contact has conversations in inboxes you are not a member of; ask someone who sees them all"));
-      }
+    return hub.db.tx(conn -> Contacts.removable(conn, a, id).compose(contact -> Contacts.allConversationsSeen(conn, a, id,
+        ApiError.conflict(null, "this contact has conversations in inboxes you are not a member of; ask someone who sees them all"))
+        .compose(convs -> {
       Map<Long, JsonArray> byInbox = new LinkedHashMap<>();
       convs.forEach(r -> byInbox.computeIfAbsent(r.getLong("inbox_id"), k -> new JsonArray()).add(r.getLong("id")));
       Future<Void> f = Future.succeededFuture();

@@ -78,6 +78,19 @@ public final class Contacts {
     });
   }
 
+  /**
+   * The contact's conversations (id, inbox_id), locked in the caller's transaction, when every one of them is in an
+   * inbox the actor is a member of; {@code refusal} (a 409) otherwise. Deleting or merging a contact changes all its
+   * conversations, and nobody changes what they cannot see: for every role, as visibility is by membership.
+   */
+  static Future<List<Row>> allConversationsSeen(SqlConnection conn, Actor a, long id, ApiError refusal) {
+    return Db.list(conn, """
+        SELECT c.id, c.inbox_id, (m.user_id IS NOT NULL) AS member FROM conversation c
+        LEFT JOIN membership m ON m.inbox_id = c.inbox_id AND m.user_id = $2
+        WHERE c.contact_id = $1 ORDER BY c.id FOR UPDATE OF c""", id, a.userId())
+        .compose(convs -> convs.stream().allMatch(r -> r.getBoolean("member")) ? Future.succeededFuture(convs) : Future.failedFuture(refusal));
+  }
+
   private static Future<Row> find(SqlClient c, Actor a, long id, String lock) {
     return Db.one(c, "SELECT ct.* FROM contact ct WHERE ct.id = $1 AND ct.workspace_id = $2 AND " + visibleSql("ct", 3, 4) + lock,
         id, a.workspaceId(), a.userId(), a.can(Permission.CONTACTS_MANAGE))

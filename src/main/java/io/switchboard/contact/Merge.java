@@ -28,7 +28,8 @@ import java.util.List;
  * {@code POST /contacts/{id}/merge {"from_contact_id"}}: the duplicate ("from") disappears into the contact of the
  * path, in one transaction. Identities, conversations, opportunities, notes and profile links move; property values
  * and fields the kept contact lacks are taken over (where both have one, the kept contact's wins); a block on either
- * stays. Both contacts must be visible to the user, who needs {@code contacts.manage}. Audited.
+ * stays. Both contacts must be visible to the user, who needs {@code contacts.manage}, and so must all their
+ * conversations (409 otherwise, as for a deletion). Audited.
  *
  * <p>Chat-like channels keep one conversation per contact and endpoint. When both contacts have one on the same
  * endpoint, the duplicate's conversation is folded into the kept one: its messages, notes, calendar events, tags and
@@ -55,7 +56,8 @@ final class Merge {
     // lock in id order, so two merges of the same pair the other way round cannot deadlock
     long first = Math.min(into, from);
     long second = Math.max(into, from);
-    return hub.db.tx(conn -> Contacts.removable(conn, a, first).compose(r1 -> Contacts.removable(conn, a, second).compose(r2 -> {
+    return hub.db.tx(conn -> Contacts.removable(conn, a, first).compose(r1 -> Contacts.removable(conn, a, second)
+        .compose(r2 -> seesAll(conn, a, first, from).compose(v -> seesAll(conn, a, second, from)).map(r2)).compose(r2 -> {
       Row kept = r1.getLong("id") == into ? r1 : r2;
       Row gone = kept == r1 ? r2 : r1;
       return move(conn, a, kept, gone)
@@ -68,6 +70,16 @@ final class Merge {
                   new JsonObject().put("merged_contact_id", from)))
               .compose(contact -> conversationsChanged(conn, a, into).map(contact)));
     })));
+  }
+
+  /**
+   * A merge changes every conversation of both contacts (each moves, folds or shows another contact), so like a
+   * deletion it needs the user to be a member of all their inboxes: 409 naming the contact otherwise.
+   */
+  private static Future<Void> seesAll(SqlConnection conn, Actor a, long contact, long from) {
+    return Contacts.allConversationsSeen(conn, a, contact, ApiError.conflict(contact == from ? "from_contact_id" : null,
+        (contact == from ? "the contact to merge" : "this contact") + " has conversations in inboxes you are not a member of; "
+            + "ask someone who sees them all")).mapEmpty();
   }
 
   /** Moves everything of {@code gone} to {@code kept}; returns the conversations folded, as [{from, into}]. */

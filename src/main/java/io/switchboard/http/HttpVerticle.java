@@ -82,6 +82,7 @@ public final class HttpVerticle extends VerticleBase {
 
     Router api = Router.router(vertx);
     errors(api);
+    api.route().handler(StorableText::queryParameters);
     api.route().handler(ctx -> (ctx.request().path().endsWith("/api/v1" + AttachmentApi.UPLOAD_PATH) ? upload : small).handle(ctx));
     api.route().handler(deadline(true));
     AuthApi.mountPublic(api, hub);

@@ -9,7 +9,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
 /**
- * A request's JSON object with typed, validated reads. Every failed check is a 400 naming the field.
+ * A request's JSON object with typed, validated reads. Every failed check is a 400 naming the field. A body holding
+ * text PostgreSQL cannot store (NUL, unpaired surrogates), in any value or key at any depth, is refused as a whole.
  * "opt" reads return null when the field is absent or null; {@link #has} tells absent from null for PATCH.
  */
 public final class Input {
@@ -41,6 +42,8 @@ public final class Input {
       throw ApiError.validation(null, "the body is not valid JSON");
     }
     if (!(parsed instanceof JsonObject o)) throw ApiError.validation(null, "the body must be a JSON object");
+    // once for the whole body, so no handler, validator or jsonb column ever meets text the database refuses
+    StorableText.check(null, o);
     return new Input(o);
   }
 

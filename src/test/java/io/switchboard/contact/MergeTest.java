@@ -152,6 +152,68 @@ class MergeTest {
   }
 
   @Test
+  @DisplayName("a contact with a conversation in an inbox one is not a member of is not merged, either way round, by an agent or "
+      + "an admin (409, nothing changes); one only in such inboxes is 404; a merge of what one sees works and is audited")
+  void mergeNeedsEveryConversationVisible() {
+    long sales = hub.inbox("Merge Sales");
+    long finance = hub.inbox("Merge Finance");
+    String salesDesk = Channels.emailEndpoint(hub, sales, "sales@visible.example");
+    String financeDesk = Channels.emailEndpoint(hub, finance, "finance@visible.example");
+    ApiClient agent = hub.user("sales-agent@merge.example", "agent");
+    hub.member(sales, agent.userId());
+    ApiClient accountant = hub.user("accountant@merge.example", "agent");
+    hub.member(finance, accountant.userId());
+    // visibility is by membership for every role: the admin, too, only sees Sales
+    hub.removeMember(finance, admin.userId());
+
+    // Pat writes to Sales and to Finance; Kim and Lee only to Sales; Fay only to Finance
+    IngestResult patSales = Channels.email(hub, salesDesk, "pat@customer.example", "Pat", "Order", "where is my order?");
+    IngestResult patFinance = Channels.email(hub, financeDesk, "pat@customer.example", "Pat", "Invoice", "invoice 17 is wrong");
+    assertThat(patFinance.contactId()).isEqualTo(patSales.contactId());
+    long pat = patSales.contactId();
+    long kim = Channels.email(hub, salesDesk, "kim@customer.example", "Kim", "Hi", "hello").contactId();
+    long lee = Channels.email(hub, salesDesk, "lee@customer.example", "Lee", "Hi", "hello again").contactId();
+    long fay = Channels.email(hub, financeDesk, "fay@customer.example", "Fay", "Refund", "my refund").contactId();
+    long auditedBefore = merges().size();
+
+    for (ApiClient who : List.of(agent, admin)) {
+      Response away = who.post("/api/v1/contacts/" + kim + "/merge", new JsonObject().put("from_contact_id", pat));
+      assertThat(away.status()).as(away.toString()).isEqualTo(409);
+      assertThat(away.errorCode()).isEqualTo("conflict");
+      assertThat(away.errorField()).isEqualTo("from_contact_id");
+      assertThat(away.json().getJsonObject("error").getString("message")).contains("not a member");
+      Response into = who.post("/api/v1/contacts/" + pat + "/merge", new JsonObject().put("from_contact_id", kim));
+      assertThat(into.status()).as(into.toString()).isEqualTo(409);
+      assertThat(into.json().getJsonObject("error").getString("message")).contains("not a member");
+
+      assertThat(who.post("/api/v1/contacts/" + kim + "/merge", new JsonObject().put("from_contact_id", fay)).status()).isEqualTo(404);
+      assertThat(who.post("/api/v1/contacts/" + fay + "/merge", new JsonObject().put("from_contact_id", kim)).status()).isEqualTo(404);
+    }
+
+    // nothing changed: Finance still sees its conversation with Pat, and Kim is still Kim
+    JsonObject financeConversation = accountant.get("/api/v1/conversations/" + patFinance.conversationId()).expect(200).json();
+    assertThat(financeConversation.getLong("contact_id")).isEqualTo(pat);
+    assertThat(accountant.get("/api/v1/contacts/" + pat).expect(200).json().getString("email")).isEqualTo("pat@customer.example");
+    assertThat(identities(agent.get("/api/v1/contacts/" + kim).expect(200).json())).containsExactly("email:kim@customer.example");
+    assertThat(merges()).hasSize((int) auditedBefore);
+
+    // what the agent sees whole, the agent merges
+    JsonObject merged = agent.post("/api/v1/contacts/" + kim + "/merge", new JsonObject().put("from_contact_id", lee)).expect(200).json();
+    assertThat(identities(merged)).containsExactlyInAnyOrder("email:kim@customer.example", "email:lee@customer.example");
+    assertThat(agent.get("/api/v1/contacts/" + lee).status()).isEqualTo(404);
+    JsonObject audit = merges().get(0);
+    assertThat(audit.getLong("actor_id")).isEqualTo(agent.userId());
+    assertThat(audit.getLong("target_id")).isEqualTo(kim);
+    assertThat(audit.getJsonObject("data").getLong("from_contact_id")).isEqualTo(lee);
+  }
+
+  /** The audit log's contact.merged entries, newest first. */
+  static List<JsonObject> merges() {
+    return admin.get("/api/v1/audit?limit=200").expect(200).items().stream().map(o -> (JsonObject) o)
+        .filter(o -> "contact.merged".equals(o.getString("action"))).toList();
+  }
+
+  @Test
   @DisplayName("messages arriving while their contact is merged away are all stored, in the kept contact's conversation")
   void messagesDuringMerge() throws Exception {
     long inbox = hub.inbox("Merge Race");
