@@ -83,7 +83,7 @@ public final class Contacts {
    * inbox the actor is a member of; {@code refusal} (a 409) otherwise. Deleting or merging a contact changes all its
    * conversations, and nobody changes what they cannot see: for every role, as visibility is by membership.
    */
-  static Future<List<Row>> allConversationsSeen(SqlConnection conn, Actor a, long id, ApiError refusal) {
+  static Future<List<Row>> allConversationsSeen(Tx conn, Actor a, long id, ApiError refusal) {
     return Db.list(conn, """
         SELECT c.id, c.inbox_id, (m.user_id IS NOT NULL) AS member FROM conversation c
         LEFT JOIN membership m ON m.inbox_id = c.inbox_id AND m.user_id = $2

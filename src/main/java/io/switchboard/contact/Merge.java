@@ -76,7 +76,7 @@ final class Merge {
    * A merge changes every conversation of both contacts (each moves, folds or shows another contact), so like a
    * deletion it needs the user to be a member of all their inboxes: 409 naming the contact otherwise.
    */
-  private static Future<Void> seesAll(SqlConnection conn, Actor a, long contact, long from) {
+  private static Future<Void> seesAll(Tx conn, Actor a, long contact, long from) {
     return Contacts.allConversationsSeen(conn, a, contact, ApiError.conflict(contact == from ? "from_contact_id" : null,
         (contact == from ? "the contact to merge" : "this contact") + " has conversations in inboxes you are not a member of; "
             + "ask someone who sees them all")).mapEmpty();
