@@ -45,20 +45,23 @@ public final class AuthApi {
     String email = in.text("email", 254).trim().toLowerCase(Locale.ROOT);
     String password = in.text("password", 1024);
     String ip = hub.auth.clientIp(ctx.request());
-    return hub.loginLimiter.retryAfter(email, ip).compose(wait -> {
-      if (wait > 0) return Future.failedFuture(ApiError.rateLimited(wait));
+    // a node already checking all the passwords it takes on refuses at once, before any database work
+    Passwords.Place place = hub.passwords.place();
+    if (place == null) return Future.failedFuture(ApiError.rateLimited(1));
+    return hub.loginLimiter.begin(email, ip).compose(attempt -> {
+      if (attempt.refused()) return Future.failedFuture(ApiError.rateLimited(attempt.retryAfter()));
       return hub.db.one("SELECT " + Users.COLUMNS + ", workspace_id, password_hash FROM app_user WHERE lower(email) = $1 AND active",
-          email).compose(user -> hub.passwords.verify(password, user == null ? null : user.getString("password_hash"))
+          email).compose(user -> place.verify(password, user == null ? null : user.getString("password_hash"))
+          // not checked after all (the database failed): the attempt does not count
+          .recover(t -> hub.loginLimiter.takeBack(attempt).transform(ar -> Future.failedFuture(t)))
           .compose(ok -> {
-            if (!ok) {
-              return hub.loginLimiter.failed(email, ip).transform(ar -> Future.failedFuture(ApiError.unauthorized("wrong e-mail or password")));
-            }
-            return hub.loginLimiter.succeeded(email)
+            if (!ok) return Future.failedFuture(ApiError.unauthorized("wrong e-mail or password"));
+            return hub.loginLimiter.succeeded(email, attempt)
                 .compose(v -> hub.auth.startSession(user.getLong("id"), user.getLong("workspace_id"), ctx.request(), ctx.response()))
                 .compose(csrf -> profile(user.getLong("id"), user.getString("role"))
                     .map(u -> new JsonObject().put("user", u).put("csrf_token", csrf)));
           }));
-    });
+    }).onComplete(ar -> place.release());
   }
 
   private Future<?> logout(RoutingContext ctx) {

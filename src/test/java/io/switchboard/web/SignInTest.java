@@ -93,7 +93,7 @@ class SignInTest {
     long hidden = hub.ingestApi(otherEp, "vis-2", "secret of another team", "vis-2").expect(200).json().getLong("conversation_id");
 
     Browser b = browser;
-    AgentApp.signIn(b, "agent.visibility@example.com", "password-agent.visibility@example.com");
+    AgentApp.signIn(b, "agent.visibility@example.com", TestHub.password("agent.visibility@example.com"));
     AgentApp.awaitLive(b);
     b.awaitText(".inbox-link", "Agents Own");
     assertThat(b.all(".inbox-link")).extracting(e -> e.getText()).noneMatch(t -> t.contains("Not For Agents"));
