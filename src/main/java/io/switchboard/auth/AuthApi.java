@@ -1,6 +1,7 @@
 package io.switchboard.auth;
 
 import io.switchboard.Hub;
+import io.switchboard.db.Db;
 import io.switchboard.http.Api;
 import io.switchboard.http.Api.Reply;
 import io.switchboard.http.ApiError;
@@ -115,16 +116,22 @@ public final class AuthApi {
         : hub.db.one("SELECT password_hash FROM app_user WHERE id = $1", a.userId())
             .compose(r -> hub.passwords.verify(current, r.getString("password_hash")))
             .compose(ok -> ok ? Future.succeededFuture() : Future.failedFuture(ApiError.validation("current_password", "current_password is wrong")));
+    // a new password ends the user's other sessions and their tokens; the one that changed it stays signed in
+    byte[] keep = Authenticator.credentialKey(ctx.request(), a);
     return check
         .compose(v -> UsersApi.checkDefaultInbox(hub, a.userId(), defaultInbox))
         .compose(v -> password == null ? Future.succeededFuture((String) null) : hub.passwords.hash(password))
-        .compose(hash -> hub.db.query("""
+        .compose(hash -> hub.db.tx(conn -> Db.query(conn, """
             UPDATE app_user SET name = COALESCE($2, name), password_hash = COALESCE($3, password_hash),
               default_inbox_id = CASE WHEN $4 THEN $5 ELSE default_inbox_id END,
               phone = CASE WHEN $6 THEN $7 ELSE phone END, updated_at = now()
             WHERE id = $1""", a.userId(), name == null ? null : name.trim(), hash, in.has("default_inbox_id"), defaultInbox,
-            in.has("phone"), phone))
-        .compose(v -> profile(a.userId(), a.role()))
+            in.has("phone"), phone)
+            .compose(v -> UsersApi.afterAccessChange(conn, a.userId(), true, password != null, keep))))
+        .compose(ended -> {
+          UsersApi.closeSockets(hub, a.userId(), ended);
+          return profile(a.userId(), a.role());
+        })
         .map(u -> new JsonObject().put("user", u));
   }
 
