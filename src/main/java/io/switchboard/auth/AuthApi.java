@@ -107,7 +107,7 @@ public final class AuthApi {
     String name = in.optText("name", 200);
     if (in.has("name") && (name == null || name.isBlank())) throw ApiError.validation("name", "name cannot be empty");
     String password = in.optText("password", 1024);
-    if (password != null && password.length() < 8) throw ApiError.validation("password", "password must have at least 8 characters");
+    if (password != null) PasswordRules.check("password", password, a.email());
     String current = in.optText("current_password", 1024);
     if (password != null && current == null) throw ApiError.validation("current_password", "current_password is required to change the password");
     Long defaultInbox = in.optId("default_inbox_id");

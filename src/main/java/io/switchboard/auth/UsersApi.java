@@ -84,7 +84,7 @@ public final class UsersApi {
     String name = in.text("name", 200).trim();
     String role = in.oneOf("role", hub.roles.names());
     String password = in.text("password", 1024);
-    if (password.length() < 8) throw ApiError.validation("password", "password must have at least 8 characters");
+    PasswordRules.check("password", password, email);
     Long defaultInbox = in.optId("default_inbox_id");
     if (defaultInbox != null) {
       throw ApiError.validation("default_inbox_id", "a new user is not a member of any inbox yet; add memberships first");
@@ -112,7 +112,8 @@ public final class UsersApi {
     String name = in.has("name") ? in.text("name", 200).trim() : null;
     String role = in.optOneOf("role", hub.roles.names());
     String password = in.optText("password", 1024);
-    if (password != null && password.length() < 8) throw ApiError.validation("password", "password must have at least 8 characters");
+    // without a new e-mail, the stored one is what the password is held against (below, once loaded)
+    if (password != null) PasswordRules.check("password", password, email);
     Boolean active = in.optBool("active");
     if (self && Boolean.FALSE.equals(active)) throw ApiError.validation("active", "you cannot deactivate yourself");
     Long defaultInbox = in.optId("default_inbox_id");
@@ -121,6 +122,10 @@ public final class UsersApi {
     byte[] keep = self ? Authenticator.credentialKey(ctx.request(), a) : null;
     List<String> endedSessions = new ArrayList<>();
     return load(a, id)
+        .map(before -> {
+          if (password != null && email == null) PasswordRules.check("password", password, before.getString("email"));
+          return before;
+        })
         .compose(before -> checkDefaultInbox(hub, id, defaultInbox).map(before))
         .compose(before -> (password == null ? Future.succeededFuture((String) null) : hub.passwords.hash(password))
             .compose(hash -> hub.db.tx(conn -> keepsAnAdmin(conn, a.workspaceId(), id, role, active)

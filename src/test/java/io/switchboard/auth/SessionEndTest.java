@@ -87,7 +87,7 @@ class SessionEndTest {
   void adminOwnPasswordThroughUsers() {
     ApiClient admin = hub.user("boss@example.com", "admin");
     ApiClient other = hub.login("boss@example.com", TestHub.password("boss@example.com"));
-    admin.patch("/api/v1/users/" + admin.userId(), new JsonObject().put("password", "Boss-new-secret-42")).expect(200);
+    admin.patch("/api/v1/users/" + admin.userId(), new JsonObject().put("password", "Chief-new-secret-42")).expect(200);
     admin.get("/api/v1/me").expect(200);
     assertThat(other.get("/api/v1/me").status()).isEqualTo(401);
   }

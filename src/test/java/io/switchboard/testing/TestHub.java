@@ -17,7 +17,7 @@ import java.util.Map;
 public final class TestHub implements AutoCloseable {
 
   public static final String ADMIN_EMAIL = "admin@localhost";
-  public static final String ADMIN_PASSWORD = "admin-password-1";
+  public static final String ADMIN_PASSWORD = "Hub-Test-Sign-In-7";
 
   public final Switchboard switchboard;
   public final String dbUrl;
