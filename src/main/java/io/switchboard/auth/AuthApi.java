@@ -52,16 +52,17 @@ public final class AuthApi {
     return hub.loginLimiter.begin(email, ip).compose(attempt -> {
       if (attempt.refused()) return Future.failedFuture(ApiError.rateLimited(attempt.retryAfter()));
       return hub.db.one("SELECT " + Users.COLUMNS + ", workspace_id, password_hash FROM app_user WHERE lower(email) = $1 AND active",
-          email).compose(user -> place.verify(password, user == null ? null : user.getString("password_hash"))
-          // not checked after all (the database failed): the attempt does not count
+              email)
+          .compose(user -> place.verify(password, user == null ? null : user.getString("password_hash")).map(ok -> ok ? user : null))
+          // not checked after all (the look-up or the check failed): the attempt does not count
           .recover(t -> hub.loginLimiter.takeBack(attempt).transform(ar -> Future.failedFuture(t)))
-          .compose(ok -> {
-            if (!ok) return Future.failedFuture(ApiError.unauthorized("wrong e-mail or password"));
+          .compose(user -> {
+            if (user == null) return Future.failedFuture(ApiError.unauthorized("wrong e-mail or password"));
             return hub.loginLimiter.succeeded(email, attempt)
                 .compose(v -> hub.auth.startSession(user.getLong("id"), user.getLong("workspace_id"), ctx.request(), ctx.response()))
                 .compose(csrf -> profile(user.getLong("id"), user.getString("role"))
                     .map(u -> new JsonObject().put("user", u).put("csrf_token", csrf)));
-          }));
+          });
     }).onComplete(ar -> place.release());
   }
 
