@@ -57,7 +57,10 @@ public final class Hub {
     this.roles = roles;
     this.metrics = metrics;
     this.nodeId = nodeId;
-    this.passwords = new Passwords(vertx);
+    int hashThreads = config.integer("auth.password_threads");
+    // by default half the cores: sign-ins may be slow under a burst, message traffic keeps the other half
+    this.passwords = new Passwords(vertx, hashThreads > 0 ? hashThreads : Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+        config.integer("auth.password_queue"));
     String secure = config.string("http.cookie_secure");
     boolean secureCookie = secure.equals("auto") ? config.string("http.public_url").startsWith("https:") : Boolean.parseBoolean(secure);
     this.auth = new Authenticator(db, roles, secureCookie, java.time.Duration.ofHours(config.integer("auth.session_ttl_hours")),

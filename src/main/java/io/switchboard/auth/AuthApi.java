@@ -1,6 +1,7 @@
 package io.switchboard.auth;
 
 import io.switchboard.Hub;
+import io.switchboard.db.Db;
 import io.switchboard.http.Api;
 import io.switchboard.http.Api.Reply;
 import io.switchboard.http.ApiError;
@@ -45,20 +46,24 @@ public final class AuthApi {
     String email = in.text("email", 254).trim().toLowerCase(Locale.ROOT);
     String password = in.text("password", 1024);
     String ip = hub.auth.clientIp(ctx.request());
-    return hub.loginLimiter.retryAfter(email, ip).compose(wait -> {
-      if (wait > 0) return Future.failedFuture(ApiError.rateLimited(wait));
+    // a node already checking all the passwords it takes on refuses at once, before any database work
+    Passwords.Place place = hub.passwords.place();
+    if (place == null) return Future.failedFuture(ApiError.rateLimited(1));
+    return hub.loginLimiter.begin(email, ip).compose(attempt -> {
+      if (attempt.refused()) return Future.failedFuture(ApiError.rateLimited(attempt.retryAfter()));
       return hub.db.one("SELECT " + Users.COLUMNS + ", workspace_id, password_hash FROM app_user WHERE lower(email) = $1 AND active",
-          email).compose(user -> hub.passwords.verify(password, user == null ? null : user.getString("password_hash"))
-          .compose(ok -> {
-            if (!ok) {
-              return hub.loginLimiter.failed(email, ip).transform(ar -> Future.failedFuture(ApiError.unauthorized("wrong e-mail or password")));
-            }
-            return hub.loginLimiter.succeeded(email)
+              email)
+          .compose(user -> place.verify(password, user == null ? null : user.getString("password_hash")).map(ok -> ok ? user : null))
+          // not checked after all (the look-up or the check failed): the attempt does not count
+          .recover(t -> hub.loginLimiter.takeBack(attempt).transform(ar -> Future.failedFuture(t)))
+          .compose(user -> {
+            if (user == null) return Future.failedFuture(ApiError.unauthorized("wrong e-mail or password"));
+            return hub.loginLimiter.succeeded(email, attempt)
                 .compose(v -> hub.auth.startSession(user.getLong("id"), user.getLong("workspace_id"), ctx.request(), ctx.response()))
                 .compose(csrf -> profile(user.getLong("id"), user.getString("role"))
                     .map(u -> new JsonObject().put("user", u).put("csrf_token", csrf)));
-          }));
-    });
+          });
+    }).onComplete(ar -> place.release());
   }
 
   private Future<?> logout(RoutingContext ctx) {
@@ -103,7 +108,7 @@ public final class AuthApi {
     String name = in.optText("name", 200);
     if (in.has("name") && (name == null || name.isBlank())) throw ApiError.validation("name", "name cannot be empty");
     String password = in.optText("password", 1024);
-    if (password != null && password.length() < 8) throw ApiError.validation("password", "password must have at least 8 characters");
+    if (password != null) PasswordRules.check("password", password, a.email());
     String current = in.optText("current_password", 1024);
     if (password != null && current == null) throw ApiError.validation("current_password", "current_password is required to change the password");
     Long defaultInbox = in.optId("default_inbox_id");
@@ -112,16 +117,22 @@ public final class AuthApi {
         : hub.db.one("SELECT password_hash FROM app_user WHERE id = $1", a.userId())
             .compose(r -> hub.passwords.verify(current, r.getString("password_hash")))
             .compose(ok -> ok ? Future.succeededFuture() : Future.failedFuture(ApiError.validation("current_password", "current_password is wrong")));
+    // a new password ends the user's other sessions and their tokens; the one that changed it stays signed in
+    byte[] keep = Authenticator.credentialKey(ctx.request(), a);
     return check
         .compose(v -> UsersApi.checkDefaultInbox(hub, a.userId(), defaultInbox))
         .compose(v -> password == null ? Future.succeededFuture((String) null) : hub.passwords.hash(password))
-        .compose(hash -> hub.db.query("""
+        .compose(hash -> hub.db.tx(conn -> Db.query(conn, """
             UPDATE app_user SET name = COALESCE($2, name), password_hash = COALESCE($3, password_hash),
               default_inbox_id = CASE WHEN $4 THEN $5 ELSE default_inbox_id END,
               phone = CASE WHEN $6 THEN $7 ELSE phone END, updated_at = now()
             WHERE id = $1""", a.userId(), name == null ? null : name.trim(), hash, in.has("default_inbox_id"), defaultInbox,
-            in.has("phone"), phone))
-        .compose(v -> profile(a.userId(), a.role()))
+            in.has("phone"), phone)
+            .compose(v -> UsersApi.afterAccessChange(conn, a.userId(), true, password != null, keep))))
+        .compose(ended -> {
+          UsersApi.closeSockets(hub, a.userId(), ended);
+          return profile(a.userId(), a.role());
+        })
         .map(u -> new JsonObject().put("user", u));
   }
 

@@ -72,14 +72,28 @@ public final class Authenticator {
    * {@code ?access_token=}, since browsers cannot set headers on them.
    */
   public Future<Actor> authenticate(HttpServerRequest req, boolean allowQueryToken) {
+    String token = bearer(req, allowQueryToken);
+    if (token != null) return byToken(token);
+    Cookie c = req.getCookie(COOKIE);
+    if (c != null && !c.getValue().isEmpty()) return bySession(c.getValue());
+    return Future.succeededFuture(null);
+  }
+
+  private static String bearer(HttpServerRequest req, boolean allowQueryToken) {
     String auth = req.getHeader("Authorization");
     String token = null;
     if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) token = auth.substring(7).trim();
     else if (allowQueryToken) token = req.getParam("access_token");
-    if (token != null && !token.isEmpty()) return byToken(token);
-    Cookie c = req.getCookie(COOKIE);
-    if (c != null && !c.getValue().isEmpty()) return bySession(c.getValue());
-    return Future.succeededFuture(null);
+    return token == null || token.isEmpty() ? null : token;
+  }
+
+  /**
+   * The stored key (SHA-256) of the credential an authenticated API request came with: its personal token, or its
+   * session cookie.
+   */
+  public static byte[] credentialKey(HttpServerRequest req, Actor actor) {
+    if (actor.viaToken()) return Secrets.sha256(bearer(req, false));
+    return Secrets.sha256(req.getCookie(COOKIE).getValue());
   }
 
   private Future<Actor> byToken(String token) {
@@ -134,14 +148,27 @@ public final class Authenticator {
         });
   }
 
-  /** Ends the request's session; returns its user and session key (hex SHA-256), or null when there was none. */
+  /**
+   * Ends the request's session; returns its user and session key (hex SHA-256), or null when there was none.
+   * Signing out is a write like any other: a live session ends only with its CSRF token (403 otherwise), so a page
+   * on another site cannot sign users out.
+   */
   public Future<String[]> endSession(HttpServerRequest req, HttpServerResponse res) {
     Cookie c = req.getCookie(COOKIE);
-    res.addCookie(cookie("").setMaxAge(0));
-    if (c == null) return Future.succeededFuture();
+    if (c == null || c.getValue().isEmpty()) {
+      res.addCookie(cookie("").setMaxAge(0));
+      return Future.succeededFuture();
+    }
     byte[] hash = Secrets.sha256(c.getValue());
-    return db.one("DELETE FROM session WHERE token_hash = $1 RETURNING user_id", hash)
-        .map(r -> r == null ? null : new String[] {String.valueOf(r.getLong(0)), java.util.HexFormat.of().formatHex(hash)});
+    return db.one("SELECT csrf_token FROM session WHERE token_hash = $1 AND expires_at > now()", hash).compose(r -> {
+      if (r != null && !Secrets.constantTimeEquals(req.getHeader(CSRF_HEADER), r.getString("csrf_token"))) {
+        return Future.failedFuture(ApiError.forbidden("missing or wrong " + CSRF_HEADER + " header"));
+      }
+      res.addCookie(cookie("").setMaxAge(0));
+      if (r == null) return Future.succeededFuture();
+      return db.one("DELETE FROM session WHERE token_hash = $1 RETURNING user_id", hash)
+          .map(d -> d == null ? null : new String[] {String.valueOf(d.getLong(0)), java.util.HexFormat.of().formatHex(hash)});
+    });
   }
 
   private Cookie cookie(String value) {

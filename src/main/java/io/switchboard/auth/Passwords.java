@@ -1,16 +1,23 @@
 package io.switchboard.auth;
 
+import io.switchboard.http.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Argon2id password hashes (BouncyCastle), in the PHC string format, computed on worker threads: a hash costs
- * tens of milliseconds and 19 MiB, which must never stall an event loop.
+ * Argon2id password hashes (BouncyCastle), in the PHC string format. A hash costs tens of milliseconds of CPU and
+ * 19 MiB, on purpose, so it runs on a small pool of its own ({@code auth.password_threads}) with a bounded queue
+ * ({@code auth.password_queue}): a burst of sign-ins then takes at most that many cores and that much memory, and
+ * never the event loops or the shared worker pool that message traffic needs. Work beyond the queue is refused at
+ * once (429 with Retry-After) rather than left to pile up.
  */
 public final class Passwords {
 
@@ -22,22 +29,57 @@ public final class Passwords {
   /** Verified against when the e-mail is unknown, so a miss costs as long as a wrong password. */
   private static final String DUMMY = hashNow("not-a-real-password");
 
-  private final Vertx vertx;
+  private final WorkerExecutor executor;
+  /** Hashes running or waiting for a thread, and the most there may be. */
+  private final AtomicInteger admitted = new AtomicInteger();
+  private final int capacity;
 
-  public Passwords(Vertx vertx) {
-    this.vertx = vertx;
+  /** {@code threads}: hashes computed at once on this node; {@code queue}: how many more may wait for a thread. */
+  public Passwords(Vertx vertx, int threads, int queue) {
+    this.executor = vertx.createSharedWorkerExecutor("switchboard-passwords", threads);
+    this.capacity = threads + queue;
   }
 
   public Future<String> hash(String password) {
-    return vertx.executeBlocking(() -> hashNow(password), false);
+    Place place = place();
+    if (place == null) return Future.failedFuture(ApiError.rateLimited(1));
+    return executor.executeBlocking(() -> hashNow(password), false).onComplete(ar -> place.release());
   }
 
   /** Checks a password against a stored hash; a null hash (unknown user) still costs a full verification. */
   public Future<Boolean> verify(String password, String stored) {
-    return vertx.executeBlocking(() -> {
-      boolean ok = verifyNow(password, stored == null ? DUMMY : stored);
-      return ok && stored != null;
-    }, false);
+    Place place = place();
+    if (place == null) return Future.failedFuture(ApiError.rateLimited(1));
+    return place.verify(password, stored).onComplete(ar -> place.release());
+  }
+
+  /**
+   * A place in the pool or its queue, or null when both are full. A sign-in takes its place before it asks the
+   * database anything, so a burst is turned away at once instead of queueing for database connections that message
+   * traffic needs too.
+   */
+  public Place place() {
+    if (admitted.incrementAndGet() > capacity) {
+      admitted.decrementAndGet();
+      return null;
+    }
+    return new Place();
+  }
+
+  /** One password check's share of the pool; released once, when the work it was taken for is done. */
+  public final class Place {
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    private Place() {
+    }
+
+    public Future<Boolean> verify(String password, String stored) {
+      return executor.executeBlocking(() -> verifyNow(password, stored == null ? DUMMY : stored) && stored != null, false);
+    }
+
+    public void release() {
+      if (released.compareAndSet(false, true)) admitted.decrementAndGet();
+    }
   }
 
   static String hashNow(String password) {

@@ -18,6 +18,10 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
 import io.switchboard.db.Tx;
 
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
 /**
  * {@code /api/v1/users}: everyone in a workspace can list its users (to assign, to mention); only
  * {@code settings.manage} creates, edits and deactivates them. Users are never deleted: their name stays on
@@ -80,7 +84,7 @@ public final class UsersApi {
     String name = in.text("name", 200).trim();
     String role = in.oneOf("role", hub.roles.names());
     String password = in.text("password", 1024);
-    if (password.length() < 8) throw ApiError.validation("password", "password must have at least 8 characters");
+    PasswordRules.check("password", password, email);
     Long defaultInbox = in.optId("default_inbox_id");
     if (defaultInbox != null) {
       throw ApiError.validation("default_inbox_id", "a new user is not a member of any inbox yet; add memberships first");
@@ -108,12 +112,20 @@ public final class UsersApi {
     String name = in.has("name") ? in.text("name", 200).trim() : null;
     String role = in.optOneOf("role", hub.roles.names());
     String password = in.optText("password", 1024);
-    if (password != null && password.length() < 8) throw ApiError.validation("password", "password must have at least 8 characters");
+    // without a new e-mail, the stored one is what the password is held against (below, once loaded)
+    if (password != null) PasswordRules.check("password", password, email);
     Boolean active = in.optBool("active");
     if (self && Boolean.FALSE.equals(active)) throw ApiError.validation("active", "you cannot deactivate yourself");
     Long defaultInbox = in.optId("default_inbox_id");
     String phone = phone(hub, in);
+    // who changes their own password stays signed in with what they sent it with; everything else of theirs ends
+    byte[] keep = self ? Authenticator.credentialKey(ctx.request(), a) : null;
+    List<String> endedSessions = new ArrayList<>();
     return load(a, id)
+        .map(before -> {
+          if (password != null && email == null) PasswordRules.check("password", password, before.getString("email"));
+          return before;
+        })
         .compose(before -> checkDefaultInbox(hub, id, defaultInbox).map(before))
         .compose(before -> (password == null ? Future.succeededFuture((String) null) : hub.passwords.hash(password))
             .compose(hash -> hub.db.tx(conn -> keepsAnAdmin(conn, a.workspaceId(), id, role, active)
@@ -124,14 +136,15 @@ public final class UsersApi {
                       phone = CASE WHEN $9 THEN $10 ELSE phone END, updated_at = now()
                     WHERE id = $1 RETURNING\s""" + Users.COLUMNS, id, email, name, role, hash, active,
                     in.has("default_inbox_id"), defaultInbox, in.has("phone"), phone), "email", "a user with this e-mail already exists"))
-                .compose(r -> afterAccessChange(conn, id, r.getBoolean("active"), password != null)
-                    .compose(v -> Audit.record(conn, a, "user.updated", "user", id, changes(before, r, password != null)))
+                .compose(r -> afterAccessChange(conn, id, r.getBoolean("active"), password != null, keep)
+                    .compose(ended -> {
+                      endedSessions.addAll(ended);
+                      return Audit.record(conn, a, "user.updated", "user", id, changes(before, r, password != null));
+                    })
                     .map(r)))))
         .map(r -> {
           if (!r.getBoolean("active")) notifyDeactivated(id);
-          else if (password != null) {
-            hub.vertx.eventBus().publish(Events.userAddress(id), new JsonObject().put("type", "sessions.ended").encode());
-          }
+          else closeSockets(hub, id, endedSessions);
           return Users.json(r);
         });
   }
@@ -143,7 +156,7 @@ public final class UsersApi {
     if (id == a.userId()) throw ApiError.validation(null, "you cannot deactivate yourself");
     return load(a, id).compose(before -> hub.db.tx(conn -> keepsAnAdmin(conn, a.workspaceId(), id, null, false)
             .compose(v -> Db.one(conn, "UPDATE app_user SET active = false, updated_at = now() WHERE id = $1 RETURNING " + Users.COLUMNS, id))
-            .compose(r -> afterAccessChange(conn, id, false, false)
+            .compose(r -> afterAccessChange(conn, id, false, false, null)
                 .compose(v -> Audit.record(conn, a, "user.deactivated", "user", id, new JsonObject().put("email", r.getString("email"))))
                 .map(r))))
         .map(r -> {
@@ -152,12 +165,26 @@ public final class UsersApi {
         });
   }
 
-  /** A deactivated user loses sessions and tokens at once; a changed password ends other sessions. */
-  private static Future<Void> afterAccessChange(Tx conn, long userId, boolean active, boolean passwordChanged) {
-    if (active && !passwordChanged) return Future.succeededFuture();
-    Future<?> f = Db.query(conn, "DELETE FROM session WHERE user_id = $1", userId);
-    if (!active) f = f.compose(v -> Db.query(conn, "UPDATE access_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL", userId));
-    return f.mapEmpty();
+  /**
+   * What a change of access ends, in the transaction of the change: deactivation ends every session and personal
+   * token of the user, a new password every one but {@code keep} (the key of the credential that changed one's own
+   * password; null for none). Returns the keys (hex) of the sessions ended.
+   */
+  static Future<List<String>> afterAccessChange(Tx conn, long userId, boolean active, boolean passwordChanged,
+                                                 byte[] keep) {
+    if (active && !passwordChanged) return Future.succeededFuture(List.of());
+    return Db.list(conn, "DELETE FROM session WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2 RETURNING token_hash", userId, keep)
+        .compose(ended -> Db.query(conn, """
+            UPDATE access_token SET revoked_at = now()
+            WHERE user_id = $1 AND revoked_at IS NULL AND token_hash IS DISTINCT FROM $2""", userId, keep)
+            .map(v -> ended.stream().map(r -> HexFormat.of().formatHex(r.getBuffer("token_hash").getBytes())).toList()));
+  }
+
+  /** Closes the live sockets of ended sessions, on every node (sockets of other sessions stay). */
+  static void closeSockets(Hub hub, long userId, List<String> sessionKeys) {
+    for (String key : sessionKeys) {
+      hub.vertx.eventBus().publish(Events.userAddress(userId), new JsonObject().put("type", "session.ended").put("session", key).encode());
+    }
   }
 
   private void notifyDeactivated(long userId) {

@@ -1,8 +1,15 @@
 package io.switchboard.ops;
 
 import io.switchboard.Hub;
+import io.switchboard.auth.Secrets;
+import io.switchboard.http.AddressRanges;
+import io.switchboard.http.Api;
+import io.switchboard.http.ApiError;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /**
@@ -29,6 +36,24 @@ public final class Ops {
             .end(new JsonObject().put("status", ok ? "ready" : "database unavailable").encode());
       });
     });
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(hub.metrics));
+    router.get("/metrics").handler(metricsAccess(hub)).handler(PrometheusScrapingHandler.create(hub.metrics));
+  }
+
+  /**
+   * Metrics tell anyone who reads them about the hub's traffic, its users online and its JVM, so they answer only
+   * scrapers with {@code metrics.token} or at an address in {@code metrics.allow} (the client's address, through
+   * trusted proxies); to everyone else the page does not exist (404, as any unknown page).
+   */
+  private static Handler<RoutingContext> metricsAccess(Hub hub) {
+    AddressRanges allowed = new AddressRanges("metrics.allow", hub.config.strings("metrics.allow"));
+    String token = hub.config.string("metrics.token");
+    return ctx -> {
+      HttpServerRequest req = ctx.request();
+      String auth = req.getHeader("Authorization");
+      boolean byToken = !token.isEmpty() && auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+          && Secrets.constantTimeEquals(auth.substring(7).trim(), token);
+      if (byToken || allowed.contains(hub.auth.clientIp(req))) ctx.next();
+      else Api.fail(ctx, ApiError.notFound("page"));
+    };
   }
 }

@@ -64,7 +64,7 @@ class AuthTest {
             .status()).isEqualTo(401);
       }
       Response viaB = new ApiClient(other.base()).post("/api/v1/auth/login", new JsonObject().put("email", "roamer@example.com")
-          .put("password", "password-roamer@example.com"));
+          .put("password", TestHub.password("roamer@example.com")));
       assertThat(viaB.status()).isEqualTo(429);
       assertThat(viaB.raw().headers().firstValue("retry-after")).isPresent();
     }
@@ -80,7 +80,7 @@ class AuthTest {
           .isEqualTo(401);
     }
     Response limited = c.post("/api/v1/auth/login", new JsonObject().put("email", "victim@example.com")
-        .put("password", "password-victim@example.com"));
+        .put("password", TestHub.password("victim@example.com")));
     assertThat(limited.status()).isEqualTo(429);
     assertThat(limited.errorCode()).isEqualTo("rate_limited");
     assertThat(limited.raw().headers().firstValue("retry-after")).isPresent();
@@ -148,7 +148,7 @@ class AuthTest {
     assertThat(agent.get("/api/v1/me").status()).isEqualTo(401);
     assertThat(ApiClient.bearer(hub.base(), token).get("/api/v1/me").status()).isEqualTo(401);
     Response again = new ApiClient(hub.base()).post("/api/v1/auth/login",
-        new JsonObject().put("email", "leaver@example.com").put("password", "password-leaver@example.com"));
+        new JsonObject().put("email", "leaver@example.com").put("password", TestHub.password("leaver@example.com")));
     assertThat(again.status()).isEqualTo(401);
     assertThat(hub.admin().get("/api/v1/users/" + agent.userId()).json().getBoolean("active")).isFalse();
   }

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Harness implements AutoCloseable {
 
-  static final String PASSWORD = "bench-admin-password";
+  static final String PASSWORD = "bench-hub-secret-1";
 
   final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
   final HttpClientAgent http;
@@ -187,7 +187,7 @@ final class Harness implements AutoCloseable {
 
   /** Creates a member user of the inbox and returns a personal token of theirs. */
   String memberToken(long inbox, String email) {
-    String password = "pw-" + email;
+    String password = "bench-" + Integer.toHexString(email.hashCode()) + "-Zq7";
     long id = admin.post("/api/v1/users", new JsonObject().put("email", email).put("name", email).put("role", "agent")
         .put("password", password)).expect(201).json().getLong("id");
     admin.put("/api/v1/inboxes/" + inbox + "/members/" + id).expect(201);

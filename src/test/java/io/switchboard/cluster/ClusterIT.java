@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
-  static final String PASSWORD = "cluster-admin-password";
+  static final String PASSWORD = "cluster-hub-secret-1";
   static final List<Node> nodes = new ArrayList<>();
   static String dbUrl;
 

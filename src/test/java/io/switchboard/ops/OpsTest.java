@@ -24,7 +24,7 @@ class OpsTest {
   }
 
   @Test
-  @DisplayName("/health, /ready and /metrics answer without signing in")
+  @DisplayName("/health, /ready and (from this machine) /metrics answer without signing in")
   void operatorEndpoints() {
     ApiClient anon = new ApiClient(hub.base());
     assertThat(anon.get("/health").json().getString("status")).isEqualTo("up");

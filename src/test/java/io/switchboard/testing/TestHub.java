@@ -17,7 +17,7 @@ import java.util.Map;
 public final class TestHub implements AutoCloseable {
 
   public static final String ADMIN_EMAIL = "admin@localhost";
-  public static final String ADMIN_PASSWORD = "admin-password-1";
+  public static final String ADMIN_PASSWORD = "Hub-Test-Sign-In-7";
 
   public final Switchboard switchboard;
   public final String dbUrl;
@@ -84,9 +84,14 @@ public final class TestHub implements AutoCloseable {
   /** Creates a user and returns a client signed in as them. */
   public ApiClient user(String email, String role) {
     ApiClient.Response r = admin().post("/api/v1/users", new JsonObject().put("email", email).put("name", email.split("@")[0])
-        .put("role", role).put("password", "password-" + email));
+        .put("role", role).put("password", password(email)));
     check(r, 201);
-    return login(email, "password-" + email);
+    return login(email, password(email));
+  }
+
+  /** The password {@link #user} gives a user: unique per e-mail, and one the hub's password rules accept. */
+  public static String password(String email) {
+    return "Zq7!" + Integer.toHexString(email.hashCode()) + "-kW2";
   }
 
   public void member(long inbox, long userId) {

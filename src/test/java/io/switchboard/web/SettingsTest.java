@@ -141,11 +141,11 @@ class SettingsTest {
     b.click("[data-action=new-user]");
     b.type("dialog[open] input[name=name]", "Rita Agent");
     b.type("dialog[open] input[name=email]", "rita@example.com");
-    b.type("dialog[open] input[name=password]", "rita-password-1");
+    b.type("dialog[open] input[name=password]", "Quill-harbour-91");
     b.click("dialog[open] button[type=submit]");
     WebElement row = b.awaitText(".table tbody tr", "rita@example.com");
     long id = Long.parseLong(row.getAttribute("data-user"));
-    ApiClient rita = hub.login("rita@example.com", "rita-password-1");
+    ApiClient rita = hub.login("rita@example.com", "Quill-harbour-91");
     assertThat(rita.user.getString("role")).isEqualTo("agent");
 
     new Select(b.find(".table tr[data-user='" + id + "'] select")).selectByValue("supervisor");

@@ -95,7 +95,7 @@ class SignInTest {
     long hidden = hub.ingestApi(otherEp, "vis-2", "secret of another team", "vis-2").expect(200).json().getLong("conversation_id");
 
     Browser b = browser;
-    AgentApp.signIn(b, "agent.visibility@example.com", "password-agent.visibility@example.com");
+    AgentApp.signIn(b, "agent.visibility@example.com", TestHub.password("agent.visibility@example.com"));
     AgentApp.awaitLive(b);
     b.awaitText(".inbox-link", "Agents Own");
     // read once the list has settled (it is drawn again as live events arrive)
