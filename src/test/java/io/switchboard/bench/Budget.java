@@ -53,7 +53,7 @@ final class Budget {
   }
 
   private static JsonObject endToEnd(String what, JsonObject e) {
-    JsonObject p = e.getJsonArray("phases").getJsonObject(0);
+    JsonObject p = RateBench.measured(e);
     JsonObject l = p.getJsonObject("e2e");
     double p99 = l.getDouble("p99_ms");
     boolean all = p.getInteger("acknowledged").equals(p.getInteger("count")) && p.getInteger("frames_missing") == 0;
@@ -88,7 +88,7 @@ final class Budget {
     boolean refusalsOk = v.getInteger("refused_without_retry_after") == 0 && v.getLong("other_answers") == 0
         && (refused == 0 || v.getDouble("refusal_max_ms") <= 2000);
     boolean pass = once.getBoolean("exactly_once") && refusalsOk && v.getInteger("normal_after_s") <= 5;
-    JsonObject load = o.getJsonArray("phases").getJsonObject(1);
+    JsonObject load = RateBench.phase(o, "overload");
     return line("overload, 2x the sustained rate for 10 s: none lost or doubled, refusals 503 + Retry-After within 2 s,"
         + " normal latency within 5 s after", pass, String.format("%.0f/s: %d acknowledged (ack p99 %.0f ms, max %.0f ms), %d refused"
             + " (max %.0f ms, %d without Retry-After), %d other answers; lost after ack %d, doubled %d; normal again %d s after"

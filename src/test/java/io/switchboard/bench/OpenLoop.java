@@ -19,6 +19,8 @@ final class OpenLoop {
   final String prefix;
   final double rate;
   final int count;
+  /** A warm-up phase is sent and checked like any other but lies outside the measuring window. */
+  final boolean measured;
   /** Due time of message 0, in System.nanoTime(). */
   long start;
   final Latency ack = new Latency();
@@ -46,10 +48,11 @@ final class OpenLoop {
     int other;
   }
 
-  OpenLoop(String name, String prefix, double rate, double seconds) {
+  OpenLoop(String name, String prefix, double rate, double seconds, boolean measured) {
     this.name = name;
     this.prefix = prefix;
     this.rate = rate;
+    this.measured = measured;
     this.count = (int) Math.round(rate * seconds);
     this.seconds = new Second[(int) Math.ceil(seconds)];
     for (int i = 0; i < this.seconds.length; i++) this.seconds[i] = new Second();
@@ -126,7 +129,7 @@ final class OpenLoop {
       perSecond.add(new JsonObject().put("second", i).put("sent", s.sent).put("acknowledged", s.ok).put("refused", s.refused)
           .put("other", s.other).put("ack", s.ack.json()).put("e2e", s.e2e.json()).put("frames_missing", missing));
     }
-    return new JsonObject().put("name", name).put("prefix", prefix).put("rate_per_s", rate).put("count", count)
+    return new JsonObject().put("name", name).put("prefix", prefix).put("measured", measured).put("rate_per_s", rate).put("count", count)
         .put("sent", sent).put("answered", answered).put("acknowledged", acked.cardinality()).put("statuses", st)
         .put("refused_without_retry_after", refusedWithoutRetryAfter).put("no_answer", noAnswer)
         .put("ack", ack.json()).put("ack_2xx", ackOk.json()).put("refusal", refusals.json()).put("e2e", e2e.json())

@@ -37,9 +37,9 @@ final class RateBench {
 
   static JsonObject endToEnd(Harness h, Webhooks.Api api, String name, String prefix, double rate, int seconds, String token)
       throws Exception {
-    Ledger ledger = new Ledger(name, api).prefix(prefix);
-    JsonObject r = drive(h, api, token, List.of(phase("measure", prefix, rate, seconds)), ledger);
-    JsonObject p = r.getJsonArray("phases").getJsonObject(0);
+    Ledger ledger = new Ledger(name, api).prefix("w" + prefix).prefix(prefix);
+    JsonObject r = drive(h, api, token, List.of(warm("w" + prefix, rate), phase("measure", prefix, rate, seconds)), ledger);
+    JsonObject p = measured(r);
     System.out.printf("  %s at %.0f/s: %d sent, %d acknowledged, %d frames; e2e %s; ack %s; client send delay p99 %.2f ms; CPU %s%n",
         name, rate, p.getInteger("sent"), p.getInteger("acknowledged"), p.getInteger("frames"), line(p.getJsonObject("e2e")),
         line(p.getJsonObject("ack")), p.getJsonObject("send_delay").getDouble("p99_ms"), r.getJsonObject("cpu").encode());
@@ -54,13 +54,12 @@ final class RateBench {
     int baseSeconds = 5;
     int overSeconds = 10;
     int afterSeconds = quick ? 8 : 15;
-    Ledger ledger = new Ledger("overload", api).prefix("ovbase").prefix("ovload").prefix("ovafter");
-    JsonObject r = drive(h, api, token, List.of(phase("baseline", "ovbase", normal, baseSeconds),
+    Ledger ledger = new Ledger("overload", api).prefix("ovwarm").prefix("ovbase").prefix("ovload").prefix("ovafter");
+    JsonObject r = drive(h, api, token, List.of(warm("ovwarm", normal), phase("baseline", "ovbase", normal, baseSeconds),
         phase("overload", "ovload", over, overSeconds), phase("after", "ovafter", normal, afterSeconds)), ledger);
-    JsonArray phases = r.getJsonArray("phases");
-    JsonObject base = phases.getJsonObject(0);
-    JsonObject load = phases.getJsonObject(1);
-    JsonObject after = phases.getJsonObject(2);
+    JsonObject base = phase(r, "baseline");
+    JsonObject load = phase(r, "overload");
+    JsonObject after = phase(r, "after");
     double ackLimit = Math.max(NORMAL_FLOOR_MS, NORMAL_FACTOR * base.getJsonObject("ack").getDouble("p99_ms"));
     double e2eLimit = Math.max(NORMAL_FLOOR_MS, NORMAL_FACTOR * base.getJsonObject("e2e").getDouble("p99_ms"));
     int lastAbnormal = -1;
@@ -100,6 +99,24 @@ final class RateBench {
     return new JsonObject().put("name", name).put("prefix", prefix).put("rate", rate).put("seconds", seconds);
   }
 
+  /** 2 s at the same rate before the measured phases, outside the window: the client's JVM compiles its code. */
+  private static JsonObject warm(String prefix, double rate) {
+    return phase("warm-up", prefix, rate, 2).put("measured", false);
+  }
+
+  /** A phase of a load client's result, by name. */
+  static JsonObject phase(JsonObject result, String name) {
+    for (Object o : result.getJsonArray("phases")) {
+      if (name.equals(((JsonObject) o).getString("name"))) return (JsonObject) o;
+    }
+    throw new IllegalArgumentException("no phase " + name);
+  }
+
+  /** The measured phase of an end-to-end run. */
+  static JsonObject measured(JsonObject result) {
+    return phase(result, "measure");
+  }
+
   /** Runs the load client over the phases; the CPU window is its sending, metrics are read after its drain. */
   private static JsonObject drive(Harness h, Webhooks.Api api, String token, List<JsonObject> phases, Ledger ledger)
       throws Exception {
@@ -109,8 +126,8 @@ final class RateBench {
     Files.writeString(spec, new JsonObject().put("port", h.port).put("token", token).put("api", api.json())
         .put("phases", new JsonArray(new ArrayList<>(phases))).put("connections", 256).put("timeout_ms", 30_000)
         .put("drain_ms", 10_000).put("out", out.toString()).encode());
-    // lean: one small heap and a serial collector; C1 only, so that compiling the client does not take a core
-    // away from the hub at the start of a short run (its code is fast enough for tens of thousands of requests/s)
+    // lean: one small heap and a serial collector; C1 only: measured here, C2 compiling during a short run took the
+    // client from about 0.15 to 0.35-0.6 cores at 500 msg/s, after the same 2 s warm-up
     List<String> cmd = List.of(Proc.java(), "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", Proc.classPath(),
         LoadClient.class.getName(), spec.toString());
     try (Proc client = Proc.start("load client", cmd, h.dir, Map.of())) {
@@ -119,6 +136,8 @@ final class RateBench {
       client.process.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
       client.process.getOutputStream().flush();
       double total = phases.stream().mapToDouble(p -> p.getDouble("seconds")).sum();
+      client.await(l -> l.equals("load client load start"), (long) total + 60);
+      watch.cpu.begin();
       client.await(l -> l.equals("load client load end"), (long) total + 120);
       JsonObject cpu = watch.endCpu();
       client.await(l -> l.equals("load client done"), 120);
