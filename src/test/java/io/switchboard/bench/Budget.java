@@ -87,15 +87,17 @@ final class Budget {
     long refused = v.getLong("refused");
     boolean refusalsOk = v.getInteger("refused_without_retry_after") == 0 && v.getLong("other_answers") == 0
         && (refused == 0 || v.getDouble("refusal_max_ms") <= 2000);
-    boolean pass = once.getBoolean("exactly_once") && refusalsOk && v.getInteger("normal_after_s") <= 5;
+    Integer normalAfter = v.getInteger("normal_after_s");
+    boolean pass = once.getBoolean("exactly_once") && refusalsOk && normalAfter != null && normalAfter <= 5;
     JsonObject load = RateBench.phase(o, "overload");
     return line("overload, 2x the sustained rate for 10 s: none lost or doubled, refusals 503 + Retry-After within 2 s,"
-        + " normal latency within 5 s after", pass, String.format("%.0f/s: %d acknowledged (ack p99 %.0f ms, max %.0f ms), %d refused"
-            + " (max %.0f ms, %d without Retry-After), %d other answers; lost after ack %d, doubled %d; normal again %d s after"
+        + " normal latency within 5 s after", pass, String.format("%.0f/s: %d acknowledged (ack p99 %.0f ms, max %.0f ms,"
+            + " %d after more than 2 s), %d refused (max %.0f ms, %d without Retry-After), %d other answers; lost after ack %d, doubled %d; normal again %s"
             + " (ack p99 <= %.0f ms, e2e p99 <= %.0f ms at %.0f/s)", v.getDouble("overload_rate_per_s"), load.getInteger("acknowledged"),
-        load.getJsonObject("ack_2xx").getDouble("p99_ms"), load.getJsonObject("ack_2xx").getDouble("max_ms"), refused,
+        load.getJsonObject("ack_2xx").getDouble("p99_ms"), load.getJsonObject("ack_2xx").getDouble("max_ms"),
+        load.getInteger("acks_over_2s"), refused,
         v.getDouble("refusal_max_ms"), v.getInteger("refused_without_retry_after"), v.getLong("other_answers"),
-        once.getLong("lost_after_ack"), once.getLong("doubled"), v.getInteger("normal_after_s"), v.getDouble("ack_limit_ms"),
+        once.getLong("lost_after_ack"), once.getLong("doubled"), RateBench.normalAfter(v), v.getDouble("ack_limit_ms"),
         v.getDouble("e2e_limit_ms"), v.getDouble("normal_rate_per_s")));
   }
 

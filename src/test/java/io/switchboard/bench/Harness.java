@@ -261,5 +261,9 @@ final class Harness implements AutoCloseable {
   public void close() throws Exception {
     hub.close();
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    // the hub's database and wrk's files: hundreds of megabytes per run, of no use once the report is written
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 }

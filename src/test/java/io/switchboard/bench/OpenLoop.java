@@ -37,6 +37,8 @@ final class OpenLoop {
   int answered;
   int refusedWithoutRetryAfter;
   int noAnswer;
+  /** Acknowledgements that took longer than 2 s (what a refusal may take, at most, in the overload). */
+  int slowAcks;
 
   /** What happened to the messages due in one second. */
   static final class Second {
@@ -84,6 +86,7 @@ final class OpenLoop {
       acked.set(j);
       ackOk.record(latency);
       s.ok++;
+      if (latency > 2_000_000_000L) slowAcks++;
     } else if (status == 503) {
       refusals.record(latency);
       s.refused++;
@@ -131,7 +134,7 @@ final class OpenLoop {
     }
     return new JsonObject().put("name", name).put("prefix", prefix).put("measured", measured).put("rate_per_s", rate).put("count", count)
         .put("sent", sent).put("answered", answered).put("acknowledged", acked.cardinality()).put("statuses", st)
-        .put("refused_without_retry_after", refusedWithoutRetryAfter).put("no_answer", noAnswer)
+        .put("refused_without_retry_after", refusedWithoutRetryAfter).put("no_answer", noAnswer).put("acks_over_2s", slowAcks)
         .put("ack", ack.json()).put("ack_2xx", ackOk.json()).put("refusal", refusals.json()).put("e2e", e2e.json())
         .put("frames", framed.cardinality()).put("frames_missing", framesMissing()).put("send_delay", sendDelay.json())
         .put("per_second", perSecond).put("unacknowledged", unacked);

@@ -86,13 +86,21 @@ final class RateBench {
         .put("overload_seconds", overSeconds).put("refused", refused).put("refused_without_retry_after",
             load.getInteger("refused_without_retry_after")).put("refusal_max_ms", refusalMax).put("other_answers", other)
         .put("ack_limit_ms", Cpu.round(ackLimit)).put("e2e_limit_ms", Cpu.round(e2eLimit))
-        .put("normal_after_s", lastAbnormal + 1).put("after_per_second", seconds);
+        .put("after_seconds", seconds.size())
+        // null: still not normal in the last second measured
+        .put("normal_after_s", lastAbnormal + 1 >= seconds.size() ? null : lastAbnormal + 1).put("after_per_second", seconds);
     System.out.printf("  overload %.0f/s for %d s (baseline and after at %.0f/s): %d acknowledged, %d refused (503, max %.0f ms, %d"
             + " without Retry-After), %d other answers; ack during overload %s; back to normal (ack p99 <= %.0f ms, e2e p99 <= %.0f ms)"
-            + " %d s after; CPU %s%n", over, overSeconds, normal, load.getInteger("acknowledged"), refused, refusalMax,
-        load.getInteger("refused_without_retry_after"), other, line(load.getJsonObject("ack")), ackLimit, e2eLimit, lastAbnormal + 1,
+            + " %s; CPU %s%n", over, overSeconds, normal, load.getInteger("acknowledged"), refused, refusalMax,
+        load.getInteger("refused_without_retry_after"), other, line(load.getJsonObject("ack")), ackLimit, e2eLimit, normalAfter(verdict),
         r.getJsonObject("cpu").encode());
     return r.put("verdict", verdict).put("exactly_once", ledger.check(h));
+  }
+
+  /** "3 s after", or that it was not normal again within the seconds measured. */
+  static String normalAfter(JsonObject verdict) {
+    Integer s = verdict.getInteger("normal_after_s");
+    return s == null ? "not within the " + verdict.getInteger("after_seconds") + " s measured" : s + " s after";
   }
 
   private static JsonObject phase(String name, String prefix, double rate, int seconds) {
