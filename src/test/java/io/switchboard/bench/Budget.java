@@ -93,12 +93,13 @@ final class Budget {
     return line("overload, 2x the sustained rate for 10 s: none lost or doubled, refusals 503 + Retry-After within 2 s,"
         + " normal latency within 5 s after", pass, String.format("%.0f/s: %d acknowledged (ack p99 %.0f ms, max %.0f ms,"
             + " %d after more than 2 s), %d refused (max %.0f ms, %d without Retry-After), %d other answers; lost after ack %d, doubled %d; normal again %s"
-            + " (ack p99 <= %.0f ms, e2e p99 <= %.0f ms at %.0f/s)", v.getDouble("overload_rate_per_s"), load.getInteger("acknowledged"),
+            + " (ack p99 <= %.0f ms, e2e p99 <= %.0f ms at %.0f/s); load client sent late by p99 %.2f ms under overload",
+        v.getDouble("overload_rate_per_s"), load.getInteger("acknowledged"),
         load.getJsonObject("ack_2xx").getDouble("p99_ms"), load.getJsonObject("ack_2xx").getDouble("max_ms"),
         load.getInteger("acks_over_2s"), refused,
         v.getDouble("refusal_max_ms"), v.getInteger("refused_without_retry_after"), v.getLong("other_answers"),
         once.getLong("lost_after_ack"), once.getLong("doubled"), RateBench.normalAfter(v), v.getDouble("ack_limit_ms"),
-        v.getDouble("e2e_limit_ms"), v.getDouble("normal_rate_per_s")));
+        v.getDouble("e2e_limit_ms"), v.getDouble("normal_rate_per_s"), load.getJsonObject("send_delay").getDouble("p99_ms")));
   }
 
   /** Every scenario's exactly-once result, by name. */
