@@ -41,18 +41,20 @@ final class Harness implements AutoCloseable {
   final Proc hub;
   final int port;
   final int pgPort;
-  /** The hub's embedded PostgreSQL asks for the password the hub keeps in its data folder. */
+  /** The hub's embedded PostgreSQL asks for the password the hub keeps in its data folder (older builds: none). */
   final String pgPassword;
+  /** The embedded PostgreSQL's postmaster, for its CPU share; -1 for an external database (not measured). */
+  final long pgPid;
   final ApiClient admin;
   final Path dir;
 
-  Harness(Path jar, boolean jfr) throws Exception {
+  Harness(Path jar, boolean jfr, Path out) throws Exception {
     dir = Files.createTempDirectory("sb-bench");
     port = freePort();
     List<String> cmd = new ArrayList<>(List.of(Proc.java(), "-Xmx1g", "-XX:+UseG1GC"));
     if (jfr) {
       // a profile of the hub for the whole run, to find where its time goes (jfr print --events jdk.ExecutionSample)
-      cmd.add("-XX:StartFlightRecording=filename=" + Path.of("target", "bench", "hub.jfr").toAbsolutePath() + ",settings=profile");
+      cmd.add("-XX:StartFlightRecording=filename=" + out.resolve("hub.jfr").toAbsolutePath() + ",settings=profile");
     }
     cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
     Map<String, String> env = new java.util.HashMap<>(Map.of(
@@ -74,10 +76,13 @@ final class Harness implements AutoCloseable {
     if (external != null && !external.isBlank()) {
       pgPort = Integer.parseInt(external.replaceAll(".*:(\\d+)/.*", "$1"));
       pgPassword = "postgres";
+      pgPid = -1;
     } else {
       String pgLine = hub.await(l -> l.contains("embedded PostgreSQL on 127.0.0.1:"), 90);
       pgPort = Integer.parseInt(pgLine.replaceAll(".*127\\.0\\.0\\.1:(\\d+).*", "$1"));
-      pgPassword = Files.readString(dir.resolve("data").resolve("pg.password")).trim();
+      Path kept = dir.resolve("data").resolve("pg.password");
+      pgPassword = Files.exists(kept) ? Files.readString(kept).trim() : "postgres";
+      pgPid = postmaster(pgLine);
     }
     hub.await(l -> l.contains("switchboard listening"), 90);
     http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(true),
@@ -86,8 +91,25 @@ final class Harness implements AutoCloseable {
     admin = ApiClient.login(base(), "admin@localhost", PASSWORD);
   }
 
+  /** The postmaster's pid from {@code postmaster.pid} in the data directory the hub logged; -1 if not found. */
+  private long postmaster(String logLine) {
+    int at = logLine.indexOf("data in ");
+    if (at < 0) return -1;
+    Path data = dir.resolve(logLine.substring(at + 8).trim());
+    try {
+      return Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+    } catch (Exception e) {
+      System.out.println("  (PostgreSQL's pid not found in " + data + ": its CPU share is not measured)");
+      return -1;
+    }
+  }
+
   String base() {
     return "http://127.0.0.1:" + port;
+  }
+
+  String hostPort() {
+    return "127.0.0.1:" + port;
   }
 
   Connection pg() throws Exception {
@@ -101,19 +123,67 @@ final class Harness implements AutoCloseable {
     }
   }
 
+  /** A CPU window over the hub, its PostgreSQL and this process; add the load generator as a party or a total. */
+  Cpu.Window cpu() {
+    long self = ProcessHandle.current().pid();
+    return new Cpu.Window().party("hub", () -> Cpu.ticks(hub.pid(), false))
+        .party("postgresql", () -> pgPid < 0 ? -1 : Cpu.treeTicks(pgPid))
+        .party("harness", () -> Cpu.ticks(self, false));
+  }
+
   /**
-   * Waits until the hub has caught up with what the previous scenario left behind (every event numbered and published,
-   * the automation worker past the last one), so a scenario measures its own load and not the tail of the one before.
+   * Waits until the hub has caught up with what the previous scenario left behind, so a scenario measures its own load
+   * and not the tail of the one before: events not yet numbered or published, the automation worker behind the last
+   * event, messages still in an ingest queue. Each part is asked for only if this build has it (the write path is
+   * being rebuilt: a build that numbers events in the writing transaction has no unnumbered ones).
    */
   void settle() throws Exception {
     long t0 = System.nanoTime();
-    String backlog = """
-        SELECT (SELECT count(*) FROM event WHERE seq IS NULL)
-             + (SELECT last_seq FROM event_counter WHERE id = 1) - (SELECT last_seq FROM automation_cursor WHERE id = 1)""";
-    long first = scalar(backlog);
-    while (scalar(backlog) > 0 && System.nanoTime() - t0 < 120_000_000_000L) Thread.sleep(200);
+    long first = backlog();
+    while (backlog() > 0 && System.nanoTime() - t0 < 120_000_000_000L) Thread.sleep(200);
     Thread.sleep(1000);
-    if (first > 0) System.out.printf("  (settled: %d events of backlog drained in %.1f s)%n", first, (System.nanoTime() - t0) / 1e9);
+    if (first > 0) System.out.printf("  (settled: %d of backlog drained in %.1f s)%n", first, (System.nanoTime() - t0) / 1e9);
+  }
+
+  private long backlog() {
+    long total = 0;
+    total += quietly("SELECT count(*) FROM event WHERE seq IS NULL");
+    total += quietly("SELECT (SELECT max(seq) FROM event) - (SELECT last_seq FROM automation_cursor WHERE id = 1)");
+    Double queue = Metrics.scrape(base()).get(Metrics.QUEUE);
+    if (queue != null) total += Math.round(queue);
+    return total;
+  }
+
+  /** A count this build may not have (a table or column gone): 0 then. */
+  private long quietly(String sql) {
+    try {
+      return Math.max(0, scalar(sql));
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  /** An answer to a webhook: its status (599 for no answer) and Retry-After in seconds (0 if none). */
+  record Answer(int status, long retryAfterSeconds) {
+  }
+
+  /** Sends one webhook. */
+  Future<Answer> send(Webhooks.Req req) {
+    RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setURI(req.path()).setTimeout(60_000);
+    req.headers().forEach(o::putHeader);
+    return http.request(o)
+        .compose(r -> r.send(Buffer.buffer(req.body())))
+        .compose(res -> res.body().map(b -> new Answer(res.statusCode(), retryAfter(res.getHeader("Retry-After")))))
+        .recover(t -> Future.succeededFuture(new Answer(599, 0)));
+  }
+
+  static long retryAfter(String header) {
+    if (header == null) return 0;
+    try {
+      return Long.parseLong(header.trim());
+    } catch (NumberFormatException e) {
+      return 1; // an HTTP date: "later"
+    }
   }
 
   /** Creates an inbox with {@code endpoints} API endpoints; returns the endpoints ({key, secret, id}). */
@@ -127,16 +197,6 @@ final class Harness implements AutoCloseable {
     return out;
   }
 
-  /** Posts one API-channel message; completes with the HTTP status. */
-  Future<Integer> postApi(JsonObject endpoint, String from, String text, String externalId) {
-    Buffer body = new JsonObject().put("from", from).put("name", "Bench " + from).put("text", text)
-        .put("external_id", externalId).toBuffer();
-    return http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/hooks/api/" + endpoint.getString("key"))
-            .putHeader("Authorization", "Bearer " + endpoint.getString("secret")).putHeader("Content-Type", "application/json"))
-        .compose(req -> req.send(body))
-        .compose(res -> res.body().map(b -> res.statusCode()));
-  }
-
   /** Creates an inbox with {@code numbers} phone numbers of one provider account; returns their E.164 numbers. */
   List<String> inboxWithNumbers(String name, int numbers, String authToken, int base) {
     long inbox = admin.post("/api/v1/inboxes", new JsonObject().put("name", name)).expect(201).json().getLong("id");
@@ -148,36 +208,6 @@ final class Harness implements AutoCloseable {
       out.add(number);
     }
     return out;
-  }
-
-  /** Posts one Twilio-style inbound SMS, signed as the provider signs it; completes with the HTTP status. */
-  Future<Integer> postSms(String to, String authToken, String from, String text, String sid) {
-    java.util.TreeMap<String, String> params = new java.util.TreeMap<>();
-    params.put("MessageSid", sid);
-    params.put("AccountSid", "ACbench");
-    params.put("From", from);
-    params.put("To", to);
-    params.put("Body", text);
-    params.put("NumMedia", "0");
-    StringBuilder signed = new StringBuilder(base() + "/hooks/twilio/sms");
-    StringBuilder form = new StringBuilder();
-    params.forEach((k, v) -> {
-      signed.append(k).append(v);
-      if (form.length() > 0) form.append('&');
-      form.append(k).append('=').append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8));
-    });
-    String signature;
-    try {
-      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
-      mac.init(new javax.crypto.spec.SecretKeySpec(authToken.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA1"));
-      signature = java.util.Base64.getEncoder().encodeToString(mac.doFinal(signed.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (Exception e) {
-      return Future.failedFuture(e);
-    }
-    return http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/hooks/twilio/sms")
-            .putHeader("X-Twilio-Signature", signature).putHeader("Content-Type", "application/x-www-form-urlencoded"))
-        .compose(req -> req.send(Buffer.buffer(form.toString())))
-        .compose(res -> res.body().map(b -> res.statusCode()));
   }
 
   /** Opens a live socket with a personal token. */
@@ -206,8 +236,14 @@ final class Harness implements AutoCloseable {
     jcmd.getInputStream().readAllBytes();
     jcmd.waitFor(60, TimeUnit.SECONDS);
     Thread.sleep(500);
-    String metrics = new ApiClient(base()).get("/metrics").body();
+    return heapNow();
+  }
+
+  /** Heap in use (all heap pools), from the hub's /metrics. */
+  private long heapNow() {
+    String metrics = Metrics.text(base());
     long sum = 0;
+    if (metrics == null) return -1;
     for (String line : metrics.split("\n")) {
       if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
         sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
@@ -230,5 +266,9 @@ final class Harness implements AutoCloseable {
   public void close() throws Exception {
     hub.close();
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    // the hub's database and wrk's files: hundreds of megabytes per run, of no use once the report is written
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 }

@@ -21,56 +21,20 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Function;
 
 /**
- * Scenarios 2 to 4 and the fan-out ceiling: end-to-end latency from webhook to a member's socket at a fixed rate;
- * fan-out to 1,000 member sockets of one inbox against a bare broadcast; and how much an idle socket costs.
+ * The live scenarios that are not about ingest: fan-out to 1,000 member sockets of one inbox against a bare
+ * broadcast (the ceiling), and how much an idle socket costs.
  */
 final class LiveBench {
 
   private LiveBench() {
   }
 
-  /** Scenario 2: webhook sent → message.created arrives on a member's socket. */
-  static JsonObject endToEnd(Harness h, int rate, int seconds) throws Exception {
-    List<JsonObject> endpoints = h.inboxWithApiEndpoints("End to end", 4);
-    WebSocket socket = Harness.await(h.live(h.adminToken()), 30);
-    int count = rate * seconds;
-    long[] sentAt = new long[count];
-    Latency latency = new Latency();
-    AtomicInteger received = new AtomicInteger();
-    AtomicInteger frameBytes = new AtomicInteger();
-    Promise<Void> hello = Promise.promise();
-    socket.textMessageHandler(text -> {
-      long now = System.nanoTime();
-      if (text.startsWith("{\"type\":\"hello\"")) hello.tryComplete();
-      if (!text.contains("\"type\":\"message.created\"")) return;
-      int i = numbered(text, "e2e");
-      if (i < 0) return;
-      latency.record(now - sentAt[i]);
-      frameBytes.set(text.length());
-      received.incrementAndGet();
-    });
-    Harness.await(hello.future(), 30);
-    // the 1,000 senders write once first (unmeasured): the steady state is known contacts in their conversations
-    Harness.await(OpenLoop.run(h.vertx, 300, 1000, 5000, i -> h.postApi(endpoints.get(i % endpoints.size()), "e2e-" + i,
-        "hello", "e2e-w" + i).recover(t -> Future.succeededFuture(599))), 120);
-    h.settle();
-    OpenLoop.Result sent = Harness.await(OpenLoop.run(h.vertx, rate, count, 5000, i -> {
-      sentAt[i] = System.nanoTime();
-      return h.postApi(endpoints.get(i % endpoints.size()), "e2e-" + (i % 1000), "e2e " + i, "e2e-" + i)
-          .recover(t -> Future.succeededFuture(599));
-    }), 600);
-    waitFor(() -> received.get() >= count, 15_000);
-    socket.close();
-    System.out.printf("  end to end at %d/s: %d sent, %d received, %s (ack %s)%n", rate, count, received.get(),
-        latency.line(), sent.latency().line());
-    return new JsonObject().put("rate_per_s", rate).put("sent", count).put("received", received.get())
-        .put("latency", latency.json()).put("ack", sent.latency().json()).put("frame_bytes", frameBytes.get());
-  }
-
-  /** Scenario 3: one inbox, {@code sockets} member sockets, messages at 10/s. */
+  /** Fan-out: one inbox, {@code sockets} member sockets, messages at 10/s. */
   static JsonObject fanOutHub(Harness h, int users, int socketsPerUser, int messages) throws Exception {
     List<JsonObject> endpoints = h.inboxWithApiEndpoints("Fan out", 1);
     long inbox = endpoints.get(0).getLong("inbox");
+    Webhooks.Api api = new Webhooks.Api(endpoints, "fan-customer", 1);
+    Ledger ledger = new Ledger("fan-out", api).prefix("fan");
     List<String> tokens = parallel(users, u -> h.memberToken(inbox, "fan" + u + "@bench.example"));
     List<String> perSocket = new ArrayList<>();
     for (String t : tokens) for (int s = 0; s < socketsPerUser; s++) perSocket.add(t);
@@ -79,12 +43,13 @@ final class LiveBench {
     Thread.sleep(1000);
     for (int m = 0; m < messages; m++) {
       fan.sentAt[m] = System.nanoTime();
-      Harness.await(h.postApi(endpoints.get(0), "fan-customer", "fan " + m, "fan-" + m), 30);
+      Harness.Answer a = Harness.await(h.send(api.request("fan" + m, 0)), 60);
+      ledger.sent("fan" + m, 0, a.status() / 100 == 2);
       Thread.sleep(100);
     }
     waitFor(() -> fan.deliveries.get() >= (long) messages * perSocket.size(), 30_000);
     sockets.forEach(WebSocket::close);
-    return fan.report("hub", sockets.size());
+    return fan.report("hub", sockets.size()).put("exactly_once", ledger.check(h));
   }
 
   /** The ceiling: the same sockets and rate on a bare Vert.x broadcast server in its own process. */
@@ -101,7 +66,8 @@ final class LiveBench {
       var publisher = h.vertx.createHttpClient();
       for (int m = 0; m < messages; m++) {
         fan.sentAt[m] = System.nanoTime();
-        Buffer body = Buffer.buffer("{\"type\":\"message.created\",\"data\":{\"text\":\"fan " + m + "\",\"pad\":\"" + padding + "\"}}");
+        Buffer body = Buffer.buffer("{\"type\":\"message.created\",\"data\":{\"activity\":{\"provider_id\":\"fan" + m
+            + "\"},\"pad\":\"" + padding + "\"}}");
         Harness.await(publisher.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
             .setPort(port).setURI("/publish")).compose(r -> r.send(body)).compose(r -> r.body()), 30);
         Thread.sleep(100);
@@ -112,7 +78,7 @@ final class LiveBench {
     }
   }
 
-  /** Scenario 4: idle authenticated sockets, and what each costs the hub in heap and RSS. */
+  /** Idle authenticated sockets, and what each costs the hub in heap and RSS. */
   static JsonObject connections(Harness h, int users, int socketsPerUser) throws Exception {
     long inbox = h.inboxWithApiEndpoints("Idle", 1).get(0).getLong("inbox");
     List<String> tokens = parallel(users, u -> h.memberToken(inbox, "idle" + u + "@bench.example"));
@@ -137,7 +103,7 @@ final class LiveBench {
         .put("rss_before_bytes", rssBefore).put("rss_after_bytes", rssAfter).put("rss_per_socket_bytes", Math.round(rssPer));
   }
 
-  /** Deliveries of numbered messages ("fan <m>") to many sockets. */
+  /** Deliveries of numbered messages (provider id "fan<m>") to many sockets. */
   private static final class Fan {
     final long[] sentAt;
     final AtomicLongArray lastArrival;
@@ -175,9 +141,9 @@ final class LiveBench {
     }
   }
 
-  /** The number of a bench message ("text": "e2e 17") in a frame, found without parsing the frame; -1 if none. */
+  /** The number of a bench message (provider id "fan17") in a frame, found without parsing the frame; -1 if none. */
   static int numbered(String frame, String word) {
-    var m = PATTERNS.computeIfAbsent(word, w -> java.util.regex.Pattern.compile("\"text\":\\s*\"" + w + " (\\d+)\"")).matcher(frame);
+    var m = PATTERNS.computeIfAbsent(word, w -> java.util.regex.Pattern.compile("\"provider_id\":\\s*\"" + w + "(\\d+)\"")).matcher(frame);
     return m.find() ? Integer.parseInt(m.group(1)) : -1;
   }
 

@@ -39,6 +39,17 @@ final class Proc implements AutoCloseable {
     return new Proc(name, pb.start());
   }
 
+  /** This process's class path with absolute entries, for a process started in another directory. */
+  static String classPath() {
+    StringBuilder sb = new StringBuilder();
+    for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      if (e.isEmpty()) continue;
+      if (sb.length() > 0) sb.append(java.io.File.pathSeparatorChar);
+      sb.append(Path.of(e).toAbsolutePath());
+    }
+    return sb.toString();
+  }
+
   static String java() {
     return ProcessHandle.current().info().command().orElse("java");
   }
