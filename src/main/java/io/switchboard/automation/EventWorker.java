@@ -28,7 +28,8 @@ import java.util.List;
 final class EventWorker extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(EventWorker.class);
-  private static final int BATCH = 100;
+  /** Events per pass: with the linger below, a pass every 25 ms keeps up with 40,000 events a second. */
+  private static final int BATCH = 1000;
 
   private final Hub hub;
   private final Triggers triggers;

@@ -79,7 +79,7 @@ public final class Publisher extends VerticleBase {
     this.db = db;
     this.connectOptions = connectOptions;
     this.lag = Timer.builder("switchboard.live.lag").description("from an event's commit to its publication")
-        .publishPercentiles(0.5, 0.99).register(metrics);
+        .register(metrics);
   }
 
   @Override

@@ -66,7 +66,7 @@ final class Batcher {
     this.batchSizes = DistributionSummary.builder("switchboard.ingest.batch.size")
         .description("messages per ingest transaction").register(metrics);
     this.commits = Timer.builder("switchboard.ingest.commit").description("ingest transactions, begin to commit")
-        .publishPercentiles(0.5, 0.99).register(metrics);
+        .register(metrics);
     metrics.gauge("switchboard.ingest.queue", depth);
     // refuses what waited too long even while every writer is stuck (a database that stopped answering)
     context.runOnContext(v -> {

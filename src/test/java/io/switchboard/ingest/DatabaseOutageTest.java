@@ -80,6 +80,51 @@ class DatabaseOutageTest {
     }
   }
 
+  @Test
+  @DisplayName("with PostgreSQL frozen (SIGSTOP), a webhook is answered 503 within 10 s and /ready agrees; afterwards it is stored once")
+  void frozenDatabase() throws Exception {
+    TestHub hub = TestHub.start(Map.of("db.url", "", "db.pool_size", 4));
+    List<Long> frozen = new ArrayList<>();
+    try {
+      long inbox = hub.inbox("Frozen");
+      JsonObject ep = hub.apiEndpoint(inbox, null);
+      hub.ingestApi(ep, "before", "before the freeze", "fz-0").expect(200);
+
+      long postmaster = Long.parseLong(java.nio.file.Files.readAllLines(hub.dataDir.resolve("pg").resolve("postmaster.pid")).get(0).trim());
+      frozen.add(postmaster);
+      ProcessHandle.of(postmaster).orElseThrow().descendants().forEach(p -> frozen.add(p.pid()));
+      signal("STOP", frozen);
+
+      long t0 = System.nanoTime();
+      Response r = hub.ingestApi(ep, "during", "while frozen", "fz-1");
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(r.status()).as(r.toString()).isEqualTo(503);
+      assertThat(r.raw().headers().firstValue("retry-after")).isPresent();
+      assertThat(ms).as("answered in time for Twilio's 15 s").isLessThan(10_000);
+      t0 = System.nanoTime();
+      assertThat(new ApiClient(hub.base()).get("/ready").status()).isEqualTo(503);
+      assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
+
+      signal("CONT", frozen);
+      frozen.clear();
+      Eventually.that("the hub is ready again", 30_000, () -> new ApiClient(hub.base()).get("/ready").status() == 200);
+      // the provider retries; the message is there once, whether or not the first try went through in the end
+      hub.ingestApi(ep, "during", "while frozen", "fz-1").expect(200);
+      try (Connection c = hub.switchboard.database().jdbc()) {
+        assertThat(scalar(c, "SELECT count(*) FROM activity WHERE provider_id = 'fz-1'")).isEqualTo(1);
+      }
+    } finally {
+      if (!frozen.isEmpty()) signal("CONT", frozen);
+      hub.close();
+    }
+  }
+
+  private static void signal(String signal, List<Long> pids) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("kill", "-" + signal));
+    pids.forEach(p -> cmd.add(String.valueOf(p)));
+    new ProcessBuilder(cmd).inheritIO().start().waitFor();
+  }
+
   private static void send(TestHub hub, JsonObject ep, String id, Map<String, List<Integer>> statuses) {
     // each message from its own sender, so a half-written contact or conversation would show
     Response r = hub.ingestApi(ep, "sender-" + id, "message " + id, id);

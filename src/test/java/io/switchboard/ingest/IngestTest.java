@@ -146,4 +146,27 @@ class IngestTest {
       throw new IllegalStateException(e);
     }
   }
+
+  @Test
+  @DisplayName("the API channel stores NUL-bearing text cleaned and HTML made safe, and refuses an over-long external id for good")
+  void unstorableInput() throws Exception {
+    long inbox = hub.inbox("Unstorable");
+    JsonObject ep = hub.apiEndpoint(inbox, null);
+    Response nul = hub.ingestApi(ep, "nul-sender", "zero\u0000byte", "nul\u0000id");
+    assertThat(nul.status()).as(nul.toString()).isEqualTo(200);
+    assertThat(count("SELECT count(*) FROM activity WHERE provider_id = 'nulid' AND text = 'zerobyte'"
+        + " AND data->'cleaned' ?& array['provider_id', 'text']")).isEqualTo(1);
+
+    // an integration's own id over the documented 200 characters is its mistake: refused for good, naming the field
+    Response tooLong = hub.ingestApi(ep, "long-sender", "long id", "x".repeat(6000));
+    assertThat(tooLong.status()).isEqualTo(400);
+    assertThat(tooLong.errorField()).isEqualTo("external_id");
+    assertThat(count("SELECT count(*) FROM activity WHERE text = 'long id'")).isZero();
+
+    ApiClient integration = ApiClient.bearer(hub.base(), ep.getString("secret"));
+    integration.post("/hooks/api/" + ep.getString("key"), new JsonObject().put("from", "html-sender")
+        .put("html", "<p onclick=\"steal()\">Hi <b>there</b></p><script>steal()</script>").put("external_id", "html-1")).expect(200);
+    assertThat(count("SELECT count(*) FROM activity WHERE provider_id = 'html-1' AND html LIKE '%<b>there</b>%'"
+        + " AND html NOT LIKE '%script%' AND html NOT LIKE '%onclick%'")).isEqualTo(1);
+  }
 }

@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  */
 public final class JarHub {
 
-  public static final String ADMIN_PASSWORD = "jar-admin-password";
+  public static final String ADMIN_PASSWORD = "jar-hub-passphrase-7";
   /** Every hub process started, so that a failed test's hubs are ended by {@link #cleanUp}. */
   private static final List<JarHub> STARTED = new CopyOnWriteArrayList<>();
 

@@ -6,6 +6,7 @@ import io.switchboard.http.Api;
 import io.switchboard.http.ApiError;
 import io.switchboard.http.Input;
 import io.switchboard.ingest.InboundMessage;
+import io.switchboard.ingest.SafeHtml;
 import io.switchboard.ingest.UnknownEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -55,7 +56,8 @@ public final class ApiChannel {
           .providerId(externalId == null || externalId.isBlank() ? null : externalId)
           .subject(in.optText("subject", 500))
           .text(text)
-          .html(html)
+          // shown to agents like e-mail HTML: without scripts, handlers, forms or frames
+          .html(SafeHtml.sanitize(html))
           .data(in.optObject("data") == null ? new JsonObject() : new JsonObject().put("metadata", in.optObject("data")))
           .build();
       return hub.ingest.ingest(m)

@@ -6,6 +6,7 @@ import io.switchboard.db.Db;
 import io.switchboard.inbox.Addresses;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.switchboard.ingest.InboundMessage;
+import io.switchboard.ingest.SafeHtml;
 import io.switchboard.ingest.IngestResult;
 import io.switchboard.ingest.UnknownEndpoint;
 import io.vertx.core.Future;

@@ -179,4 +179,22 @@ class MimeHookTest {
       throw new IllegalStateException(e);
     }
   }
+
+  @Test
+  @DisplayName("a mail with NUL bytes in its subject and body is stored cleaned, not refused")
+  void unstorableText() throws Exception {
+    String ts = String.valueOf(Instant.now().getEpochSecond());
+    String token = UUID.randomUUID().toString().replace("-", "");
+    String mime = "From: Hanna <hanna@customer.test>\r\nTo: hello@hook.test\r\nSubject: Nul\u0000mail\r\n"
+        + "Message-ID: <nul-1@customer.test>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nzero\u0000byte body\r\n";
+    String body = form("body-mime", mime, "recipient", "hello@hook.test", "sender", "hanna@customer.test", "timestamp", ts,
+        "token", token, "signature", sign(ts, token));
+    ApiClient.Response r = post(body, "application/x-www-form-urlencoded");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    long conversation = r.json().getJsonArray("stored").getJsonObject(0).getLong("conversation_id");
+    JsonObject a = Mail.activities(hub.admin(), conversation).getJsonObject(0);
+    assertThat(a.getString("subject")).isEqualTo("Nulmail");
+    assertThat(a.getString("text")).isEqualTo("zerobyte body");
+    assertThat(a.getJsonObject("data").getJsonArray("cleaned")).contains("subject", "text");
+  }
 }

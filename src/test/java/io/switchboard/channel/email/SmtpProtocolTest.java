@@ -312,4 +312,29 @@ class SmtpProtocolTest {
     return Mail.conversations(hub.admin(), inboxId).stream().map(o -> (JsonObject) o)
         .filter(c -> subject.equals(c.getString("subject"))).findFirst().orElse(null);
   }
+
+  @Test
+  @DisplayName("a mail with NUL bytes is accepted with 250 and stored cleaned, never 451")
+  void nulBytes() throws Exception {
+    try (Mail.Wire w = new Mail.Wire(hub)) {
+      assertThat(w.reply()).startsWith("220 ");
+      assertThat(w.cmd("EHLO client.test")).startsWith("250");
+      assertThat(w.cmd("MAIL FROM:<nul@sender.test>")).startsWith("250 ");
+      assertThat(w.cmd("RCPT TO:<help@proto.test>")).startsWith("250 ");
+      assertThat(w.cmd("DATA")).startsWith("354 ");
+      w.write(("From: nul@sender.test\r\nTo: help@proto.test\r\nSubject: Zero\u0000subject\r\n"
+          + "Message-ID: <nul-smtp-1@sender.test>\r\n\r\nzero\u0000byte\r\n.\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(w.reply()).startsWith("250 ");
+    }
+    JsonObject a = Mail.await("the mail", Duration.ofSeconds(10), () -> {
+      for (Object c : Mail.conversations(hub.admin(), inbox)) {
+        for (Object x : Mail.activities(hub.admin(), ((JsonObject) c).getLong("id"))) {
+          if ("Zerosubject".equals(((JsonObject) x).getString("subject"))) return (JsonObject) x;
+        }
+      }
+      return null;
+    });
+    assertThat(a.getString("text")).isEqualTo("zerobyte");
+    assertThat(a.getJsonObject("data").getJsonArray("cleaned")).contains("subject", "text");
+  }
 }

@@ -229,4 +229,23 @@ class MetaWebhookTest {
     assertThat(count("SELECT count(*) FROM activity WHERE provider_id = 'm_ECHO' OR text = 'an echo'")).isZero();
     assertThat(graph.calls(c -> c.path().endsWith("/9001"))).allSatisfy(c -> assertThat(c.authorization()).isEqualTo("Bearer page-token"));
   }
+
+  @Test
+  @DisplayName("a WhatsApp text with NUL and a 6,000-character message id are stored, not skipped; a redelivery is stored once")
+  void unstorableInput() throws Exception {
+    String longId = "wamid." + "L".repeat(6000);
+    String payload = whatsapp("1100001", contact("31611110009", "Nul Sender"), new JsonArray()
+        .add(text("wamid.NUL-1", "31611110009", "zero\u0000byte"))
+        .add(text(longId, "31611110009", "a very long id")), null);
+    JsonObject answer = deliver(payload);
+    assertThat(answer.getInteger("stored")).as(answer.encode()).isEqualTo(2);
+    assertThat(answer.getInteger("skipped")).isZero();
+    assertThat(count("SELECT count(*) FROM activity WHERE provider_id = 'wamid.NUL-1' AND text = 'zerobyte'"
+        + " AND data->'cleaned' ? 'text'")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM activity WHERE text = 'a very long id' AND provider_id LIKE 'sha256:%'"
+        + " AND data->>'provider_id_full' = '" + longId + "'")).isEqualTo(1);
+    JsonObject again = deliver(payload);
+    assertThat(again.getInteger("duplicates")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM activity WHERE text IN ('zerobyte', 'a very long id')")).isEqualTo(2);
+  }
 }

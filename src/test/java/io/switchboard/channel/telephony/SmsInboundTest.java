@@ -261,4 +261,19 @@ class SmsInboundTest {
       return rs.getLong(1);
     }
   }
+
+  @Test
+  @DisplayName("an SMS with NUL characters PostgreSQL cannot store is stored cleaned, says so, and is acknowledged")
+  void unstorableText() throws Exception {
+    String sid = FakeTwilio.newSid("SM");
+    HttpResponse<String> r = hooks.post("/hooks/twilio/sms", TOKEN, sms(sid, "+15005550031", PRIMARY, "half\u0000way"));
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo(EMPTY_TWIML);
+    JsonObject a = activityBySid(member, sid);
+    assertThat(a.getString("text")).isEqualTo("halfway");
+    assertThat(a.getJsonObject("data").getJsonArray("cleaned")).contains("text");
+    // a redelivery of the same is acknowledged and stored once
+    assertThat(hooks.post("/hooks/twilio/sms", TOKEN, sms(sid, "+15005550031", PRIMARY, "half\u0000way")).statusCode()).isEqualTo(200);
+    assertThat(count("SELECT count(*) FROM activity WHERE provider_id = '" + sid + "'")).isEqualTo(1);
+  }
 }

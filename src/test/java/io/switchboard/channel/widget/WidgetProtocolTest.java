@@ -412,4 +412,17 @@ class WidgetProtocolTest {
     }
     throw new AssertionError("activity " + activity + " never became " + status);
   }
+
+  @Test
+  @DisplayName("a visitor's message with NUL characters is acknowledged and stored cleaned")
+  void unstorableText() throws Exception {
+    JsonObject w = widget("Widget Nul", new JsonObject());
+    try (LiveClient c = connect(w, null)) {
+      hello(c, new JsonObject());
+      JsonObject ack = say(c, "nul-1", "zero\u0000byte");
+      assertThat(ack.getString("type")).as(ack.encode()).isEqualTo("ack");
+      assertThat(ack.getJsonObject("message").getString("text")).isEqualTo("zerobyte");
+    }
+    assertThat(count("SELECT count(*) FROM activity WHERE text = 'zerobyte' AND data->'cleaned' ? 'text'")).isEqualTo(1);
+  }
 }

@@ -1,14 +1,14 @@
-package io.switchboard.channel.email;
+package io.switchboard.ingest;
 
 import org.owasp.html.HtmlPolicyBuilder;
 import org.owasp.html.PolicyFactory;
 
 /**
- * E-mail HTML as it may be shown to agents: formatting, tables, links and images kept; scripts, event handlers,
+ * Inbound HTML (e-mail, the API channel) as it may be shown to agents: formatting, tables, links and images kept; scripts, event handlers,
  * forms, frames, {@code <style>} blocks and {@code javascript:} URLs removed (OWASP Java HTML Sanitizer). Inline
  * images keep their {@code cid:} source, which the agent app maps to the attachment with that content id.
  */
-final class SafeHtml {
+public final class SafeHtml {
 
   private static final String[] TABLE = {"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col"};
   private static final PolicyFactory POLICY = new HtmlPolicyBuilder()
@@ -30,7 +30,7 @@ final class SafeHtml {
   private SafeHtml() {
   }
 
-  static String sanitize(String html) {
+  public static String sanitize(String html) {
     return html == null ? null : POLICY.sanitize(html);
   }
 }
