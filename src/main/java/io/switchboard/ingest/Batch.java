@@ -61,7 +61,6 @@ final class Batch {
     Who who;
     long conversationId;
     boolean created;
-    String previousStatus;
     /** How the conversation is touched: reopen (an incoming message), bump (sent by the mailbox itself), none. */
     String touch;
     long activityId;
@@ -82,7 +81,6 @@ final class Batch {
       who = null;
       conversationId = 0;
       created = false;
-      previousStatus = null;
       touch = null;
       activityId = 0;
       fileIds = null;
@@ -144,38 +142,38 @@ final class Batch {
 
   // ---- 1. look-up ----
 
+  /**
+   * One flat pass of index look-ups (no CTE joined back to itself, so a batch costs linear time), then the chat
+   * conversations found locked in id order (the condition runs that once, before any row is returned); their status
+   * before this batch is read by the write, under that lock.
+   * A redelivery is not looked for here: the activity insert meets it (ON CONFLICT), and so does a concurrent one.
+   */
   private static final String LOOKUP = """
-      WITH m AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bool[], $6::int[])
-                   WITH ORDINALITY AS m(channel, ep_address, sender, provider_id, reopens, files, i)),
-      e AS (SELECT m.i, m.sender, m.provider_id, m.reopens, m.files, e.id, e.workspace_id, e.inbox_id, e.channel, e.address,
-              e.name, e.enabled, e.disabled_reason
-            FROM m JOIN endpoint e ON e.channel = m.channel AND e.address = m.ep_address),
-      ct AS (SELECT e.i, c.id, c.name, c.email, c.phone, c.company, c.blocked
-             FROM e JOIN contact_identity ci ON ci.workspace_id = e.workspace_id AND ci.channel = e.channel AND ci.address = e.sender
-             JOIN contact c ON c.id = ci.contact_id FOR KEY SHARE OF c),
-      d AS (SELECT e.i, a.id AS activity_id, a.conversation_id, x.contact_id
-            FROM e JOIN activity a ON a.endpoint_id = e.id AND a.provider_id = e.provider_id
-            JOIN conversation x ON x.id = a.conversation_id),
-      k AS MATERIALIZED (
-            SELECT x.id, x.status, x.endpoint_id, x.contact_id FROM conversation x
-            WHERE x.id IN (SELECT y.id FROM e JOIN ct ON ct.i = e.i
-                           JOIN conversation y ON y.endpoint_id = e.id AND y.contact_id = ct.id
-                           WHERE e.reopens AND NOT ct.blocked AND NOT EXISTS (SELECT 1 FROM d WHERE d.i = e.i))
-            ORDER BY x.id FOR NO KEY UPDATE)
-      SELECT e.*, now() AS tx_now, nextval('activity_id_seq') AS activity_id,
-        ARRAY(SELECT nextval('attachment_id_seq') FROM generate_series(1, e.files)) AS file_ids,
-        d.activity_id AS d_activity_id, d.conversation_id AS d_conversation_id, d.contact_id AS d_contact_id,
-        ct.id AS ct_id, ct.name AS ct_name, ct.email AS ct_email, ct.phone AS ct_phone, ct.company AS ct_company,
-        ct.blocked AS ct_blocked, k.id AS k_id, k.status AS k_status
-      FROM e LEFT JOIN d ON d.i = e.i LEFT JOIN ct ON ct.i = e.i
-        LEFT JOIN k ON k.endpoint_id = e.id AND k.contact_id = ct.id AND e.reopens AND d.i IS NULL AND NOT ct.blocked""";
+      WITH l AS MATERIALIZED (
+        SELECT m.i, m.files, e.id, e.workspace_id, e.inbox_id, e.channel, e.address, e.name, e.enabled, e.disabled_reason,
+          c.id AS ct_id, c.name AS ct_name, c.email AS ct_email, c.phone AS ct_phone, c.company AS ct_company,
+          c.blocked AS ct_blocked, x.id AS conv_id
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::bool[], $5::int[])
+          WITH ORDINALITY AS m(channel, ep_address, sender, reopens, files, i)
+        JOIN endpoint e ON e.channel = m.channel AND e.address = m.ep_address
+        -- lateral and limited (so not flattened), so that every key of each look-up is an index condition, whatever
+        -- the planner guesses of the arrays' sizes
+        LEFT JOIN LATERAL (SELECT ci.contact_id FROM contact_identity ci
+                           WHERE ci.workspace_id = e.workspace_id AND ci.channel = e.channel AND ci.address = m.sender
+                           LIMIT 1) ci ON true
+        LEFT JOIN contact c ON c.id = ci.contact_id
+        LEFT JOIN LATERAL (SELECT y.id FROM conversation y WHERE y.endpoint_id = e.id AND y.contact_id = c.id LIMIT 1) x
+          ON m.reopens AND NOT c.blocked),
+      k AS MATERIALIZED (SELECT id FROM conversation WHERE id IN (SELECT conv_id FROM l) ORDER BY id FOR NO KEY UPDATE)
+      SELECT l.*, now() AS tx_now, nextval('activity_id_seq') AS activity_id,
+        ARRAY(SELECT nextval('attachment_id_seq') FROM generate_series(1, l.files)) AS file_ids
+      FROM l WHERE (SELECT count(*) FROM k) >= 0""";
 
   private Future<Void> lookup() {
     int n = items.size();
     String[] channels = new String[n];
     String[] endpoints = new String[n];
     String[] senders = new String[n];
-    String[] providerIds = new String[n];
     Boolean[] reopens = new Boolean[n];
     Integer[] files = new Integer[n];
     for (int k = 0; k < n; k++) {
@@ -183,19 +181,14 @@ final class Batch {
       channels[k] = m.channel();
       endpoints[k] = m.endpointAddress();
       senders[k] = m.senderAddress();
-      providerIds[k] = m.providerId();
       reopens[k] = Endpoints.CHAT_LIKE.contains(m.channel()) && !m.outbound();
       files[k] = m.attachments().size();
     }
-    return tx.preparedQuery(LOOKUP).execute(Tuple.of(channels, endpoints, senders, providerIds, reopens, files)).map(rs -> {
+    return tx.preparedQuery(LOOKUP).execute(Tuple.of(channels, endpoints, senders, reopens, files)).map(rs -> {
       for (Row r : rs) {
         Item i = items.get(r.getInteger("i") - 1);
         i.ep = Endpoint.plain(r);
-        if (r.getLong("d_activity_id") != null) {
-          i.result = new IngestResult(i.ep.workspaceId(), i.ep.inboxId(), i.ep.id(), r.getLong("d_conversation_id"),
-              r.getLong("d_contact_id"), r.getLong("d_activity_id"), true, false);
-          continue;
-        }
+        if (i.sameAs != null) continue;
         i.activityId = r.getLong("activity_id");
         i.fileIds = r.getArrayOfLongs("file_ids");
         OffsetDateTime now = r.getOffsetDateTime("tx_now");
@@ -203,9 +196,8 @@ final class Batch {
         // the provider's time when it is earlier than ours (a delayed delivery), never a time in the future
         i.at = sent != null && sent.isBefore(now) ? sent : now;
         if (r.getLong("ct_id") != null) i.who = Who.of(r, "ct_");
-        if (r.getLong("k_id") != null) {
-          i.conversationId = r.getLong("k_id");
-          i.previousStatus = r.getString("k_status");
+        if (r.getLong("conv_id") != null) {
+          i.conversationId = r.getLong("conv_id");
           i.touch = "reopen";
         }
       }
@@ -271,11 +263,10 @@ final class Batch {
     return existing.compose(found -> found != null ? join(i, found, touch) : start(i, newStatus));
   }
 
-  /** Joins an existing conversation, locked now, remembering its status before this message. */
+  /** Joins an existing conversation, locked now (in a batch's fixed order of senders). */
   private Future<Void> join(Item i, long conversationId, String touch) {
-    return Db.one(tx, "SELECT status FROM conversation WHERE id = $1 FOR NO KEY UPDATE", conversationId).map(r -> {
+    return Db.query(tx, "SELECT 1 FROM conversation WHERE id = $1 FOR NO KEY UPDATE", conversationId).map(r -> {
       i.conversationId = conversationId;
-      i.previousStatus = r.getString(0);
       i.touch = touch;
       if (Endpoints.CHAT_LIKE.contains(i.m.channel())) chats.put(i.ep.id() + "\n" + i.who.id(), conversationId);
       return null;
@@ -315,9 +306,9 @@ final class Batch {
           status = CASE WHEN u.reopen THEN 'open' ELSE c.status END,
           snoozed_until = CASE WHEN u.reopen THEN NULL ELSE c.snoozed_until END,
           updated_at = now()
-        FROM unnest($18::bigint[], $19::bool[]) AS u(id, reopen)
-        WHERE c.id = u.id AND u.id IN (SELECT conversation_id FROM a)
-        RETURNING c.*),
+        FROM unnest($18::bigint[], $19::bool[]) AS u(id, reopen), conversation o
+        WHERE c.id = u.id AND o.id = u.id AND u.id IN (SELECT conversation_id FROM a)
+        RETURNING c.*, o.status AS previous_status),
       f AS (
         INSERT INTO attachment (id, workspace_id, activity_id, sha256, size, content_type, filename, content_id, inline,
           status, source_url, error)
@@ -330,7 +321,7 @@ final class Batch {
         FROM unnest($32::bigint[], $33::text[]) AS u(id, name) WHERE ct.id = u.id AND ct.name IS NULL),
       g AS (DELETE FROM conversation WHERE id = ANY($34) AND id NOT IN (SELECT conversation_id FROM a)),
       v AS (SELECT * FROM t
-            UNION ALL SELECT c.* FROM conversation c
+            UNION ALL SELECT c.*, c.status AS previous_status FROM conversation c
             WHERE c.id IN (SELECT conversation_id FROM a) AND c.id NOT IN (SELECT id FROM t))
       SELECT v.*, (SELECT u.name FROM app_user u WHERE u.id = v.assignee_id) AS assignee_name,
         ARRAY(SELECT g.name FROM conversation_tag y JOIN tag g ON g.id = y.tag_id WHERE y.conversation_id = v.id
@@ -460,13 +451,15 @@ final class Batch {
       JsonObject activity = Activities.json(new Activities.Fields(i.activityId, i.conversationId, i.ep.inboxId(), i.ep.id(),
           m.kind(), out ? "out" : "in", out ? "sent" : "received", out ? "user" : "contact", out ? null : i.who.id(),
           senderName(i), m.subject(), m.text(), m.html(), m.providerId(), null, null, attachments(i), m.data(), i.at, i.at));
-      JsonObject conversation = Conversations.json(conversations.get(i.conversationId), i.who.json(), endpointJson(i.ep),
-          lastMessage(activity));
+      Row row = conversations.get(i.conversationId);
+      JsonObject conversation = Conversations.json(row, i.who.json(), endpointJson(i.ep), lastMessage(activity));
+      // its status before this batch, read under the batch's lock
+      String previous = i.created ? null : row.getString("previous_status");
       long ws = i.ep.workspaceId();
       long inbox = i.ep.inboxId();
       if (i.created) {
         EventLog.append(tx, ws, inbox, i.conversationId, EventType.CONVERSATION_CREATED, new JsonObject().put("conversation", conversation));
-      } else if (!out && i.previousStatus != null && !"open".equals(i.previousStatus) && reopenTold.add(i.conversationId)) {
+      } else if (!out && previous != null && !"open".equals(previous) && reopenTold.add(i.conversationId)) {
         EventLog.append(tx, ws, inbox, i.conversationId, EventType.CONVERSATION_UPDATED,
             new JsonObject().put("conversation", conversation).put("changes", new JsonArray().add("status")));
       }

@@ -139,7 +139,9 @@ final class Batcher {
       }
       Throwable t = ar.cause();
       String state = Failures.sqlState(t);
-      if (("40P01".equals(state) || "40001".equals(state)) && attempt < RETRIES) {
+      // a deadlock, or a conversation or contact that vanished between look-up and write (merged away meanwhile):
+      // the batch is read again from the start
+      if (("40P01".equals(state) || "40001".equals(state) || "23503".equals(state)) && attempt < RETRIES) {
         log.debug("ingest batch of {} retried after {}", batch.size(), state);
         return write(batch, attempt + 1);
       }
