@@ -99,12 +99,28 @@ final class EventWorker extends VerticleBase {
         .compose(behind -> !behind.getBoolean(0) ? Future.succeededFuture(0) : hub.db.tx(this::batch));
   }
 
+  /**
+   * The events after the cursor with only the fields triggers read (the log keeps whole payloads for sockets;
+   * PostgreSQL picks the few fields out of its binary JSON, and no payload is sent and parsed here in full).
+   */
+  private static final String EVENTS = """
+      SELECT seq, type, conversation_id, at,
+        CASE type
+          WHEN 'message.created' THEN jsonb_build_object('activity', jsonb_build_object(
+            'id', data#>'{activity,id}', 'kind', data#>'{activity,kind}', 'direction', data#>'{activity,direction}',
+            'sender', jsonb_build_object('type', data#>'{activity,sender,type}'), 'text', data#>'{activity,text}',
+            'created_at', data#>'{activity,created_at}',
+            'data', jsonb_build_object('sequence_id', data#>'{activity,data,sequence_id}')))
+          WHEN 'conversation.updated' THEN jsonb_build_object('changes', data->'changes',
+            'conversation', jsonb_build_object('status', data#>'{conversation,status}'))
+          WHEN 'conversation.created' THEN '{}'::jsonb
+        END AS data
+      FROM event WHERE seq > $1 ORDER BY seq LIMIT $2""";
+
   private Future<Integer> batch(Tx conn) {
     return Db.one(conn, "SELECT last_seq FROM automation_cursor WHERE id = 1 FOR UPDATE SKIP LOCKED").compose(cursor -> {
       if (cursor == null) return Future.succeededFuture(0);
-      return Db.list(conn, """
-              SELECT seq, type, conversation_id, at, CASE WHEN type = ANY($3) THEN data END AS data
-              FROM event WHERE seq > $1 ORDER BY seq LIMIT $2""", cursor.getLong(0), BATCH, Triggers.TYPES)
+      return Db.list(conn, EVENTS, cursor.getLong(0), BATCH)
           .compose(rows -> run(conn, rows)
               .compose(v -> rows.isEmpty() ? Future.succeededFuture()
                   : Db.query(conn, "UPDATE automation_cursor SET last_seq = $1, updated_at = now() WHERE id = 1",

@@ -26,7 +26,7 @@ import java.util.Set;
  */
 final class Triggers {
 
-  /** The event types the worker reads the data of; the others only move its cursor. */
+  /** The event types that can set off an automation (the worker reads their fields); the others only move its cursor. */
   static final String[] TYPES = {EventType.MESSAGE_CREATED, EventType.CONVERSATION_CREATED, EventType.CONVERSATION_UPDATED};
   private static final Set<String> RELEVANT = Set.of(TYPES);
 

@@ -143,6 +143,22 @@ class MimeHookTest {
     }
   }
 
+  @Test
+  @DisplayName("a mail whose Message-ID is too long for the index is stored, by its hash, and a redelivery is stored once")
+  void overlongMessageId() throws Exception {
+    String id = "x".repeat(3000) + "@customer.test";
+    for (int i = 0; i < 2; i++) {
+      String ts = String.valueOf(Instant.now().getEpochSecond());
+      String token = UUID.randomUUID().toString().replace("-", "");
+      String body = form("body-mime", MIME.formatted("Long id", id.substring(0, id.length() - "@customer.test".length())),
+          "recipient", "hello@hook.test", "sender", "hanna@customer.test", "timestamp", ts, "token", token,
+          "signature", sign(ts, token));
+      ApiClient.Response r = post(body, "application/x-www-form-urlencoded");
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+    assertThat(count("Long id")).isEqualTo(1);
+  }
+
   private static ApiClient.Response post(String body, String contentType) {
     return new ApiClient(hub.base()).postRaw("/hooks/email/mime", body, contentType);
   }
