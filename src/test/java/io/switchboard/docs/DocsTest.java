@@ -40,6 +40,8 @@ class DocsTest {
   /** A reference definition: {@code [name]: target}. */
   private static final Pattern REFERENCE = Pattern.compile("^\\s{0,3}\\[[^\\]]+\\]:\\s*<?(\\S+?)>?(?:\\s.*)?$");
   private static final Pattern HEADING = Pattern.compile("^\\s{0,3}(#{1,6})\\s+(.*?)\\s*#*\\s*$");
+  /** A code span: a run of backticks, then anything but that run, not past a blank line, then the same run. */
+  private static final Pattern CODE_SPAN = Pattern.compile("(`+)(?:(?!\\1)(?:[^\\n]|\\n(?![ \\t]*\\n)))+?\\1");
   private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:");
 
   // (1) the configuration page and conf/switchboard.json name the same keys
@@ -174,28 +176,43 @@ class DocsTest {
   record Link(int line, String target) {
   }
 
-  /** Inline links and reference definitions outside fenced code blocks and code spans. */
+  /**
+   * Inline links and reference definitions outside fenced code blocks and code spans. A link's text may run over
+   * lines, as may a code span (never past a blank line), so the page is read as a whole.
+   */
   static List<Link> links(List<String> lines) {
-    List<Link> out = new ArrayList<>();
+    StringBuilder page = new StringBuilder();
     boolean fenced = false;
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
-      if (line.trim().startsWith("```")) {
-        fenced = !fenced;
-        continue;
-      }
-      if (fenced) continue;
-      String text = withoutCodeSpans(line);
-      Matcher m = LINK.matcher(text);
-      while (m.find()) out.add(new Link(i + 1, m.group(1)));
-      Matcher r = REFERENCE.matcher(text);
+    for (String line : lines) {
+      boolean fence = line.trim().startsWith("```");
+      if (fence) fenced = !fenced;
+      page.append(fence || fenced ? "" : line).append('\n');
+    }
+    String text = withoutCodeSpans(page.toString());
+    List<Link> out = new ArrayList<>();
+    Matcher m = LINK.matcher(text);
+    while (m.find()) out.add(new Link(lineOf(text, m.start()), m.group(1)));
+    String[] plain = text.split("\n", -1);
+    for (int i = 0; i < plain.length; i++) {
+      Matcher r = REFERENCE.matcher(plain[i]);
       if (r.matches()) out.add(new Link(i + 1, r.group(1)));
     }
+    out.sort(java.util.Comparator.comparingInt(Link::line));
     return out;
   }
 
-  private static String withoutCodeSpans(String line) {
-    return line.replaceAll("(`+)(?:(?!\\1).)+?\\1", "``");
+  /** Each code span becomes an empty one, keeping its line breaks so that line numbers stay right. */
+  private static String withoutCodeSpans(String text) {
+    Matcher m = CODE_SPAN.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) m.appendReplacement(out, "``" + m.group().replaceAll("[^\n]", ""));
+    return m.appendTail(out).toString();
+  }
+
+  private static int lineOf(String text, int offset) {
+    int line = 1;
+    for (int i = 0; i < offset; i++) if (text.charAt(i) == '\n') line++;
+    return line;
   }
 
   private static Set<String> anchorsOf(Path page) {
@@ -251,8 +268,9 @@ class DocsTest {
     assertThat(anchors(List.of("# A", "## A", "```", "# not a heading", "```", "### A"))).containsExactly("a", "a-1", "a-2");
     assertThat(documentedKeys(List.of("| key | default |", "|---|---|", "| `a.b`, `a.c` | `x.y` |", "",
         "| other | x |", "|---|---|", "| `d.e` | |"))).containsExactly("a.b", "a.c");
-    assertThat(links(List.of("see [x](a.md#b) and `[y](not-a-link.md)`", "```", "[z](fenced.md)", "```", "[r]: ref.md")))
-        .extracting(Link::target).containsExactly("a.md#b", "ref.md");
+    assertThat(links(List.of("see [x](a.md#b) and `[y](not-a-link.md)`", "```", "[z](fenced.md)", "```", "[r]: ref.md",
+        "a [link over", "two lines](two.md), a `code span [c](c.md)", "over two` and [d](d.md)")))
+        .containsExactly(new Link(1, "a.md#b"), new Link(5, "ref.md"), new Link(6, "two.md"), new Link(8, "d.md"));
   }
 
   private static List<String> lines(Path file) throws IOException {
