@@ -3,6 +3,25 @@ package io.switchboard;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.auth.Roles;
+import io.switchboard.attachment.AttachmentStore;
+import io.switchboard.auth.web.Authenticator;
+import io.switchboard.auth.LoginLimiter;
+import io.switchboard.auth.Passwords;
+import io.switchboard.automation.Env;
+import io.switchboard.channel.Channel;
+import io.switchboard.channel.Channels;
+import io.switchboard.conversation.Timeline;
+import io.switchboard.http.ClientAddress;
+import io.switchboard.inbox.EndpointCache;
+import io.switchboard.ingest.Ingest;
+import io.switchboard.live.Presence;
+import io.switchboard.node.Node;
+import io.switchboard.node.NodeClock;
+import io.switchboard.node.NodeState;
+import io.switchboard.outbound.Senders;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Duration;
 import io.switchboard.automation.Automation;
 import io.switchboard.cluster.Cluster;
 import io.switchboard.channel.api.ApiChannel;
@@ -15,19 +34,17 @@ import io.switchboard.db.Database;
 import io.switchboard.db.Db;
 import io.switchboard.db.PrivateFile;
 import io.switchboard.event.Publisher;
-import io.switchboard.http.HttpVerticle;
 import io.switchboard.inbox.Endpoints;
 import io.switchboard.inbox.SecretBox;
 import io.switchboard.live.LiveGateway;
 import io.switchboard.ops.Janitor;
-import io.switchboard.outbound.Dispatcher;
+import io.switchboard.delivery.Dispatcher;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,16 +69,18 @@ public final class Switchboard {
 
   private final Database database;
   private final Vertx vertx;
-  private final Pool pool;
-  private final Hub hub;
+  private final Node node;
+  private final Presence presence;
+  private final Ingest ingest;
   /** Deployments that need the database while they stop (they hand over work), undeployed before the rest. */
   private final List<String> beforeClose = new CopyOnWriteArrayList<>();
 
-  private Switchboard(Database database, Vertx vertx, Pool pool, Hub hub) {
+  private Switchboard(Database database, Node node, Presence presence, Ingest ingest) {
     this.database = database;
-    this.vertx = vertx;
-    this.pool = pool;
-    this.hub = hub;
+    this.vertx = node.vertx();
+    this.node = node;
+    this.presence = presence;
+    this.ingest = ingest;
   }
 
   /** Starts a hub; blocks the calling thread (never an event loop) until it listens. */
@@ -83,6 +102,7 @@ public final class Switchboard {
     }
   }
 
+  /** The wiring: every part built once here, each given by name what it uses. */
   private static Switchboard start(Config config, Database database) throws Exception {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
@@ -92,38 +112,64 @@ public final class Switchboard {
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
     var builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry));
     Vertx vertx = config.bool("cluster.enabled") ? await(Cluster.start(config, options, builder)) : builder.with(options).build();
-    Pool pool = database.pool(vertx, config.integer("db.pool_size"));
-    Db db = new Db(pool);
+    Db db = new Db(database.pool(vertx, config.integer("db.pool_size")));
+    WebClient http = WebClient.create(vertx, new WebClientOptions()
+        .setUserAgent("Switchboard").setConnectTimeout(5000).setIdleTimeout(30).setFollowRedirects(true));
+    Node node = new Node(vertx, config, db, registry, http, nodeId(), new NodeClock(), new NodeState());
+
     Roles roles = await(Roles.load(db));
-    Hub hub = new Hub(vertx, config, db, roles, registry, nodeId());
-    hub.presence.start(vertx, hub.nodeId, config.integer("cluster.presence_refresh_seconds"));
+    int hashThreads = config.integer("auth.password_threads");
+    // by default half the cores: sign-ins may be slow under a burst, message traffic keeps the other half
+    Passwords passwords = new Passwords(vertx, hashThreads > 0 ? hashThreads : Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+        config.integer("auth.password_queue"));
+    String secure = config.string("http.cookie_secure");
+    boolean secureCookie = secure.equals("auto") ? config.string("http.public_url").startsWith("https:") : Boolean.parseBoolean(secure);
+    ClientAddress clients = new ClientAddress(config.strings("http.trusted_proxies"));
+    Authenticator auth = new Authenticator(db, roles, secureCookie, Duration.ofHours(config.integer("auth.session_ttl_hours")), clients);
+    LoginLimiter loginLimiter = new LoginLimiter(db, config.integer("auth.login_attempts_per_minute"));
+    AttachmentStore attachments = new AttachmentStore(vertx, Path.of(config.string("data.dir"), "attachments"),
+        config.longValue("attachments.max_bytes"));
+    Senders senders = new Senders();
+    Timeline timeline = new Timeline(senders, vertx);
+    EndpointCache endpoints = new EndpointCache(db);
+    Ingest ingest = new Ingest(vertx, db, attachments, registry, config.integer("ingest.batch"), config.integer("ingest.writers"),
+        config.integer("ingest.queue_limit"), config.longValue("ingest.queue_timeout_ms"), config.longValue("ingest.timeout_ms"));
+    Presence presence = new Presence();
+    presence.start(vertx, node.nodeId(), config.integer("cluster.presence_refresh_seconds"));
     registry.gauge("switchboard.live.sockets", LiveGateway.class, c -> LiveGateway.openSockets());
-    Switchboard s = new Switchboard(database, vertx, pool, hub);
+    Env automation = new Env(node, timeline, userId -> "online".equals(presence.status(userId)));
+    Channels channels = new Channels(List.of(
+        new EmailChannel(node, ingest, attachments),
+        new Telephony(node, endpoints, ingest, attachments),
+        new MetaChannel(node, endpoints, ingest, attachments),
+        new WidgetChannel(node, ingest, attachments),
+        new ApiChannel(node, endpoints, ingest)));
+    Routing routing = new Routing(node, auth, clients, passwords, roles, loginLimiter, attachments, endpoints, presence,
+        timeline, automation, channels);
+
+    Switchboard s = new Switchboard(database, node, presence, ingest);
     try {
       String sealingKey = configureSealing(config, database);
       int sealed = await(Endpoints.sealStored(db));
       if (sealed > 0) log.info("sealed the stored secrets of {} endpoints with {}", sealed, sealingKey);
-      await(Bootstrap.run(db, hub.passwords, config));
+      await(Bootstrap.run(db, passwords, config));
       // every channel's sender before the dispatcher and timed automation, which may send as soon as they start
-      ApiChannel.registerSender(hub);
-      Telephony.registerSender(hub);
-      MetaChannel.registerSenders(hub);
-      WidgetChannel.registerSender(hub);
+      for (Channel c : channels.all()) c.senders().forEach(senders::register);
       await(vertx.deployVerticle(new Publisher(db, database.connectOptions(), registry)));
-      s.beforeClose.addAll(await(EmailChannel.deploy(hub)));
-      await(vertx.deployVerticle(new Dispatcher(hub)));
-      await(vertx.deployVerticle(new Janitor(hub)));
-      await(Automation.deploy(hub));
+      for (Channel c : channels.all()) s.beforeClose.addAll(await(c.start()));
+      await(vertx.deployVerticle(new Dispatcher(node, senders, attachments)));
+      await(vertx.deployVerticle(new Janitor(node)));
+      await(Automation.deploy(automation));
       int instances = config.integer("http.instances") > 0 ? config.integer("http.instances")
           : Math.max(1, Runtime.getRuntime().availableProcessors());
       // instances share a port only when they ask for the same one, so "any free port" is chosen here
       int port = freePort(config.string("http.host"), config.integer("http.port"));
-      await(vertx.deployVerticle(() -> new HttpVerticle(hub, port), new DeploymentOptions().setInstances(instances)));
+      await(vertx.deployVerticle(() -> new HttpVerticle(node, port, routing), new DeploymentOptions().setInstances(instances)));
     } catch (Exception e) {
       s.stop();
       throw e;
     }
-    log.info("switchboard listening http={} smtp={}", hub.httpPort, hub.smtpPort);
+    log.info("switchboard listening http={} smtp={}", node.state().httpPort(), node.state().smtpPort());
     return s;
   }
 
@@ -155,12 +201,18 @@ public final class Switchboard {
     return "secrets.key";
   }
 
-  public Hub hub() {
-    return hub;
+  /** What this node's parts share; tests read its ports and set its clock. */
+  public Node node() {
+    return node;
+  }
+
+  /** The ingest queue; tests hold it back to watch a batch form. */
+  public Ingest ingest() {
+    return ingest;
   }
 
   public int httpPort() {
-    return hub.httpPort;
+    return node.state().httpPort();
   }
 
   public Database database() {
@@ -169,8 +221,8 @@ public final class Switchboard {
 
   /** Drains sockets, stops verticles, closes the pool and stops an embedded database. */
   public void stop() {
-    hub.ready = false;
-    hub.presence.leave();
+    node.state().draining();
+    presence.leave();
     for (String id : beforeClose) {
       try {
         vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);

@@ -1,6 +1,7 @@
 package io.switchboard.attachment;
 
-import io.switchboard.http.ApiError;
+import io.switchboard.common.ApiError;
+import io.switchboard.common.StoredFile;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -60,6 +61,17 @@ public final class AttachmentStore {
   public Path path(String sha256) {
     if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) throw new IllegalArgumentException("not a sha256: " + sha256);
     return root.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256);
+  }
+
+  /**
+   * The file of the attachment row {@code found} yields, as it is served; null when there is no row or its bytes
+   * were never stored (a download that failed).
+   */
+  /** The file of the attachment row {@code found} yields; null when there is none or it is not stored. */
+  public Future<StoredFile> file(Future<io.vertx.sqlclient.Row> found) {
+    return found.map(r -> r == null || !"stored".equals(r.getString("status")) ? null
+        : new StoredFile(path(r.getString("sha256")), r.getString("content_type"),
+            r.getString("filename") == null ? "file-" + r.getLong("id") : r.getString("filename")));
   }
 
   public Future<Buffer> read(String sha256) {

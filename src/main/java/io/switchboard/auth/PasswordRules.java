@@ -1,6 +1,6 @@
 package io.switchboard.auth;
 
-import io.switchboard.http.ApiError;
+import io.switchboard.common.ApiError;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.switchboard.auth;
 
-import io.switchboard.http.ApiError;
+import io.switchboard.common.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;

@@ -1,6 +1,6 @@
 package io.switchboard.auth;
 
-import io.switchboard.http.Times;
+import io.switchboard.common.Times;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 

@@ -2,7 +2,6 @@ package io.switchboard.automation;
 
 import io.switchboard.conversation.Activities;
 import io.switchboard.conversation.Timeline;
-import io.switchboard.Hub;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
@@ -36,17 +35,17 @@ final class Assigner {
   }
 
   /** Assigns as the inbox's automatic assignment does, with its cap; nothing when the inbox does not assign automatically. */
-  static Future<Void> auto(Hub hub, Tx conn, Row conv, JsonObject inboxSettings) {
+  static Future<Void> auto(Env env, Tx conn, Row conv, JsonObject inboxSettings) {
     JsonObject auto = settings(inboxSettings);
     return auto == null ? Future.succeededFuture()
-        : assign(hub, conn, conv, auto.getInteger("max_open_per_agent"), Timeline.Author.SYSTEM).mapEmpty();
+        : assign(env, conn, conv, auto.getInteger("max_open_per_agent"), Timeline.Author.SYSTEM).mapEmpty();
   }
 
   /**
    * Assigns the conversation ({@code conv}: its locked {@code c.*} row, still unassigned) to the next eligible member;
    * returns the user id, or null when nobody is eligible. {@code cap}: most open conversations per member, or null.
    */
-  static Future<Long> assign(Hub hub, Tx conn, Row conv, Integer cap, Timeline.Author by) {
+  static Future<Long> assign(Env env, Tx conn, Row conv, Integer cap, Timeline.Author by) {
     long inbox = conv.getLong("inbox_id");
     return Db.query(conn, "INSERT INTO inbox_assignment (inbox_id) VALUES ($1) ON CONFLICT DO NOTHING", inbox)
         .compose(v -> Db.one(conn, "SELECT last_user_id FROM inbox_assignment WHERE inbox_id = $1 FOR UPDATE", inbox))
@@ -57,7 +56,7 @@ final class Assigner {
             WHERE m.inbox_id = $1 ORDER BY u.id""", inbox).compose(members -> {
               List<Row> eligible = new ArrayList<>();
               for (Row m : members) {
-                if (!"online".equals(hub.presence.status(m.getLong("id")))) continue;
+                if (!env.online().test(m.getLong("id"))) continue;
                 if (cap != null && m.getLong("open") >= cap) continue;
                 eligible.add(m);
               }

@@ -1,7 +1,6 @@
 package io.switchboard.automation;
 
 import io.switchboard.conversation.Timeline;
-import io.switchboard.Hub;
 import io.switchboard.db.Db;
 import io.switchboard.inbox.BusinessHours;
 import io.switchboard.inbox.Endpoints;
@@ -24,10 +23,10 @@ final class AutoReply {
   }
 
   /** Sends the auto-reply if due; true when one was queued. {@code conv} is the locked {@code c.*} row. */
-  static Future<Boolean> maybe(Hub hub, Tx conn, Row conv, JsonObject inboxSettings, JsonObject hours, String inboxName) {
+  static Future<Boolean> maybe(Env env, Tx conn, Row conv, JsonObject inboxSettings, JsonObject hours, String inboxName) {
     String text = inboxSettings == null ? null : inboxSettings.getString("auto_reply_outside_hours");
     if (text == null || text.isBlank() || hours == null) return Future.succeededFuture(false);
-    Instant now = hub.clock.instant();
+    Instant now = env.clock().instant();
     if (BusinessHours.isOpen(hours, now)) return Future.succeededFuture(false);
     long id = conv.getLong("id");
     return Db.query(conn, "INSERT INTO conversation_automation (conversation_id) VALUES ($1) ON CONFLICT DO NOTHING", id)
@@ -38,7 +37,7 @@ final class AutoReply {
             if (opened == null || now.isBefore(opened)) return Future.succeededFuture(false);
           }
           return Endpoints.byId(conn, conv.getLong("endpoint_id"))
-              .compose(ep -> hub.timeline.queue(conn, conv, ep, new Timeline.Author("system", null, inboxName),
+              .compose(ep -> env.timeline().queue(conn, conv, ep, new Timeline.Author("system", null, inboxName),
                   new Timeline.Message(null, text, null, new JsonObject().put("auto_reply", "outside_hours"))))
               .compose(activityId -> Db.query(conn, "UPDATE conversation_automation SET auto_replied_at = $2 WHERE conversation_id = $1",
                   id, now.atOffset(ZoneOffset.UTC)))

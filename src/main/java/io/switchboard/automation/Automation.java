@@ -1,8 +1,6 @@
 package io.switchboard.automation;
 
-import io.switchboard.Hub;
 import io.vertx.core.Future;
-import io.vertx.ext.web.Router;
 
 /**
  * Scheduled messages, follow-up sequences, chatbots, automatic assignment and outside-hours replies.
@@ -18,17 +16,10 @@ public final class Automation {
   private Automation() {
   }
 
-  /** REST routes; mount before the conversation's activity routes (a reply with {@code send_at} is taken here). */
-  public static void mount(Router api, Hub hub) {
-    ScheduledApi.mount(api, hub);
-    SequenceApi.mount(api, hub);
-    ChatbotApi.mount(api, hub);
-  }
-
   /** Starts the event worker and the timed work on this node. */
-  public static Future<Void> deploy(Hub hub) {
-    return hub.vertx.deployVerticle(new EventWorker(hub))
-        .compose(id -> hub.vertx.deployVerticle(new DueWork(hub)))
+  public static Future<Void> deploy(Env env) {
+    return env.vertx().deployVerticle(new EventWorker(env))
+        .compose(id -> env.vertx().deployVerticle(new DueWork(env)))
         .mapEmpty();
   }
 }

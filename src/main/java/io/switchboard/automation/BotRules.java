@@ -1,7 +1,7 @@
 package io.switchboard.automation;
 
-import io.switchboard.conversation.TagApi;
-import io.switchboard.http.ApiError;
+import io.switchboard.conversation.Tags;
+import io.switchboard.common.ApiError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -25,7 +25,7 @@ import java.util.Set;
  *              {"type": "handover", "text": "…"}]}       (last; the bot stops for this conversation)
  * </pre>
  */
-final class BotRules {
+public final class BotRules {
 
   static final int MAX_RULES = 50;
   static final int MAX_ACTIONS = 10;
@@ -37,10 +37,10 @@ final class BotRules {
   }
 
   /** Rules in normal form, and the property keys and user ids they name (field → value), for the caller to check. */
-  record Checked(JsonArray rules, Map<String, String> properties, Map<String, Long> users) {
+  public record Checked(JsonArray rules, Map<String, String> properties, Map<String, Long> users) {
   }
 
-  static Checked check(JsonArray in) {
+  public static Checked check(JsonArray in) {
     if (in == null) throw ApiError.validation("rules", "rules is required: a list of {trigger, actions}");
     if (in.size() > MAX_RULES) throw ApiError.validation("rules", "a chatbot has at most " + MAX_RULES + " rules");
     Map<String, String> properties = new LinkedHashMap<>();
@@ -132,7 +132,7 @@ final class BotRules {
       case "tag" -> {
         only(a, at, Set.of("type", "tag"));
         try {
-          out.put("tag", TagApi.normal(a.getValue("tag") instanceof String s ? s : null));
+          out.put("tag", Tags.normal(a.getValue("tag") instanceof String s ? s : null));
         } catch (ApiError e) {
           throw ApiError.validation(at + ".tag", at + ".tag: " + e.getMessage());
         }

@@ -2,15 +2,14 @@ package io.switchboard.automation;
 
 import io.switchboard.conversation.Activities;
 import io.switchboard.conversation.Timeline;
-import io.switchboard.Hub;
 import io.switchboard.contact.PropertyValues;
 import io.switchboard.conversation.Conversations;
-import io.switchboard.conversation.TagApi;
+import io.switchboard.conversation.Tags;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
 import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
-import io.switchboard.http.ApiError;
+import io.switchboard.common.ApiError;
 import io.switchboard.inbox.BusinessHours;
 import io.switchboard.inbox.Endpoints;
 import io.vertx.core.Future;
@@ -40,7 +39,7 @@ final class BotRunner {
   private static final Set<String> NO = Set.of("no", "n", "false", "nee", "nein", "non", "0");
   private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
 
-  private final Hub hub;
+  private final Env env;
   private final Tx conn;
   private final Inbound in;
   private final int repliesPerMinute;
@@ -57,11 +56,11 @@ final class BotRunner {
     }
   }
 
-  BotRunner(Hub hub, Tx conn, Inbound in) {
-    this.hub = hub;
+  BotRunner(Env env, Tx conn, Inbound in) {
+    this.env = env;
     this.conn = conn;
     this.in = in;
-    this.repliesPerMinute = hub.config.integer("automation.bot_replies_per_minute");
+    this.repliesPerMinute = env.config().integer("automation.bot_replies_per_minute");
   }
 
   private long conversationId() {
@@ -132,7 +131,7 @@ final class BotRunner {
       }
       case "regex" -> SafeRegex.find(pattern(trigger.getString("pattern"), trigger.getBoolean("case_sensitive", false)), text);
       case "first_message" -> in.first();
-      case "outside_hours" -> in.hours() != null && !BusinessHours.isOpen(in.hours(), hub.clock.instant());
+      case "outside_hours" -> in.hours() != null && !BusinessHours.isOpen(in.hours(), env.clock().instant());
       case "any" -> true;
       default -> false;
     };
@@ -225,7 +224,7 @@ final class BotRunner {
                 + " messages within a minute in this conversation (loop guard); a human takes over").map(false);
           }
           return Endpoints.byId(conn, in.conv().getLong("endpoint_id"))
-              .compose(ep -> hub.timeline.queue(conn, in.conv(), ep, bot.author(),
+              .compose(ep -> env.timeline().queue(conn, in.conv(), ep, bot.author(),
                   new Timeline.Message(null, text, null, new JsonObject().put("chatbot_id", bot.id()))))
               .map(true)
               .recover(t -> t instanceof Timeline.Refused refused
@@ -237,7 +236,7 @@ final class BotRunner {
 
   private Future<Void> tag(Bot bot, String tag) {
     long ws = in.conv().getLong("workspace_id");
-    return TagApi.addTag(conn, ws, null, conversationId(), tag).compose(added -> !added ? Future.<Void>succeededFuture()
+    return Tags.add(conn, ws, null, conversationId(), tag).compose(added -> !added ? Future.<Void>succeededFuture()
         : Timeline.changed(conn, in.conv(), List.of(Activities.Draft.system(bot.author().type(), bot.author().id(),
             bot.author().name(), bot.name() + " added the tag " + tag, new JsonObject().put("change", "tag_added").put("tag", tag))),
             List.of("tags")).mapEmpty());
@@ -248,7 +247,7 @@ final class BotRunner {
       if (userId == null) {
         JsonObject auto = Assigner.settings(in.settings());
         Integer cap = auto == null ? null : auto.getInteger("max_open_per_agent");
-        return Assigner.assign(hub, conn, conv, cap, bot.author()).compose(user -> user != null ? Future.<Void>succeededFuture()
+        return Assigner.assign(env, conn, conv, cap, bot.author()).compose(user -> user != null ? Future.<Void>succeededFuture()
             : Timeline.note(conn, conv, bot.author(), bot.name() + " found no online member to assign the conversation to",
                 new JsonObject().put("change", "assign_failed")));
       }
@@ -264,7 +263,7 @@ final class BotRunner {
   /** The bot steps back; an unassigned conversation is then assigned when the inbox assigns automatically. */
   private Future<Void> handover(Bot bot) {
     return stop(bot, "handover", bot.name() + " handed the conversation over to a human").compose(v -> fresh()).compose(conv -> {
-      return conv.getLong("assignee_id") != null ? Future.succeededFuture() : Assigner.auto(hub, conn, conv, in.settings());
+      return conv.getLong("assignee_id") != null ? Future.succeededFuture() : Assigner.auto(env, conn, conv, in.settings());
     });
   }
 

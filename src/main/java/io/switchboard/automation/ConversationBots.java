@@ -6,7 +6,7 @@ import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
 import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
-import io.switchboard.http.Times;
+import io.switchboard.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,12 +22,12 @@ import java.util.List;
  * A bot that stops (handed over, removed, an agent replied, loop guard) keeps its row, inactive, so the inbox's
  * default bot does not join again until the conversation is resolved.
  */
-final class ConversationBots {
+public final class ConversationBots {
 
   private ConversationBots() {
   }
 
-  static Future<JsonArray> active(SqlClient c, long conversationId) {
+  public static Future<JsonArray> active(SqlClient c, long conversationId) {
     return Db.list(c, """
         SELECT cb.*, b.name, b.enabled FROM conversation_chatbot cb JOIN chatbot b ON b.id = cb.chatbot_id
         WHERE cb.conversation_id = $1 AND cb.active ORDER BY cb.activated_at, b.id""", conversationId).map(rows -> {
@@ -49,14 +49,14 @@ final class ConversationBots {
   }
 
   /** Appends the conversation.updated that tells the sidebar its bots changed. */
-  static Future<JsonArray> announce(Tx conn, Row conv) {
+  public static Future<JsonArray> announce(Tx conn, Row conv) {
     return active(conn, conv.getLong("id")).compose(bots -> Timeline.changed(conn, conv.getLong("workspace_id"),
             conv.getLong("inbox_id"), conv.getLong("id"), List.of(), List.of("chatbots"), new JsonObject().put("chatbots", bots))
         .map(bots));
   }
 
   /** Makes a bot active in the conversation with a fresh state; false when it already was. */
-  static Future<Boolean> activate(Tx conn, Row conv, long chatbotId, String source) {
+  public static Future<Boolean> activate(Tx conn, Row conv, long chatbotId, String source) {
     return Db.one(conn, """
         INSERT INTO conversation_chatbot (workspace_id, conversation_id, chatbot_id, active, state, source)
         VALUES ($1, $2, $3, true, '{}', $4)
@@ -67,7 +67,7 @@ final class ConversationBots {
   }
 
   /** Stops a bot in the conversation with a reason; false when it was not active. */
-  static Future<Boolean> deactivate(Tx conn, long conversationId, long chatbotId, String reason) {
+  public static Future<Boolean> deactivate(Tx conn, long conversationId, long chatbotId, String reason) {
     return Db.one(conn, """
         UPDATE conversation_chatbot SET active = false, stop_reason = $3, state = '{}', updated_at = now()
         WHERE conversation_id = $1 AND chatbot_id = $2 AND active RETURNING chatbot_id""", conversationId, chatbotId, reason)

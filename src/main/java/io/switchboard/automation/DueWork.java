@@ -1,6 +1,5 @@
 package io.switchboard.automation;
 
-import io.switchboard.Hub;
 import io.switchboard.outbound.Outbox;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -22,14 +21,14 @@ final class DueWork extends VerticleBase {
   /** Rows handled at once per node (each holds a connection while it runs). */
   private static final int LANES = 4;
 
-  private final Hub hub;
+  private final Env env;
   private final long pollMs;
   private long timer;
   private boolean busy;
 
-  DueWork(Hub hub) {
-    this.hub = hub;
-    this.pollMs = hub.config.longValue("automation.poll_ms");
+  DueWork(Env env) {
+    this.env = env;
+    this.pollMs = env.config().longValue("automation.poll_ms");
   }
 
   @Override
@@ -48,11 +47,11 @@ final class DueWork extends VerticleBase {
   private void tick() {
     if (busy) return;
     busy = true;
-    hub.db.one("""
+    env.db().one("""
             SELECT EXISTS (SELECT 1 FROM scheduled_message WHERE status = 'pending' AND send_at <= now()) AS messages,
                    EXISTS (SELECT 1 FROM sequence_enrollment WHERE status = 'active' AND next_at <= now()) AS steps""")
-        .compose(due -> (due.getBoolean("messages") ? drain(() -> ScheduledMessages.sendOneDue(hub)) : Future.succeededFuture(0))
-            .compose(n -> due.getBoolean("steps") ? drain(() -> SequenceSteps.stepOneDue(hub)) : Future.succeededFuture(0)))
+        .compose(due -> (due.getBoolean("messages") ? drain(() -> ScheduledMessages.sendOneDue(env)) : Future.succeededFuture(0))
+            .compose(n -> due.getBoolean("steps") ? drain(() -> SequenceSteps.stepOneDue(env)) : Future.succeededFuture(0)))
         .onComplete(ar -> {
           busy = false;
           if (ar.failed()) log.debug("timed automation paused: {}", ar.cause().toString());

@@ -1,9 +1,8 @@
 package io.switchboard.automation;
 
-import io.switchboard.Hub;
 import io.switchboard.db.Db;
 import io.switchboard.event.Events;
-import io.switchboard.http.Failures;
+import io.switchboard.common.Failures;
 import io.switchboard.outbound.Outbox;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -31,7 +30,7 @@ final class EventWorker extends VerticleBase {
   /** Events per pass: with the linger below, a pass every 25 ms keeps up with 40,000 events a second. */
   private static final int BATCH = 1000;
 
-  private final Hub hub;
+  private final Env env;
   private final Triggers triggers;
   private final long pollMs;
   private long timer;
@@ -43,10 +42,10 @@ final class EventWorker extends VerticleBase {
   private long lastEnd;
   private boolean warned;
 
-  EventWorker(Hub hub) {
-    this.hub = hub;
-    this.triggers = new Triggers(hub);
-    this.pollMs = hub.config.longValue("automation.poll_ms");
+  EventWorker(Env env) {
+    this.env = env;
+    this.triggers = new Triggers(env);
+    this.pollMs = env.config().longValue("automation.poll_ms");
   }
 
   @Override
@@ -94,9 +93,9 @@ final class EventWorker extends VerticleBase {
 
   /** One batch; returns how many events it read (0 when there was nothing, or another node is at it). */
   private Future<Integer> pass() {
-    return hub.db.one("""
+    return env.db().one("""
             SELECT (SELECT last_seq FROM event_counter WHERE id = 1) > (SELECT last_seq FROM automation_cursor WHERE id = 1)""")
-        .compose(behind -> !behind.getBoolean(0) ? Future.succeededFuture(0) : hub.db.tx(this::batch));
+        .compose(behind -> !behind.getBoolean(0) ? Future.succeededFuture(0) : env.db().tx(this::batch));
   }
 
   /**

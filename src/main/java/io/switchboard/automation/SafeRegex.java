@@ -1,6 +1,6 @@
 package io.switchboard.automation;
 
-import io.switchboard.http.ApiError;
+import io.switchboard.common.ApiError;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

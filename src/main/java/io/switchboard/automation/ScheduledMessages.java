@@ -1,15 +1,13 @@
 package io.switchboard.automation;
 
 import io.switchboard.conversation.Timeline;
-import io.switchboard.Hub;
-import io.switchboard.conversation.ActivityApi;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
 import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
-import io.switchboard.http.ApiError;
-import io.switchboard.http.Failures;
-import io.switchboard.http.Times;
+import io.switchboard.common.ApiError;
+import io.switchboard.common.Failures;
+import io.switchboard.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,18 +22,18 @@ import org.slf4j.LoggerFactory;
  * row sent: several nodes never take the same row, a node that dies mid-way rolls back and the row is due again,
  * and a cancellation either commits first (the row is no longer pending) or waits and finds it sent.
  */
-final class ScheduledMessages {
+public final class ScheduledMessages {
 
   private static final Logger log = LoggerFactory.getLogger(ScheduledMessages.class);
 
   private ScheduledMessages() {
   }
 
-  static final String SELECT = """
+  public static final String SELECT = """
       SELECT s.*, u.name AS author_name FROM scheduled_message s LEFT JOIN app_user u ON u.id = s.author_id
       """;
 
-  static JsonObject json(Row r) {
+  public static JsonObject json(Row r) {
     JsonArray files = new JsonArray();
     Long[] ids = r.getArrayOfLongs("attachment_ids");
     if (ids != null) for (Long id : ids) files.add(id);
@@ -69,7 +67,7 @@ final class ScheduledMessages {
   }
 
   /** Appends {@code scheduled.updated} (or {@code created}) with the message as it is now. */
-  static Future<JsonObject> announce(Tx conn, long id, String type) {
+  public static Future<JsonObject> announce(Tx conn, long id, String type) {
     return Db.one(conn, SELECT + " WHERE s.id = $1", id).compose(r -> {
       JsonObject view = json(r);
       return Db.one(conn, "SELECT workspace_id, inbox_id FROM conversation WHERE id = $1", r.getLong("conversation_id"))
@@ -83,9 +81,9 @@ final class ScheduledMessages {
    * Sends the most overdue pending message, if any; true when one was claimed (sent or failed for good). A failure
    * that is not the database's marks the message failed, so a bad row cannot block the ones behind it.
    */
-  static Future<Boolean> sendOneDue(Hub hub) {
+  static Future<Boolean> sendOneDue(Env env) {
     long[] claimed = {0};
-    return hub.db.tx(conn -> Db.one(conn, """
+    return env.db().tx(conn -> Db.one(conn, """
             SELECT s.*, u.name AS author_name,
               GREATEST(0, (extract(epoch FROM (now() - s.send_at)) * 1000))::bigint AS late_ms
             FROM scheduled_message s LEFT JOIN app_user u ON u.id = s.author_id
@@ -94,22 +92,22 @@ final class ScheduledMessages {
         .compose(s -> {
           if (s == null) return Future.succeededFuture(false);
           claimed[0] = s.getLong("id");
-          return send(hub, conn, s).map(true);
+          return send(env, conn, s).map(true);
         }))
         .recover(t -> {
           if (claimed[0] == 0 || Failures.isUnavailable(t)) return Future.failedFuture(t);
           log.warn("scheduled message {} could not be sent: {}", claimed[0], t.toString());
-          return hub.db.tx(conn -> fail(conn, claimed[0], "internal", "the message could not be sent (internal error)")).map(true);
+          return env.db().tx(conn -> fail(conn, claimed[0], "internal", "the message could not be sent (internal error)")).map(true);
         });
   }
 
-  private static Future<Void> send(Hub hub, Tx conn, Row s) {
+  private static Future<Void> send(Env env, Tx conn, Row s) {
     long id = s.getLong("id");
     long late = s.getLong("late_ms");
     return Db.one(conn, "SELECT c.* FROM conversation c WHERE c.id = $1 FOR UPDATE", s.getLong("conversation_id"))
-        .compose(conv -> ActivityApi.fromEndpoint(conn, conv, s.getLong("from_endpoint_id"))
+        .compose(conv -> Timeline.fromEndpoint(conn, conv, s.getLong("from_endpoint_id"))
             .recover(t -> Future.failedFuture(t instanceof ApiError e ? new Timeline.Refused("endpoint", e.getMessage(), null) : t))
-            .compose(ep -> hub.timeline.queue(conn, conv, ep,
+            .compose(ep -> env.timeline().queue(conn, conv, ep,
                 new Timeline.Author("user", s.getLong("author_id"), s.getString("author_name")),
                 new Timeline.Message(s.getString("subject"), s.getString("text"), s.getString("html"),
                     new JsonObject().put("scheduled_message_id", id).put("send_at", Times.iso(s, "send_at")).put("lateness_ms", late),
@@ -119,7 +117,7 @@ final class ScheduledMessages {
                         id, activityId).mapEmpty())))
             .compose(activityId -> Db.query(conn, """
                     UPDATE scheduled_message SET status = 'sent', activity_id = $2, sent_at = now(), lateness_ms = $3,
-                      sent_by = $4, updated_at = now() WHERE id = $1""", id, activityId, late, hub.nodeId))
+                      sent_by = $4, updated_at = now() WHERE id = $1""", id, activityId, late, env.nodeId()))
             .compose(v -> {
               if (late > 60_000) log.info("scheduled message {} sent {} s late (the hub was not running when it was due)", id, late / 1000);
               return announce(conn, id, EventType.SCHEDULED_UPDATED).<Void>mapEmpty();

@@ -1,10 +1,9 @@
 package io.switchboard.automation;
 
 import io.switchboard.conversation.Timeline;
-import io.switchboard.Hub;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
-import io.switchboard.http.Failures;
+import io.switchboard.common.Failures;
 import io.switchboard.inbox.Endpoints;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -28,9 +27,9 @@ final class SequenceSteps {
   }
 
   /** Handles the most overdue enrolment, if any; true when one was claimed. */
-  static Future<Boolean> stepOneDue(Hub hub) {
+  static Future<Boolean> stepOneDue(Env env) {
     long[] claimed = {0};
-    return hub.db.tx(conn -> Db.one(conn, Sequences.ENROLLMENTS + """
+    return env.db().tx(conn -> Db.one(conn, Sequences.ENROLLMENTS + """
              WHERE e.status = 'active' AND e.next_at <= now() ORDER BY e.next_at, e.id LIMIT 1 FOR UPDATE OF e SKIP LOCKED""")
         .compose(e -> {
           if (e == null) return Future.succeededFuture(false);
@@ -40,13 +39,13 @@ final class SequenceSteps {
               .compose(conv -> {
                 if (conv == null) return Future.succeededFuture(false);
                 claimed[0] = e.getLong("id");
-                return step(hub, conn, conv, e).map(true);
+                return step(env, conn, conv, e).map(true);
               });
         }))
         .recover(t -> {
           if (claimed[0] == 0 || Failures.isUnavailable(t)) return Future.failedFuture(t);
           log.warn("sequence enrolment {} could not take its step: {}", claimed[0], t.toString());
-          return hub.db.tx(conn -> Db.one(conn, Sequences.ENROLLMENTS + " WHERE e.id = $1 AND e.status = 'active' FOR UPDATE OF e", claimed[0])
+          return env.db().tx(conn -> Db.one(conn, Sequences.ENROLLMENTS + " WHERE e.id = $1 AND e.status = 'active' FOR UPDATE OF e", claimed[0])
               .compose(e -> e == null ? Future.<Void>succeededFuture()
                   : Db.one(conn, "SELECT c.* FROM conversation c WHERE c.id = $1", e.getLong("conversation_id"))
                       .compose(conv -> Sequences.end(conn, conv, e, "stopped", "error", Timeline.Author.SYSTEM,
@@ -55,7 +54,7 @@ final class SequenceSteps {
         });
   }
 
-  private static Future<Void> step(Hub hub, Tx conn, Row conv, Row e) {
+  private static Future<Void> step(Env env, Tx conn, Row conv, Row e) {
     String name = e.getString("sequence_name");
     if (e.getValue("sequence_deleted_at") != null) {
       return Sequences.stop(conn, conv, e, "sequence_deleted");
@@ -82,7 +81,7 @@ final class SequenceSteps {
       Long by = e.getLong("created_by");
       Timeline.Author author = by == null ? Timeline.Author.SYSTEM : new Timeline.Author("user", by, e.getString("created_by_name"));
       return Endpoints.byId(conn, conv.getLong("endpoint_id"))
-          .compose(ep -> hub.timeline.queue(conn, conv, ep, author, new Timeline.Message(null, step.getString("text"), null,
+          .compose(ep -> env.timeline().queue(conn, conv, ep, author, new Timeline.Message(null, step.getString("text"), null,
               data(e, "sequence_step", index))))
           .compose(activityId -> Timeline.note(conn, conv, Timeline.Author.SYSTEM, "The sequence \"" + name + "\" sent " + label,
                   data(e, "sequence_step_sent", index).put("activity_id", activityId))

@@ -1,13 +1,13 @@
 package io.switchboard.automation;
 
+import io.switchboard.inbox.Endpoints;
 import io.switchboard.conversation.Timeline;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
 import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
-import io.switchboard.http.ApiError;
-import io.switchboard.http.Times;
-import io.switchboard.inbox.InboxApi;
+import io.switchboard.common.ApiError;
+import io.switchboard.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,7 +25,7 @@ import java.util.Set;
  * A step is {@code {"delay": "P2D" | "PT4H" | seconds, "text": "…", "channels": ["email", …]}}; its delay counts from
  * the enrolment (first step) or from the step before.
  */
-final class Sequences {
+public final class Sequences {
 
   static final int MAX_STEPS = 20;
   static final long MAX_DELAY_SECONDS = 365L * 24 * 3600;
@@ -35,7 +35,7 @@ final class Sequences {
   }
 
   /** Checks the steps and returns them in normal form; a 400 naming the step's field otherwise. */
-  static JsonArray steps(JsonArray in) {
+  public static JsonArray steps(JsonArray in) {
     if (in == null || in.isEmpty()) throw ApiError.validation("steps", "a sequence needs at least one step");
     if (in.size() > MAX_STEPS) throw ApiError.validation("steps", "a sequence has at most " + MAX_STEPS + " steps");
     JsonArray out = new JsonArray();
@@ -57,9 +57,9 @@ final class Sequences {
         }
         channels = new JsonArray();
         for (Object c : ch) {
-          if (!(c instanceof String s) || !InboxApi.CHANNELS.contains(s)) {
+          if (!(c instanceof String s) || !Endpoints.CHANNELS.contains(s)) {
             throw ApiError.validation(at + ".channels", at + ".channels: " + c + " is not a channel (one of "
-                + String.join(", ", InboxApi.CHANNELS.stream().sorted().toList()) + ")");
+                + String.join(", ", Endpoints.CHANNELS.stream().sorted().toList()) + ")");
           }
           if (!channels.contains(s)) channels.add(s);
         }
@@ -103,12 +103,12 @@ final class Sequences {
   }
 
   /** Whether a step may be sent in a conversation on {@code channel}. */
-  static boolean allows(JsonObject step, String channel) {
+  public static boolean allows(JsonObject step, String channel) {
     JsonArray channels = step.getJsonArray("channels");
     return channels == null || channels.contains(channel);
   }
 
-  static JsonObject json(Row r) {
+  public static JsonObject json(Row r) {
     JsonObject o = new JsonObject()
         .put("id", r.getLong("id"))
         .put("name", r.getString("name"))
@@ -121,13 +121,13 @@ final class Sequences {
   }
 
   /** Enrolments with their sequence's name and steps and the enrolling user's name; alias e. */
-  static final String ENROLLMENTS = """
+  public static final String ENROLLMENTS = """
       SELECT e.*, s.name AS sequence_name, s.steps, s.stop_on_reply, s.deleted_at AS sequence_deleted_at,
         u.name AS created_by_name
       FROM sequence_enrollment e JOIN sequence s ON s.id = e.sequence_id LEFT JOIN app_user u ON u.id = e.created_by
       """;
 
-  static JsonObject enrollmentJson(Row r) {
+  public static JsonObject enrollmentJson(Row r) {
     int total = r.getJsonArray("steps").size();
     boolean active = "active".equals(r.getString("status"));
     return new JsonObject()
@@ -151,7 +151,7 @@ final class Sequences {
   }
 
   /** Appends an enrolment event with the enrolment as it is now. */
-  static Future<JsonObject> announce(Tx conn, Row conv, long enrollmentId, String type) {
+  public static Future<JsonObject> announce(Tx conn, Row conv, long enrollmentId, String type) {
     return enrollmentView(conn, enrollmentId).compose(view -> EventLog.append(conn, conv.getLong("workspace_id"),
         conv.getLong("inbox_id"), conv.getLong("id"), type, new JsonObject().put("enrollment", view)).map(view));
   }
@@ -160,7 +160,7 @@ final class Sequences {
    * Ends an active enrolment ({@code status}: completed, stopped or canceled) with a reason, a system entry in the
    * conversation and an {@code enrollment.updated}. {@code e} is an {@link #ENROLLMENTS} row locked by the caller.
    */
-  static Future<Void> end(Tx conn, Row conv, Row e, String status, String reason, Timeline.Author by, String text) {
+  public static Future<Void> end(Tx conn, Row conv, Row e, String status, String reason, Timeline.Author by, String text) {
     return Db.query(conn, """
             UPDATE sequence_enrollment SET status = $2, stop_reason = $3, next_at = NULL, updated_at = now() WHERE id = $1""",
             e.getLong("id"), status, reason)
@@ -190,7 +190,7 @@ final class Sequences {
    * Stops the conversation's active enrolments that {@code which} selects (an SQL condition on e and s), oldest
    * first; returns how many.
    */
-  static Future<Integer> stopAll(Tx conn, Row conv, String which, String reason, Object param) {
+  public static Future<Integer> stopAll(Tx conn, Row conv, String which, String reason, Object param) {
     return Db.list(conn, ENROLLMENTS + " WHERE e.conversation_id = $1 AND e.status = 'active' AND " + which
         + " ORDER BY e.id FOR UPDATE OF e", conv.getLong("id"), param).compose(rows -> {
           Future<Void> f = Future.succeededFuture();

@@ -1,7 +1,6 @@
 package io.switchboard.automation;
 
 import io.switchboard.conversation.Timeline;
-import io.switchboard.Hub;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
 import io.vertx.core.Future;
@@ -30,10 +29,10 @@ final class Triggers {
   static final String[] TYPES = {EventType.MESSAGE_CREATED, EventType.CONVERSATION_CREATED, EventType.CONVERSATION_UPDATED};
   private static final Set<String> RELEVANT = Set.of(TYPES);
 
-  private final Hub hub;
+  private final Env env;
 
-  Triggers(Hub hub) {
-    this.hub = hub;
+  Triggers(Env env) {
+    this.env = env;
   }
 
   /** Whether the event can cause any automation (decided from its data alone, without a query). */
@@ -98,11 +97,11 @@ final class Triggers {
           .compose(v -> !bots ? Future.succeededFuture(false) : Db.one(conn, """
               SELECT NOT EXISTS (SELECT 1 FROM activity WHERE conversation_id = $1 AND direction = 'in' AND kind = 'message'
                                  AND id < $2)""", conversationId, activityId)
-              .compose(first -> new BotRunner(hub, conn, new BotRunner.Inbound(conv, settings,
+              .compose(first -> new BotRunner(env, conn, new BotRunner.Inbound(conv, settings,
                   conv.getJsonObject("inbox_hours"), conv.getString("inbox_name"), activityId, activity.getString("text"),
                   OffsetDateTime.parse(activity.getString("created_at")), first.getBoolean(0))).run()))
           .compose(attended -> attended ? Future.succeededFuture()
-              : AutoReply.maybe(hub, conn, conv, settings, conv.getJsonObject("inbox_hours"),
+              : AutoReply.maybe(env, conn, conv, settings, conv.getJsonObject("inbox_hours"),
                   conv.getString("inbox_name")).mapEmpty());
     });
   }
@@ -135,7 +134,7 @@ final class Triggers {
       }
       JsonObject settings = conv.getJsonObject("inbox_settings");
       if (Assigner.settings(settings) == null) return Future.succeededFuture();
-      return defaultBotWillAttend(conn, conv).compose(bot -> bot ? Future.succeededFuture() : Assigner.auto(hub, conn, conv, settings));
+      return defaultBotWillAttend(conn, conv).compose(bot -> bot ? Future.succeededFuture() : Assigner.auto(env, conn, conv, settings));
     });
   }
 

@@ -6,8 +6,8 @@ import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
 import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
-import io.switchboard.http.ApiError;
-import io.switchboard.http.Times;
+import io.switchboard.common.ApiError;
+import io.switchboard.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -41,7 +41,7 @@ public final class Contacts {
   }
 
   /** Columns of a contact as the API shows it, with properties, identities and profiles; alias {@code ct}. */
-  static final String COLUMNS = """
+  public static final String COLUMNS = """
       ct.id, ct.workspace_id, ct.name, ct.email, ct.phone, ct.company, ct.blocked, ct.created_at, ct.updated_at,
       """ + Properties.valuesSql("contact_property", "contact_id", "ct.id") + """
        AS properties,
@@ -71,7 +71,7 @@ public final class Contacts {
   }
 
   /** As {@link #editable}, with the lock a deletion needs: arriving messages wait, then find what is left. */
-  static Future<Row> removable(SqlClient c, Actor a, long id) {
+  public static Future<Row> removable(SqlClient c, Actor a, long id) {
     return find(c, a, id, " FOR UPDATE OF ct").map(r -> {
       a.require(Permission.CONTACTS_MANAGE);
       return r;
@@ -83,7 +83,7 @@ public final class Contacts {
    * inbox the actor is a member of; {@code refusal} (a 409) otherwise. Deleting or merging a contact changes all its
    * conversations, and nobody changes what they cannot see: for every role, as visibility is by membership.
    */
-  static Future<List<Row>> allConversationsSeen(Tx conn, Actor a, long id, ApiError refusal) {
+  public static Future<List<Row>> allConversationsSeen(Tx conn, Actor a, long id, ApiError refusal) {
     return Db.list(conn, """
         SELECT c.id, c.inbox_id, (m.user_id IS NOT NULL) AS member FROM conversation c
         LEFT JOIN membership m ON m.inbox_id = c.inbox_id AND m.user_id = $2

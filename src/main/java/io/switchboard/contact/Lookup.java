@@ -15,13 +15,13 @@ import java.util.regex.Pattern;
  * phone numbers, which are stored in E.164: a leading 00 is an international prefix, a single leading 0 a
  * national trunk prefix that E.164 replaces by a country code of one to three digits.
  */
-record Lookup(String[] words, String[] phonePatterns) {
+public record Lookup(String[] words, String[] phonePatterns) {
 
   private static final Pattern PHONE_LIKE = Pattern.compile("^[0-9+()\\-./\\s]+$");
   private static final int MAX_WORDS = 6;
 
   /** Null when there is nothing to look for. */
-  static Lookup of(String q) {
+  public static Lookup of(String q) {
     if (q == null || q.isBlank()) return null;
     String query = q.trim();
     if (query.length() > 200) query = query.substring(0, 200);
@@ -53,7 +53,7 @@ record Lookup(String[] words, String[] phonePatterns) {
    * The SQL condition for contact {@code ct} with the word patterns at {@code $words} and the phone patterns at
    * {@code $phones} (either may be null).
    */
-  static String contactSql(String ct, int words, int phones) {
+  public static String contactSql(String ct, int words, int phones) {
     String digits = "regexp_replace(%s, '[^0-9]', '', 'g')";
     return "(($" + words + "::text[] IS NOT NULL AND NOT EXISTS (SELECT 1 FROM unnest($" + words + "::text[]) w WHERE NOT COALESCE("
         + ct + ".name ILIKE w OR " + ct + ".email ILIKE w OR " + ct + ".company ILIKE w OR " + ct + ".phone ILIKE w"
@@ -68,7 +68,7 @@ record Lookup(String[] words, String[] phonePatterns) {
    * The SQL condition for profile {@code p}: every word in its name or a profile property value, or a member contact
    * the user can see (user at {@code $user}, contacts.manage at {@code $manage}) matching as in contact search.
    */
-  static String profileSql(String p, int words, int phones, int user, int manage) {
+  public static String profileSql(String p, int words, int phones, int user, int manage) {
     return "(($" + words + "::text[] IS NOT NULL AND NOT EXISTS (SELECT 1 FROM unnest($" + words + "::text[]) w WHERE NOT ("
         + p + ".name ILIKE w OR EXISTS (SELECT 1 FROM profile_property pp WHERE pp.profile_id = " + p + ".id"
         + " AND (pp.value #>> '{}') ILIKE w))))"

@@ -6,8 +6,8 @@ import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
 import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
-import io.switchboard.http.ApiError;
-import io.switchboard.http.Times;
+import io.switchboard.common.ApiError;
+import io.switchboard.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,25 +28,25 @@ import java.util.Set;
  * contacts (and, through them, the conversations and attachments) they could see anyway; the others are not
  * listed, not counted and not searched.
  */
-final class Profiles {
+public final class Profiles {
 
   private Profiles() {
   }
 
-  static final int MAX_NAME = 200;
+  public static final int MAX_NAME = 200;
 
   /** "profile {@code p} is visible", with the user at {@code $user} and contacts.manage at {@code $manage}. */
-  static String visibleSql(String p, int user, int manage) {
+  public static String visibleSql(String p, int user, int manage) {
     return "(EXISTS (SELECT 1 FROM profile_contact vpc JOIN contact vct ON vct.id = vpc.contact_id WHERE vpc.profile_id = "
         + p + ".id AND " + Contacts.visibleSql("vct", user, manage) + ") OR ($" + manage
         + "::boolean AND NOT EXISTS (SELECT 1 FROM profile_contact vpe WHERE vpe.profile_id = " + p + ".id)))";
   }
 
-  static final String COLUMNS = "p.id, p.workspace_id, p.name, p.created_at, p.updated_at, "
+  public static final String COLUMNS = "p.id, p.workspace_id, p.name, p.created_at, p.updated_at, "
       + Properties.valuesSql("profile_property", "profile_id", "p.id") + " AS properties";
 
   /** The profile row if visible to the actor; 404 otherwise. */
-  static Future<Row> visible(SqlClient c, Actor a, long id, boolean lock) {
+  public static Future<Row> visible(SqlClient c, Actor a, long id, boolean lock) {
     return Db.one(c, "SELECT p.* FROM profile p WHERE p.id = $1 AND p.workspace_id = $2 AND " + visibleSql("p", 3, 4)
             + (lock ? " FOR UPDATE OF p" : ""), id, a.workspaceId(), a.userId(), a.can(Permission.CONTACTS_MANAGE))
         .map(r -> {
@@ -56,7 +56,7 @@ final class Profiles {
   }
 
   /** Visible, locked, and 403 unless the actor may edit profiles. */
-  static Future<Row> editable(SqlClient c, Actor a, long id) {
+  public static Future<Row> editable(SqlClient c, Actor a, long id) {
     return visible(c, a, id, true).map(r -> {
       a.require(Permission.CONTACTS_MANAGE);
       return r;
@@ -64,7 +64,7 @@ final class Profiles {
   }
 
   /** The profile as this actor sees it: its visible contacts, and those grouped by the channels they reach us on. */
-  static Future<JsonObject> view(SqlClient c, Actor a, long id) {
+  public static Future<JsonObject> view(SqlClient c, Actor a, long id) {
     return Db.one(c, "SELECT " + COLUMNS + " FROM profile p WHERE p.id = $1", id).compose(p -> Db.list(c, "SELECT "
         + Contacts.COLUMNS + ", pc.created_at AS attached_at FROM profile_contact pc JOIN contact ct ON ct.id = pc.contact_id"
         + " WHERE pc.profile_id = $1 AND " + Contacts.visibleSql("ct", 2, 3) + " ORDER BY lower(ct.name), ct.id",
@@ -102,7 +102,7 @@ final class Profiles {
   }
 
   /** What every viewer may see of a visible profile, and what its live events carry. */
-  static JsonObject summary(Row p) {
+  public static JsonObject summary(Row p) {
     return new JsonObject()
         .put("id", p.getLong("id"))
         .put("name", p.getString("name"))
@@ -111,7 +111,7 @@ final class Profiles {
         .put("updated_at", Times.iso(p, "updated_at"));
   }
 
-  static Future<List<Long>> contactIds(SqlClient c, long profileId) {
+  public static Future<List<Long>> contactIds(SqlClient c, long profileId) {
     return Db.list(c, "SELECT contact_id FROM profile_contact WHERE profile_id = $1", profileId)
         .map(rows -> rows.stream().map(r -> r.getLong(0)).toList());
   }
@@ -122,7 +122,7 @@ final class Profiles {
    * one inbox must not learn of contacts they cannot see. {@code contactId} is named only in inboxes where that
    * contact has conversations.
    */
-  static Future<Void> announce(Tx conn, long workspaceId, long profileId, String type, String change,
+  public static Future<Void> announce(Tx conn, long workspaceId, long profileId, String type, String change,
                                Long contactId, List<Long> alsoContacts) {
     Future<JsonObject> summary = EventType.PROFILE_DELETED.equals(type)
         ? Future.succeededFuture(new JsonObject().put("id", profileId))

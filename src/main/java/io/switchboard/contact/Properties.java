@@ -1,7 +1,7 @@
 package io.switchboard.contact;
 
 import io.switchboard.db.Db;
-import io.switchboard.http.ApiError;
+import io.switchboard.common.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -22,11 +22,11 @@ import java.util.regex.Pattern;
  * Custom properties: admin-defined, typed fields on contacts or profiles. Values are stored by the definition's id,
  * so renaming a definition (label or key) keeps them, and are checked against its type on every write.
  */
-final class Properties {
+public final class Properties {
 
-  static final Set<String> SCOPES = Set.of("contact", "profile");
-  static final Set<String> TYPES = Set.of("text", "number", "boolean", "date");
-  static final Pattern KEY = Pattern.compile("^[a-z][a-z0-9_]{0,49}$");
+  public static final Set<String> SCOPES = Set.of("contact", "profile");
+  public static final Set<String> TYPES = Set.of("text", "number", "boolean", "date");
+  public static final Pattern KEY = Pattern.compile("^[a-z][a-z0-9_]{0,49}$");
   static final int MAX_TEXT = 2000;
   /** Numbers beyond this lose precision in browsers; nobody means them in a contact field. */
   private static final BigDecimal MAX_NUMBER = new BigDecimal("1e15");
@@ -34,14 +34,14 @@ final class Properties {
   private Properties() {
   }
 
-  record Definition(long id, String scope, String key, String label, String type, int position) {
+  public record Definition(long id, String scope, String key, String label, String type, int position) {
     static Definition of(Row r) {
       return new Definition(r.getLong("id"), r.getString("scope"), r.getString("key"), r.getString("label"),
           r.getString("type"), r.getInteger("position"));
     }
   }
 
-  static Future<Map<String, Definition>> definitions(SqlClient c, long workspaceId, String scope) {
+  public static Future<Map<String, Definition>> definitions(SqlClient c, long workspaceId, String scope) {
     return Db.list(c, "SELECT * FROM property WHERE workspace_id = $1 AND scope = $2", workspaceId, scope).map(rows -> {
       Map<String, Definition> byKey = new HashMap<>();
       rows.forEach(r -> byKey.put(r.getString("key"), Definition.of(r)));
@@ -53,7 +53,7 @@ final class Properties {
    * Checks {@code {key: value}} against the definitions: unknown keys and values of the wrong type are 400 naming
    * {@code properties.<key>}. Returns property id → the value to store as JSON, or null to remove it.
    */
-  static Map<Long, String> check(JsonObject in, Map<String, Definition> defs) {
+  public static Map<Long, String> check(JsonObject in, Map<String, Definition> defs) {
     if (in.size() > 100) throw ApiError.validation("properties", "properties has more than 100 keys");
     Map<Long, String> out = new LinkedHashMap<>();
     for (String key : in.fieldNames()) {
@@ -117,7 +117,7 @@ final class Properties {
    * Writes checked values for one owner ({@code table} is contact_property or profile_property, {@code column} its
    * owner column, both constants of this package).
    */
-  static Future<Void> write(Tx conn, String table, String column, long ownerId, Map<Long, String> values) {
+  public static Future<Void> write(Tx conn, String table, String column, long ownerId, Map<Long, String> values) {
     Future<Void> f = Future.succeededFuture();
     for (Map.Entry<Long, String> e : values.entrySet()) {
       f = f.compose(v -> (e.getValue() == null

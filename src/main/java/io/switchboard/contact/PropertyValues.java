@@ -1,7 +1,7 @@
 package io.switchboard.contact;
 
 import io.switchboard.db.Db;
-import io.switchboard.http.ApiError;
+import io.switchboard.common.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

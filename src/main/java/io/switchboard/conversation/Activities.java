@@ -1,7 +1,7 @@
 package io.switchboard.conversation;
 
 import io.switchboard.db.Db;
-import io.switchboard.http.Times;
+import io.switchboard.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -2,8 +2,8 @@ package io.switchboard.conversation;
 
 import io.switchboard.auth.Actor;
 import io.switchboard.db.Db;
-import io.switchboard.http.ApiError;
-import io.switchboard.http.Times;
+import io.switchboard.common.ApiError;
+import io.switchboard.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

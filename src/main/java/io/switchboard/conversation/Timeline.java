@@ -5,7 +5,7 @@ import io.switchboard.db.Db;
 import io.switchboard.db.Tx;
 import io.switchboard.event.EventLog;
 import io.switchboard.event.EventType;
-import io.switchboard.http.ApiError;
+import io.switchboard.common.ApiError;
 import io.switchboard.inbox.Endpoints;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.switchboard.outbound.ChannelSender;
@@ -171,6 +171,25 @@ public final class Timeline {
   }
 
   // ---- sending ----
+
+  /** The reply leaves from the conversation's endpoint, or another enabled one of the same inbox and channel. */
+  public static Future<Endpoint> fromEndpoint(Tx conn, Row conversation, Long fromId) {
+    long endpointId = fromId != null ? fromId : conversation.getLong("endpoint_id");
+    return Endpoints.byId(conn, endpointId).compose(ep -> {
+      if (ep == null || ep.inboxId() != conversation.getLong("inbox_id")) {
+        return Future.failedFuture(ApiError.validation("from_endpoint_id", "from_endpoint_id must be an endpoint of the conversation's inbox"));
+      }
+      if (!ep.channel().equals(conversation.getString("channel"))) {
+        return Future.failedFuture(ApiError.validation("from_endpoint_id",
+            "from_endpoint_id must be on the conversation's channel (" + conversation.getString("channel") + ")"));
+      }
+      if (!ep.enabled()) {
+        return Future.failedFuture(ApiError.conflict("from_endpoint_id", "sending is disabled on " + ep.address()
+            + (ep.disabledReason() == null ? "" : ": " + ep.disabledReason())));
+      }
+      return Future.succeededFuture(ep);
+    });
+  }
 
   /** What an outgoing message says; {@code attach} links its files to the new activity, before it is told. */
   public record Message(String subject, String text, String html, JsonObject data, Attach attach) {

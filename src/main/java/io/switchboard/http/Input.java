@@ -1,5 +1,8 @@
 package io.switchboard.http;
 
+import io.switchboard.common.ApiError;
+import io.switchboard.common.Failures;
+import io.switchboard.common.Times;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -141,5 +144,15 @@ public final class Input {
 
   private static java.util.List<String> sorted(Set<String> s) {
     return s.stream().sorted().toList();
+  }
+
+  /** Whether {@code s} is an absolute http or https URL with a host. */
+  public static boolean isHttpUrl(String s) {
+    try {
+      java.net.URI u = java.net.URI.create(s);
+      return u.getScheme() != null && (u.getScheme().equals("http") || u.getScheme().equals("https")) && u.getHost() != null;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 }

@@ -1,5 +1,8 @@
 package io.switchboard.http;
 
+import io.switchboard.common.ApiError;
+import io.switchboard.common.Failures;
+import io.switchboard.common.Times;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

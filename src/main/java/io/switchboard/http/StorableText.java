@@ -1,5 +1,8 @@
 package io.switchboard.http;
 
+import io.switchboard.common.ApiError;
+import io.switchboard.common.Failures;
+import io.switchboard.common.Times;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -58,12 +61,12 @@ public final class StorableText {
     for (Map.Entry<String, String> p : ctx.queryParams()) {
       String bad = unstorable(p.getKey());
       if (bad != null) {
-        Api.fail(ctx, ApiError.validation(null, "a query parameter name contains a character that cannot be stored (" + bad + ")"));
+        Rest.fail(ctx, ApiError.validation(null, "a query parameter name contains a character that cannot be stored (" + bad + ")"));
         return;
       }
       bad = unstorable(p.getValue());
       if (bad != null) {
-        Api.fail(ctx, ApiError.validation(p.getKey(), p.getKey() + " contains a character that cannot be stored (" + bad + ")"));
+        Rest.fail(ctx, ApiError.validation(p.getKey(), p.getKey() + " contains a character that cannot be stored (" + bad + ")"));
         return;
       }
     }

@@ -3,7 +3,7 @@ package io.switchboard.inbox;
 import io.switchboard.auth.Actor;
 import io.switchboard.auth.Permission;
 import io.switchboard.db.Db;
-import io.switchboard.http.ApiError;
+import io.switchboard.common.ApiError;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;

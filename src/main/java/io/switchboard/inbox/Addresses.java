@@ -3,7 +3,7 @@ package io.switchboard.inbox;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
-import io.switchboard.http.ApiError;
+import io.switchboard.common.ApiError;
 
 import java.util.Locale;
 import java.util.regex.Pattern;

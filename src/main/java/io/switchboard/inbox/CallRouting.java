@@ -1,6 +1,6 @@
 package io.switchboard.inbox;
 
-import io.switchboard.http.ApiError;
+import io.switchboard.common.ApiError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -1,8 +1,8 @@
 package io.switchboard.inbox;
 
 import io.switchboard.db.Db;
-import io.switchboard.http.ApiError;
-import io.switchboard.http.Times;
+import io.switchboard.common.ApiError;
+import io.switchboard.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,6 +20,9 @@ public final class Endpoints {
   /** Setting names whose values are secrets: stored apart, never returned by the API. */
   public static final Set<String> SECRET_KEYS = Set.of("password", "auth_token", "access_token", "secret", "app_secret",
       "client_secret", "refresh_token", "token", "api_key", "signing_key", "oauth2_token");
+
+  /** Every channel an endpoint can be on. */
+  public static final Set<String> CHANNELS = Set.of("email", "phone", "whatsapp", "messenger", "instagram", "widget", "api");
 
   /** Channels that keep one ongoing conversation per contact and endpoint. */
   public static final Set<String> CHAT_LIKE = Set.of("phone", "whatsapp", "messenger", "instagram", "widget", "api");

@@ -1,15 +1,16 @@
 package io.switchboard.live;
 
-import io.switchboard.Hub;
+import io.switchboard.node.Node;
 import io.switchboard.auth.Actor;
-import io.switchboard.auth.Authenticator;
+import io.switchboard.auth.web.Authenticator;
 import io.switchboard.auth.Secrets;
 import io.switchboard.event.EventType;
 import io.switchboard.event.Events;
+import io.switchboard.event.UserSignals;
 import io.switchboard.event.Frames;
-import io.switchboard.http.Api;
-import io.switchboard.http.ApiError;
-import io.switchboard.http.Times;
+import io.switchboard.http.Rest;
+import io.switchboard.common.ApiError;
+import io.switchboard.common.Times;
 import io.switchboard.inbox.Access;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -55,7 +56,8 @@ public final class LiveGateway {
   private static final AtomicInteger OPEN = new AtomicInteger();
   private static final AtomicInteger IDS = new AtomicInteger();
 
-  private final Hub hub;
+  private final Node node;
+  private final Authenticator auth;
   private final Vertx vertx;
   private final Presence presence;
   private final int queueLimit;
@@ -88,11 +90,12 @@ public final class LiveGateway {
     Future<Void> ready;
   }
 
-  public LiveGateway(Hub hub, Vertx vertx) {
-    this.hub = hub;
+  public LiveGateway(Node node, Authenticator auth, Presence presence, Vertx vertx) {
+    this.auth = auth;
+    this.node = node;
     this.vertx = vertx;
-    this.presence = hub.presence;
-    var c = hub.config;
+    this.presence = presence;
+    var c = node.config();
     this.queueLimit = c.integer("live.queue_limit");
     this.maxFrameBytes = c.integer("live.max_frame_bytes");
     this.framesPerSecond = c.integer("live.frames_per_second");
@@ -116,30 +119,30 @@ public final class LiveGateway {
     try {
       after = after(req.getParam("after"));
     } catch (ApiError e) {
-      Api.fail(ctx, e);
+      Rest.fail(ctx, e);
       return;
     }
     // authentication is asynchronous: keep the upgrade request unread until we decide
     req.pause();
-    hub.auth.authenticate(req, true).onComplete(ar -> {
+    auth.authenticate(req, true).onComplete(ar -> {
       if (ar.failed()) {
-        Api.fail(ctx, ar.cause());
+        Rest.fail(ctx, ar.cause());
         return;
       }
       Actor a = ar.result();
       if (a == null) {
-        Api.fail(ctx, ApiError.unauthorized("sign in, or pass ?access_token="));
+        Rest.fail(ctx, ApiError.unauthorized("sign in, or pass ?access_token="));
         return;
       }
       // a cookie rides along on any page's request: only our own pages may open a socket with it
       if (!a.viaToken() && !originAllowed(req)) {
-        Api.fail(ctx, ApiError.forbidden("this origin may not open a live connection"));
+        Rest.fail(ctx, ApiError.forbidden("this origin may not open a live connection"));
         return;
       }
       AtomicInteger mine = PER_USER.computeIfAbsent(a.userId(), k -> new AtomicInteger());
       if (mine.incrementAndGet() > socketsPerUser) {
         mine.decrementAndGet();
-        Api.fail(ctx, new ApiError(429, "rate_limited", "at most " + socketsPerUser + " live connections per user", null, 5));
+        Rest.fail(ctx, new ApiError(429, "rate_limited", "at most " + socketsPerUser + " live connections per user", null, 5));
         return;
       }
       Cookie cookie = req.getCookie(Authenticator.COOKIE);
@@ -210,7 +213,7 @@ public final class LiveGateway {
       }
       String status = presence.update(a.userId(), s.id, s.presence);
       if (status != null) publishPresence(a, status, s.inboxesOrEmpty());
-      hub.db.one("SELECT last_seq FROM event_counter WHERE id = 1").onComplete(c -> {
+      node.db().one("SELECT last_seq FROM event_counter WHERE id = 1").onComplete(c -> {
         if (s.closed()) return;
         JsonObject hello = new JsonObject().put("type", "hello")
             .put("user", new JsonObject().put("id", a.userId()).put("name", a.name()))
@@ -227,7 +230,7 @@ public final class LiveGateway {
   /** Loads the socket's access list; reloads if a grant or revoke came in meanwhile. */
   private Future<Void> loadInboxes(LiveSocket s) {
     s.inboxes = null;
-    return Access.memberInboxes(hub.db.pool(), s.actor.userId()).compose(ids -> {
+    return Access.memberInboxes(node.db().pool(), s.actor.userId()).compose(ids -> {
       if (s.closed()) return Future.succeededFuture();
       s.inboxes = new HashSet<>(ids);
       List<Future<Void>> subs = new ArrayList<>();
@@ -310,25 +313,32 @@ public final class LiveGateway {
     }
   }
 
-  /** Control messages for one user: access granted or revoked, deactivation, ended sessions. */
+  /** Signals for one user: access granted or revoked, deactivation, ended sessions. */
   private void control(long userId, Message<String> m) {
-    JsonObject c = new JsonObject(m.body());
     Set<LiveSocket> theirs = byUser.get(userId);
     if (theirs == null) return;
-    String type = c.getString("type");
     for (LiveSocket s : new ArrayList<>(theirs)) {
-      switch (type) {
-        case EventType.MEMBERSHIP_ADDED -> grant(s, c.getLong("inbox"));
-        case EventType.MEMBERSHIP_REMOVED -> revoke(s, c.getLong("inbox"));
-        case "user.deactivated" -> s.close(CloseCodes.DEACTIVATED, "user deactivated");
-        case "sessions.ended" -> {
-          if (s.sessionKey != null) s.close(CloseCodes.SESSION_ENDED, "signed out");
+      UserSignals.dispatch(m.body(), new UserSignals.Receiver() {
+        @Override
+        public void granted(long inbox) {
+          grant(s, inbox);
         }
-        case "session.ended" -> {
-          if (c.getString("session", "").equals(s.sessionKey)) s.close(CloseCodes.SESSION_ENDED, "signed out");
+
+        @Override
+        public void revoked(long inbox) {
+          revoke(s, inbox);
         }
-        default -> { }
-      }
+
+        @Override
+        public void sessionEnded(String sessionKey) {
+          if (sessionKey.equals(s.sessionKey)) s.close(CloseCodes.SESSION_ENDED, "signed out");
+        }
+
+        @Override
+        public void deactivated() {
+          s.close(CloseCodes.DEACTIVATED, "user deactivated");
+        }
+      });
     }
   }
 
@@ -369,7 +379,7 @@ public final class LiveGateway {
   /** Replays what the held socket missed after {@code after}, in order, then releases it. */
   private void replay(LiveSocket s, long after) {
     Long[] ids = s.inboxes.toArray(Long[]::new);
-    hub.db.one("SELECT (SELECT last_seq FROM event_counter WHERE id = 1) AS last, (SELECT min(seq) FROM event) AS first")
+    node.db().one("SELECT (SELECT last_seq FROM event_counter WHERE id = 1) AS last, (SELECT min(seq) FROM event) AS first")
         .compose(bounds -> {
           long last = bounds.getLong("last");
           Long first = bounds.getLong("first");
@@ -378,7 +388,7 @@ public final class LiveGateway {
           if (gap) return Future.succeededFuture(new Resumed(last, null, "older than the retention window"));
           // what came live since connecting is not replayed: only what is older than the first live event
           long upTo = s.firstLive() == null ? last : Math.min(last, s.firstLive() - 1);
-          return hub.db.list("""
+          return node.db().list("""
               SELECT seq, type, inbox_id, conversation_id, at, data FROM event
               WHERE seq > $1 AND seq <= $2 AND inbox_id = ANY($3) ORDER BY seq LIMIT $4""", after, upTo, ids, resumeLimit + 1)
               .map(rows -> rows.size() > resumeLimit ? new Resumed(last, null, "more than " + resumeLimit + " events missed")
@@ -408,7 +418,7 @@ public final class LiveGateway {
   void typing(LiveSocket s, long conversation, boolean on) {
     Long known = conversationInbox.get(conversation);
     Future<Long> inbox = known != null ? Future.succeededFuture(known)
-        : hub.db.one("SELECT inbox_id FROM conversation WHERE id = $1 AND workspace_id = $2", conversation, s.actor.workspaceId())
+        : node.db().one("SELECT inbox_id FROM conversation WHERE id = $1 AND workspace_id = $2", conversation, s.actor.workspaceId())
             .map(r -> {
               if (r == null) return null;
               conversationInbox.put(conversation, r.getLong(0));

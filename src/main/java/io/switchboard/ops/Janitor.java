@@ -1,7 +1,7 @@
 package io.switchboard.ops;
 
 import io.switchboard.conversation.Timeline;
-import io.switchboard.Hub;
+import io.switchboard.node.Node;
 import io.switchboard.conversation.Activities;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.db.Db;
@@ -26,12 +26,12 @@ public final class Janitor extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(Janitor.class);
 
-  private final Hub hub;
+  private final Node node;
   private long wakeTimer;
   private long trimTimer;
 
-  public Janitor(Hub hub) {
-    this.hub = hub;
+  public Janitor(Node node) {
+    this.node = node;
   }
 
   @Override
@@ -49,7 +49,7 @@ public final class Janitor extends VerticleBase {
   }
 
   void wakeSnoozed() {
-    hub.db.tx(conn -> Db.list(conn, """
+    node.db().tx(conn -> Db.list(conn, """
             UPDATE conversation SET status = 'open', snoozed_until = NULL, updated_at = now()
             WHERE id IN (SELECT id FROM conversation WHERE status = 'snoozed' AND snoozed_until <= now()
                          ORDER BY snoozed_until LIMIT 200 FOR UPDATE SKIP LOCKED)
@@ -70,16 +70,16 @@ public final class Janitor extends VerticleBase {
   }
 
   void trim() {
-    double retentionSeconds = hub.config.longValue("live.retention_hours") * 3600.0;
-    hub.db.query("""
+    double retentionSeconds = node.config().longValue("live.retention_hours") * 3600.0;
+    node.db().query("""
             DELETE FROM event WHERE seq IN (SELECT seq FROM event
               WHERE at < now() - make_interval(secs => $1) ORDER BY seq LIMIT 10000)""", retentionSeconds)
-        .compose(v -> hub.db.query("DELETE FROM session WHERE expires_at < now()"))
-        .compose(v -> hub.db.query("DELETE FROM sign_in_failure WHERE at < now() - interval '2 minutes'"))
+        .compose(v -> node.db().query("DELETE FROM session WHERE expires_at < now()"))
+        .compose(v -> node.db().query("DELETE FROM sign_in_failure WHERE at < now() - interval '2 minutes'"))
         // status callbacks whose message never showed up, and MIME-webhook replay guards past their window
-        .compose(v -> hub.db.query("DELETE FROM telephony_early_callback WHERE received_at < now() - interval '2 days'"))
-        .compose(v -> hub.db.query("DELETE FROM email_hook_token WHERE used_at < now() - make_interval(secs => $1)",
-            hub.config.longValue("email.webhook_max_age_seconds") * 2.0))
+        .compose(v -> node.db().query("DELETE FROM telephony_early_callback WHERE received_at < now() - interval '2 days'"))
+        .compose(v -> node.db().query("DELETE FROM email_hook_token WHERE used_at < now() - make_interval(secs => $1)",
+            node.config().longValue("email.webhook_max_age_seconds") * 2.0))
         .onFailure(t -> log.debug("trimming failed: {}", t.toString()));
   }
 }

@@ -1,10 +1,11 @@
 package io.switchboard.ops;
 
-import io.switchboard.Hub;
+import io.switchboard.node.Node;
 import io.switchboard.auth.Secrets;
 import io.switchboard.http.AddressRanges;
-import io.switchboard.http.Api;
-import io.switchboard.http.ApiError;
+import io.switchboard.http.ClientAddress;
+import io.switchboard.http.Rest;
+import io.switchboard.common.ApiError;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
@@ -21,22 +22,22 @@ public final class Ops {
   private Ops() {
   }
 
-  public static void mount(Router router, Hub hub) {
+  public static void mount(Router router, Node node, ClientAddress clients) {
     router.get("/health").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("status", "up").encode()));
     router.get("/ready").handler(ctx -> {
-      if (!hub.ready) {
+      if (!node.state().ready()) {
         ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("status", "draining").encode());
         return;
       }
-      hub.db.one("SELECT 1").timeout(2, java.util.concurrent.TimeUnit.SECONDS).onComplete(ar -> {
+      node.db().one("SELECT 1").timeout(2, java.util.concurrent.TimeUnit.SECONDS).onComplete(ar -> {
         boolean ok = ar.succeeded();
         ctx.response().setStatusCode(ok ? 200 : 503).putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("status", ok ? "ready" : "database unavailable").encode());
       });
     });
-    router.get("/metrics").handler(metricsAccess(hub)).handler(PrometheusScrapingHandler.create(hub.metrics));
+    router.get("/metrics").handler(metricsAccess(node, clients)).handler(PrometheusScrapingHandler.create(node.metrics()));
   }
 
   /**
@@ -44,16 +45,16 @@ public final class Ops {
    * scrapers with {@code metrics.token} or at an address in {@code metrics.allow} (the client's address, through
    * trusted proxies); to everyone else the page does not exist (404, as any unknown page).
    */
-  private static Handler<RoutingContext> metricsAccess(Hub hub) {
-    AddressRanges allowed = new AddressRanges("metrics.allow", hub.config.strings("metrics.allow"));
-    String token = hub.config.string("metrics.token");
+  private static Handler<RoutingContext> metricsAccess(Node node, ClientAddress clients) {
+    AddressRanges allowed = new AddressRanges("metrics.allow", node.config().strings("metrics.allow"));
+    String token = node.config().string("metrics.token");
     return ctx -> {
       HttpServerRequest req = ctx.request();
       String auth = req.getHeader("Authorization");
       boolean byToken = !token.isEmpty() && auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
           && Secrets.constantTimeEquals(auth.substring(7).trim(), token);
-      if (byToken || allowed.contains(hub.auth.clientIp(req))) ctx.next();
-      else Api.fail(ctx, ApiError.notFound("page"));
+      if (byToken || allowed.contains(clients.of(req))) ctx.next();
+      else Rest.fail(ctx, ApiError.notFound("page"));
     };
   }
 }

@@ -127,23 +127,23 @@ class AssignmentTest {
         .put("tue", new JsonArray().add(new JsonArray().add("09:00").add("17:00"))));
     hub.admin().patch("/api/v1/inboxes/" + inbox, new JsonObject().put("business_hours", hours).put("settings",
         new JsonObject().put("auto_reply_outside_hours", "Thanks! We are closed now and answer on Monday from 9:00."))).expect(200);
-    var h = hub.switchboard.hub();
+    var clock = hub.switchboard.node().clock();
     try {
-      h.clock = at("2026-03-07T10:00:00Z");      // a Saturday
+      clock.set(at("2026-03-07T10:00:00Z"));      // a Saturday
       long conversation = hub.ingestApi(ep, "hours-cust", "anyone there?", null).expect(200).json().getLong("conversation_id");
       hub.ingestApi(ep, "hours-cust", "hello??", null).expect(200);
       Eventually.that("one auto-reply", 10_000, () -> replies().size() == 1);
       hub.ingestApi(ep, "hours-other", "hi", null).expect(200);
       Eventually.that("another conversation gets its own", 10_000, () -> replies().size() == 2);
-      h.clock = at("2026-03-08T20:00:00Z");      // Sunday evening: the same closed period
+      clock.set(at("2026-03-08T20:00:00Z"));      // Sunday evening: the same closed period
       hub.ingestApi(ep, "hours-cust", "still nobody?", null).expect(200);
       ScheduledMessagesTest.sleep(2000);
       assertThat(replies()).hasSize(2);
-      h.clock = at("2026-03-09T10:00:00Z");      // Monday, open
+      clock.set(at("2026-03-09T10:00:00Z"));      // Monday, open
       hub.ingestApi(ep, "hours-cust", "good morning", null).expect(200);
       ScheduledMessagesTest.sleep(2000);
       assertThat(replies()).hasSize(2);
-      h.clock = at("2026-03-09T18:30:00Z");      // Monday evening: a new closed period
+      clock.set(at("2026-03-09T18:30:00Z"));      // Monday evening: a new closed period
       hub.ingestApi(ep, "hours-cust", "one more thing", null).expect(200);
       Eventually.that("a new closed period, a new auto-reply", 10_000, () -> replies().size() == 3);
       JsonObject reply = hub.admin().get("/api/v1/conversations/" + conversation + "/activities?kind=message").items().stream()
@@ -151,7 +151,7 @@ class AssignmentTest {
       assertThat(reply.getJsonObject("sender").getString("type")).isEqualTo("system");
       assertThat(reply.getJsonObject("sender").getString("name")).isEqualTo("After Hours");
     } finally {
-      h.clock = Clock.systemUTC();
+      clock.set(Clock.systemUTC());
     }
   }
 

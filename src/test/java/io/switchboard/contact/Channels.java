@@ -47,7 +47,7 @@ final class Channels {
 
   static IngestResult ingest(TestHub hub, InboundMessage m) {
     try {
-      return hub.switchboard.hub().ingest.ingest(m).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      return hub.switchboard.ingest().ingest(m).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("ingest failed", e);
     }

@@ -220,7 +220,7 @@ class MergeTest {
     JsonObject ep = hub.apiEndpoint(inbox, null);
     JsonObject kept = hub.ingestApi(ep, "race-kept", "hello", "r-0").expect(200).json();
     JsonObject gone = hub.ingestApi(ep, "race-gone", "hello too", "r-1").expect(200).json();
-    var ingest = hub.switchboard.hub().ingest;
+    var ingest = hub.switchboard.ingest();
     List<java.util.concurrent.CompletableFuture<?>> arriving = new java.util.ArrayList<>();
     for (int i = 0; i < 20; i++) {
       arriving.add(ingest.ingest(io.switchboard.ingest.InboundMessage.builder("api", ep.getString("key"), "race-gone")

@@ -44,7 +44,7 @@ class DatabaseOutageTest {
       Response ready = new ApiClient(hub.base()).get("/ready");
       assertThat(ready.status()).isEqualTo(503);
 
-      restarted = Database.open(hub.switchboard.hub().config, true); // same folder, same port
+      restarted = Database.open(hub.switchboard.node().config(), true); // same folder, same port
       Eventually.that("the hub is ready again", 30_000, () -> new ApiClient(hub.base()).get("/ready").status() == 200);
       for (int i = 20; i < 30; i++) send(hub, ep, ids.get(i), statuses);
       // providers retry everything that was not acknowledged, and some things that were

@@ -1,44 +1,76 @@
 package io.switchboard.channel.api;
 
-import io.switchboard.Hub;
+import io.switchboard.channel.Channel;
+import io.switchboard.http.Routes;
+import io.switchboard.inbox.EndpointCache;
+import io.switchboard.ingest.Ingest;
+import io.switchboard.node.Node;
+import io.switchboard.outbound.ChannelSender;
 import io.switchboard.auth.Secrets;
-import io.switchboard.http.Api;
-import io.switchboard.http.ApiError;
+import io.switchboard.http.Rest;
+import io.switchboard.common.ApiError;
 import io.switchboard.http.Input;
 import io.switchboard.ingest.InboundMessage;
 import io.switchboard.ingest.SafeHtml;
 import io.switchboard.ingest.UnknownEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The API channel for custom integrations. Inbound: {@code POST /hooks/api/{endpoint_key}} with
  * {@code Authorization: Bearer <endpoint secret>} and {@code {"from","name","text","external_id"}}; answered
  * after the commit, the same for a redelivered {@code external_id}. Outbound: see {@link ApiChannelSender}.
  */
-public final class ApiChannel {
+public final class ApiChannel implements Channel {
 
-  private final Hub hub;
+  private final Node node;
+  private final EndpointCache endpoints;
+  private final Ingest ingest;
 
-  private ApiChannel(Hub hub) {
-    this.hub = hub;
+  public ApiChannel(Node node, EndpointCache endpoints, Ingest ingest) {
+    this.node = node;
+    this.endpoints = endpoints;
+    this.ingest = ingest;
   }
 
-  public static void mount(Router hooks, Hub hub) {
-    ApiChannel c = new ApiChannel(hub);
-    hooks.post("/api/:key").handler(Api.handle(c::receive));
+  @Override
+  public Set<String> names() {
+    return Set.of("api");
   }
 
-  /** Registers the sender of replies (signed callbacks); once per hub, before anything may send. */
-  public static void registerSender(Hub hub) {
-    hub.senders.register("api", new ApiChannelSender(hub));
+  /** The address is the generated key. */
+  @Override
+  public String address(String channel, String raw) {
+    if (raw != null) throw ApiError.validation("address", "an api endpoint's address is its generated key; leave it out");
+    return null;
+  }
+
+  @Override
+  public void validate(String channel, JsonObject settings, JsonObject secrets) {
+    Object cb = settings.getValue("callback_url");
+    if (cb != null && !(cb instanceof String s && Input.isHttpUrl(s))) {
+      throw ApiError.validation("settings", "settings.callback_url must be an http or https URL");
+    }
+  }
+
+  /** Replies go out as signed callbacks. */
+  @Override
+  public Map<String, ChannelSender> senders() {
+    return Map.of("api", new ApiChannelSender(node));
+  }
+
+  @Override
+  public void mount(Routes routes) {
+    routes.hooks().post("/api/:key").handler(Rest.handle(this::receive));
   }
 
   private Future<?> receive(RoutingContext ctx) {
     String key = ctx.pathParam("key");
-    return hub.endpoints.get("api", key).compose(ep -> {
+    return endpoints.get("api", key).compose(ep -> {
       if (ep == null) return Future.failedFuture(ApiError.notFound("endpoint"));
       String auth = ctx.request().getHeader("Authorization");
       String given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
@@ -60,7 +92,7 @@ public final class ApiChannel {
           .html(SafeHtml.sanitize(html))
           .data(in.optObject("data") == null ? new JsonObject() : new JsonObject().put("metadata", in.optObject("data")))
           .build();
-      return hub.ingest.ingest(m)
+      return ingest.ingest(m)
           .recover(t -> Future.failedFuture(t instanceof UnknownEndpoint ? ApiError.notFound("endpoint") : t))
           .map(r -> new JsonObject()
               .put("conversation_id", r.conversationId())

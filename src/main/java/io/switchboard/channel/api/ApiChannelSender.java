@@ -1,6 +1,6 @@
 package io.switchboard.channel.api;
 
-import io.switchboard.Hub;
+import io.switchboard.node.Node;
 import io.switchboard.auth.Secrets;
 import io.switchboard.outbound.ChannelSender;
 import io.switchboard.outbound.Outgoing;
@@ -22,10 +22,10 @@ import java.time.Instant;
  */
 final class ApiChannelSender implements ChannelSender {
 
-  private final Hub hub;
+  private final Node node;
 
-  ApiChannelSender(Hub hub) {
-    this.hub = hub;
+  ApiChannelSender(Node node) {
+    this.node = node;
   }
 
   @Override
@@ -53,7 +53,7 @@ final class ApiChannelSender implements ChannelSender {
     System.arraycopy(signed, 0, all, 0, signed.length);
     System.arraycopy(body, 0, all, signed.length, body.length);
     String signature = "sha256=" + Secrets.hmacSha256Hex(m.from().secret("secret"), all);
-    return hub.http.postAbs(url)
+    return node.http().postAbs(url)
         .putHeader("Content-Type", "application/json")
         .putHeader("X-Switchboard-Timestamp", timestamp)
         .putHeader("X-Switchboard-Signature", signature)

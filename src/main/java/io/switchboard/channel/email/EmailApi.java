@@ -1,13 +1,14 @@
 package io.switchboard.channel.email;
 
-import io.switchboard.Hub;
+import io.switchboard.auth.web.Authenticator;
+import io.switchboard.node.Node;
 import io.switchboard.auth.Actor;
 import io.switchboard.auth.Secrets;
 import io.switchboard.db.Db;
-import io.switchboard.http.Api;
-import io.switchboard.http.ApiError;
+import io.switchboard.http.Rest;
+import io.switchboard.common.ApiError;
 import io.switchboard.http.Input;
-import io.switchboard.http.Times;
+import io.switchboard.common.Times;
 import io.switchboard.inbox.Access;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.vertx.core.Future;
@@ -36,35 +37,35 @@ final class EmailApi {
 
   static final String TEST_SENDER = "routing-test@switchboard.invalid";
 
-  private final Hub hub;
+  private final Node node;
   private final MailIntake intake;
 
-  private EmailApi(Hub hub, MailIntake intake) {
-    this.hub = hub;
+  private EmailApi(Node node, MailIntake intake) {
+    this.node = node;
     this.intake = intake;
   }
 
-  static void mount(Router api, Hub hub, MailIntake intake) {
-    EmailApi e = new EmailApi(hub, intake);
-    api.get("/endpoints/:id/mailbox").handler(Api.handle(e::mailbox));
-    api.post("/inboxes/:id/test-routing").handler(Api.handle(e::testRouting));
+  static void mount(Router api, Node node, MailIntake intake) {
+    EmailApi e = new EmailApi(node, intake);
+    api.get("/endpoints/:id/mailbox").handler(Rest.handle(e::mailbox));
+    api.post("/inboxes/:id/test-routing").handler(Rest.handle(e::testRouting));
   }
 
   private Future<?> mailbox(RoutingContext ctx) {
-    Actor a = Actor.of(ctx);
-    long id = Api.pathId(ctx, "id", "endpoint");
-    return Db.one(hub.db.pool(), "SELECT * FROM endpoint WHERE id = $1 AND workspace_id = $2", id, a.workspaceId())
+    Actor a = Authenticator.actor(ctx);
+    long id = Rest.pathId(ctx, "id", "endpoint");
+    return Db.one(node.db().pool(), "SELECT * FROM endpoint WHERE id = $1 AND workspace_id = $2", id, a.workspaceId())
         .compose(r -> r == null ? Future.failedFuture(ApiError.notFound("endpoint"))
-            : Access.settingsVisible(hub.db.pool(), a, r.getLong("inbox_id"))
+            : Access.settingsVisible(node.db().pool(), a, r.getLong("inbox_id"))
                 .recover(t -> Future.failedFuture(ApiError.notFound("endpoint"))).map(Endpoint.of(r)))
         .compose(ep -> {
           if (!ep.channel().equals("email")) return Future.failedFuture(ApiError.notFound("mailbox"));
           JsonObject out = new JsonObject().put("endpoint_id", ep.id()).put("address", ep.address())
               .put("configured", EmailSettings.imap(ep) != null).put("enabled", ep.enabled());
           if (EmailSettings.imap(ep) == null) return Future.succeededFuture(out.put("status", "not_configured"));
-          return hub.db.one("SELECT * FROM mailbox WHERE endpoint_id = $1", ep.id()).compose(m -> hub.db.list(
+          return node.db().one("SELECT * FROM mailbox WHERE endpoint_id = $1", ep.id()).compose(m -> node.db().list(
                   "SELECT * FROM mailbox_folder WHERE endpoint_id = $1 ORDER BY role, folder", ep.id())
-              .compose(folders -> hub.db.list("""
+              .compose(folders -> node.db().list("""
                   SELECT * FROM mailbox_failure WHERE endpoint_id = $1 ORDER BY id DESC LIMIT 50""", ep.id())
                   .map(failures -> status(out, ep, m, folders, failures))));
         });
@@ -90,10 +91,10 @@ final class EmailApi {
   }
 
   private Future<?> testRouting(RoutingContext ctx) {
-    Actor a = Actor.of(ctx);
-    long inbox = Api.pathId(ctx, "id", "inbox");
+    Actor a = Authenticator.actor(ctx);
+    long inbox = Rest.pathId(ctx, "id", "inbox");
     Long endpointId = Input.orEmpty(ctx).optId("endpoint_id");
-    return Access.settingsEditable(hub.db.pool(), a, inbox).compose(box -> Db.one(hub.db.pool(), """
+    return Access.settingsEditable(node.db().pool(), a, inbox).compose(box -> Db.one(node.db().pool(), """
             SELECT * FROM endpoint WHERE inbox_id = $1 AND channel = 'email' AND ($2::bigint IS NULL OR id = $2)
             ORDER BY id LIMIT 1""", inbox, endpointId)
         .compose(r -> {
@@ -110,10 +111,10 @@ final class EmailApi {
   /** Sends the test mail to the listener as any SMTP client would, then looks up where it was stored. */
   private Future<JsonObject> send(Endpoint ep, Actor a, String inboxName) {
     String messageId = "routing-test." + Secrets.token(12) + "@switchboard.invalid";
-    String listener = hub.config.string("smtp.host");
+    String listener = node.config().string("smtp.host");
     MailConfig config = new MailConfig()
         .setHostname(listener.equals("0.0.0.0") || listener.equals("::") ? "127.0.0.1" : listener)
-        .setPort(hub.smtpPort)
+        .setPort(node.state().smtpPort())
         .setStarttls(StartTLSOptions.DISABLED)
         .setLogin(LoginOption.DISABLED)
         .setKeepAlive(false)
@@ -126,7 +127,7 @@ final class EmailApi {
         .setText("This test message was sent by " + a.name() + " to check that mail for " + ep.address()
             + " reaches the inbox " + inboxName + ".\n")
         .setHeaders(MultiMap.caseInsensitiveMultiMap().set("Message-ID", MessageIds.bracket(messageId)));
-    MailClient client = MailClient.create(hub.vertx, config);
+    MailClient client = MailClient.create(node.vertx(), config);
     JsonObject out = new JsonObject().put("endpoint", new JsonObject().put("id", ep.id()).put("address", ep.address()))
         .put("message_id", messageId);
     return client.sendMail(mail)

@@ -1,12 +1,21 @@
 package io.switchboard.channel.email;
 
-import io.switchboard.Hub;
+import io.switchboard.attachment.AttachmentStore;
+import io.switchboard.channel.Channel;
+import io.switchboard.common.ApiError;
+import io.switchboard.http.Routes;
+import io.switchboard.inbox.Addresses;
+import io.switchboard.ingest.Ingest;
+import io.switchboard.node.Node;
+import io.switchboard.outbound.ChannelSender;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The e-mail channel. Mail arrives three ways, all through {@link MailIntake} into Ingest: the SMTP listener
@@ -15,47 +24,71 @@ import java.util.List;
  * Replies leave through the endpoint's SMTP server ({@link EmailSender}). {@link EmailApi} shows a mailbox's
  * status and tests an inbox's routing.
  */
-public final class EmailChannel {
+public final class EmailChannel implements Channel {
 
   /** Where providers post raw MIME; its body limit is the message limit, not the usual one. */
   public static final String MIME_HOOK_PATH = "/hooks/email/mime";
 
-  private EmailChannel() {
+  private final Node node;
+  private final MailIntake intake;
+  private final OAuthTokens tokens;
+
+  public EmailChannel(Node node, Ingest ingest, AttachmentStore attachments) {
+    this.node = node;
+    this.intake = new MailIntake(node, ingest, attachments.maxBytes());
+    this.tokens = new OAuthTokens(node);
+  }
+
+  @Override
+  public Set<String> names() {
+    return Set.of("email");
+  }
+
+  @Override
+  public String address(String channel, String raw) {
+    if (raw == null) throw ApiError.validation("address", "address (the e-mail address) is required");
+    return Addresses.email("address", raw);
+  }
+
+  @Override
+  public void validate(String channel, JsonObject settings, JsonObject secrets) {
+    EmailSettings.validate(settings, secrets);
+  }
+
+  /** Replies leave through the endpoint's own SMTP server. */
+  @Override
+  public Map<String, ChannelSender> senders() {
+    return Map.of("email", new EmailSender(node, tokens));
   }
 
   /**
-   * Starts the SMTP listener and the mailbox poller and registers the sender; called once per hub. Returns the
-   * deployment ids: undeploy them while the database is still open, so the poller hands its mailboxes over.
+   * Starts the SMTP listener and the mailbox poller. Returns the deployment ids: undeploy them while the database
+   * is still open, so the poller hands its mailboxes over.
    */
-  public static Future<List<String>> deploy(Hub hub) {
-    MailIntake intake = new MailIntake(hub);
-    OAuthTokens tokens = new OAuthTokens(hub);
-    hub.senders.register("email", new EmailSender(hub, tokens));
-    return hub.vertx.deployVerticle(new SmtpServer(hub, intake))
-        .compose(smtp -> hub.vertx.deployVerticle(new MailboxPoller(hub, intake, tokens)).map(poller -> List.of(poller, smtp)));
+  @Override
+  public Future<List<String>> start() {
+    return node.vertx().deployVerticle(new SmtpServer(node, intake))
+        .compose(smtp -> node.vertx().deployVerticle(new MailboxPoller(node, intake, tokens)).map(poller -> List.of(poller, smtp)));
   }
 
-  /** Mounts the mailbox status and test-routing calls; called by every HTTP verticle instance. */
-  public static void mountApi(Router api, Hub hub) {
-    EmailApi.mount(api, hub, new MailIntake(hub));
-  }
-
-  /** Mounts {@code POST /hooks/email/mime}; called by every HTTP verticle instance. */
-  public static void mountHooks(Router hooks, Hub hub) {
-    MimeHook.mount(hooks, hub, new MailIntake(hub));
+  /** The mailbox status and test-routing calls, and {@code POST /hooks/email/mime}. */
+  @Override
+  public void mount(Routes routes) {
+    EmailApi.mount(routes.api(), node, intake);
+    MimeHook.mount(routes.hooks(), node, intake);
   }
 
   /** The body handler of the MIME webhook: large enough for a whole message, form-encoded or multipart. */
-  public static BodyHandler bodyHandler(Hub hub) {
-    long limit = hub.config.longValue("smtp.max_message_bytes");
+  public static BodyHandler bodyHandler(Node node) {
+    long limit = node.config().longValue("smtp.max_message_bytes");
     // form encoding can triple the size of a message (every byte %XX) before it is decoded
     return BodyHandler.create(true).setBodyLimit(limit * 3 + 65_536)
-        .setUploadsDirectory(Path.of(hub.config.string("data.dir"), "uploads").toString())
+        .setUploadsDirectory(Path.of(node.config().string("data.dir"), "uploads").toString())
         .setDeleteUploadedFilesOnEnd(true);
   }
 
   /** The largest form field the HTTP server must accept: a whole message in {@code body-mime}. */
-  public static int maxFormAttributeBytes(Hub hub) {
-    return (int) Math.min(Integer.MAX_VALUE, hub.config.longValue("smtp.max_message_bytes") + 65_536);
+  public static int maxFormAttributeBytes(Node node) {
+    return (int) Math.min(Integer.MAX_VALUE, node.config().longValue("smtp.max_message_bytes") + 65_536);
   }
 }

@@ -1,8 +1,8 @@
 package io.switchboard.channel.email;
 
-import io.switchboard.Hub;
+import io.switchboard.node.Node;
 import io.switchboard.auth.Secrets;
-import io.switchboard.http.ApiError;
+import io.switchboard.common.ApiError;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.switchboard.outbound.ChannelSender;
 import io.switchboard.outbound.Outgoing;
@@ -39,12 +39,12 @@ final class EmailSender implements ChannelSender {
   private record Pooled(String fingerprint, MailClient client) {
   }
 
-  private final Hub hub;
+  private final Node node;
   private final OAuthTokens tokens;
   private final Map<Long, Pooled> clients = new ConcurrentHashMap<>();
 
-  EmailSender(Hub hub, OAuthTokens tokens) {
-    this.hub = hub;
+  EmailSender(Node node, OAuthTokens tokens) {
+    this.node = node;
     this.tokens = tokens;
   }
 
@@ -63,8 +63,8 @@ final class EmailSender implements ChannelSender {
     if (smtp == null) {
       return Future.failedFuture(SendFailure.permanent("no_smtp", m.from().address() + " has no outgoing mail server (settings.smtp)"));
     }
-    return hub.db.one("SELECT name FROM inbox WHERE id = $1", m.inboxId())
-        .compose(inbox -> hub.db.list("""
+    return node.db().one("SELECT name FROM inbox WHERE id = $1", m.inboxId())
+        .compose(inbox -> node.db().list("""
             SELECT provider_id, data -> 'email' -> 'references' AS refs FROM activity
             WHERE conversation_id = $1 AND kind = 'message' AND id <> $2 AND provider_id LIKE '%@%'
             ORDER BY id""", m.conversationId(), m.activityId())
@@ -151,7 +151,7 @@ final class EmailSender implements ChannelSender {
     List<Future<MailAttachment>> all = new ArrayList<>();
     for (Outgoing.File f : m.attachments()) {
       if (f.path() == null) continue;
-      all.add(hub.vertx.fileSystem().readFile(f.path().toString()).map(b -> MailAttachment.create().setData(b)
+      all.add(node.vertx().fileSystem().readFile(f.path().toString()).map(b -> MailAttachment.create().setData(b)
           .setName(f.filename() == null ? "attachment" : f.filename())
           .setContentType(f.contentType() == null ? "application/octet-stream" : f.contentType())
           .setDisposition("attachment")));
@@ -185,14 +185,14 @@ final class EmailSender implements ChannelSender {
     } else {
       config.setLogin(LoginOption.DISABLED);
     }
-    MailClient client = MailClient.create(hub.vertx, config);
+    MailClient client = MailClient.create(node.vertx(), config);
     Pooled old = clients.put(ep.id(), new Pooled(fingerprint, client));
     if (old != null) old.client().close();
     return client;
   }
 
   private String hostname() {
-    String h = hub.config.string("smtp.hostname");
+    String h = node.config().string("smtp.hostname");
     return h.isBlank() ? SmtpServer.localName() : h.trim();
   }
 

@@ -1,6 +1,6 @@
 package io.switchboard.channel.email;
 
-import io.switchboard.http.ApiError;
+import io.switchboard.common.ApiError;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.vertx.core.json.JsonObject;
 

@@ -1,7 +1,7 @@
 package io.switchboard.channel.email;
 
-import io.switchboard.Hub;
-import io.switchboard.http.Failures;
+import io.switchboard.node.Node;
+import io.switchboard.common.Failures;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.switchboard.ingest.IngestResult;
 import io.vertx.core.Future;
@@ -58,7 +58,7 @@ final class ImapSync {
   private static final String[] SENT_NAMES = {"Sent", "Sent Items", "Sent Messages", "Sent Mail", "[Gmail]/Sent Mail",
       "INBOX.Sent", "INBOX/Sent"};
 
-  private final Hub hub;
+  private final Node node;
   private final MailIntake intake;
   private final OAuthTokens tokens;
   private final Endpoint ep;
@@ -72,14 +72,14 @@ final class ImapSync {
   private volatile boolean woken;
   private volatile boolean stopping;
 
-  ImapSync(Hub hub, MailIntake intake, OAuthTokens tokens, Endpoint ep, Listener listener) {
-    this.hub = hub;
+  ImapSync(Node node, MailIntake intake, OAuthTokens tokens, Endpoint ep, Listener listener) {
+    this.node = node;
     this.intake = intake;
     this.tokens = tokens;
     this.ep = ep;
     this.account = EmailSettings.imap(ep);
     this.listener = listener;
-    this.maxBytes = hub.config.longValue("smtp.max_message_bytes");
+    this.maxBytes = node.config().longValue("smtp.max_message_bytes");
   }
 
   /** One round; returns true when it waited in IDLE (so the next round may start at once). */
@@ -147,13 +147,13 @@ final class ImapSync {
     close();
     String protocol = account.security().equals("tls") ? "imaps" : "imap";
     String p = "mail." + protocol + ".";
-    long timeout = hub.config.longValue("email.imap_timeout_seconds") * 1000;
+    long timeout = node.config().longValue("email.imap_timeout_seconds") * 1000;
     Properties props = new Properties();
     props.put(p + "host", account.host());
     props.put(p + "port", String.valueOf(account.port()));
     props.put(p + "connectiontimeout", String.valueOf(timeout));
     // a read in IDLE legitimately waits for the whole idle period
-    props.put(p + "timeout", String.valueOf(timeout + hub.config.longValue("email.imap_idle_seconds") * 1000));
+    props.put(p + "timeout", String.valueOf(timeout + node.config().longValue("email.imap_idle_seconds") * 1000));
     props.put(p + "peek", "true");
     props.put(p + "fetchsize", "262144");
     if (account.security().equals("starttls")) {
@@ -197,7 +197,7 @@ final class ImapSync {
     boolean ok = false;
     try {
       long uidValidity = f.getUIDValidity();
-      Row state = await(hub.db.one("SELECT uidvalidity, last_uid FROM mailbox_folder WHERE endpoint_id = $1 AND folder = $2",
+      Row state = await(node.db().one("SELECT uidvalidity, last_uid FROM mailbox_folder WHERE endpoint_id = $1 AND folder = $2",
           ep.id(), name));
       if (state != null && state.getLong("uidvalidity") == uidValidity) {
         long last = state.getLong("last_uid");
@@ -228,7 +228,7 @@ final class ImapSync {
    */
   private void rematch(IMAPFolder f, String name, String role, long uidValidity, boolean first) throws Exception {
     long uidNext = f.getUIDNext();
-    Instant since = first ? Instant.now().minus(Duration.ofDays(hub.config.integer("email.imap_initial_days"))) : lastSuccess();
+    Instant since = first ? Instant.now().minus(Duration.ofDays(node.config().integer("email.imap_initial_days"))) : lastSuccess();
     Message[] found = f.search(new ReceivedDateTerm(ComparisonTerm.GE, Date.from(since)));
     FetchProfile fp = new FetchProfile();
     fp.add(UIDFolder.FetchProfileItem.UID);
@@ -241,7 +241,7 @@ final class ImapSync {
     }
     Set<String> known = new HashSet<>();
     if (!ids.isEmpty()) {
-      for (Row r : await(hub.db.list("SELECT provider_id FROM activity WHERE endpoint_id = $1 AND provider_id = ANY($2)",
+      for (Row r : await(node.db().list("SELECT provider_id FROM activity WHERE endpoint_id = $1 AND provider_id = ANY($2)",
           ep.id(), ids.toArray(String[]::new)))) {
         known.add(r.getString(0));
       }
@@ -259,9 +259,9 @@ final class ImapSync {
   }
 
   private Instant lastSuccess() {
-    Row r = await(hub.db.one("SELECT last_success_at FROM mailbox WHERE endpoint_id = $1", ep.id()));
+    Row r = await(node.db().one("SELECT last_success_at FROM mailbox WHERE endpoint_id = $1", ep.id()));
     OffsetDateTime at = r == null ? null : r.getOffsetDateTime(0);
-    Instant floor = Instant.now().minus(Duration.ofDays(hub.config.integer("email.imap_initial_days")));
+    Instant floor = Instant.now().minus(Duration.ofDays(node.config().integer("email.imap_initial_days")));
     return at == null ? floor : at.toInstant().minus(Duration.ofDays(1));
   }
 
@@ -281,7 +281,7 @@ final class ImapSync {
       // already on an IMAP worker thread: parse here rather than hand the mail to another worker and wait
       IngestResult r = await(intake.importFromMailbox(intake.prepareNow(out.toByteArray(), 0), ep, role.equals("sent"), details));
       if (r != null && !r.duplicate()) {
-        await(hub.db.query("UPDATE mailbox SET imported_count = imported_count + 1 WHERE endpoint_id = $1", ep.id()));
+        await(node.db().query("UPDATE mailbox SET imported_count = imported_count + 1 WHERE endpoint_id = $1", ep.id()));
       }
     } catch (FolderClosedException | StoreClosedException e) {
       throw e; // the connection broke, not the mail: the next cycle tries again
@@ -296,14 +296,14 @@ final class ImapSync {
 
   private void fail(String folder, long uidValidity, long uid, String messageId, String error) {
     log.warn("mailbox {}: skipped mail {} in {} (uid {}): {}", ep.address(), messageId, folder, uid, error);
-    await(hub.db.query("""
+    await(node.db().query("""
         INSERT INTO mailbox_failure (endpoint_id, folder, uidvalidity, uid, message_id, error) VALUES ($1, $2, $3, $4, $5, $6)
         ON CONFLICT (endpoint_id, folder, uidvalidity, uid) DO NOTHING""",
         ep.id(), folder, uidValidity, uid, messageId, MailParser.cap(error, 1000)));
   }
 
   private void savePosition(String folder, String role, long uidValidity, long uid) {
-    await(hub.db.query("""
+    await(node.db().query("""
         INSERT INTO mailbox_folder (endpoint_id, folder, role, uidvalidity, last_uid) VALUES ($1, $2, $3, $4, $5)
         ON CONFLICT (endpoint_id, folder) DO UPDATE SET role = $3, uidvalidity = $4,
           last_uid = CASE WHEN mailbox_folder.uidvalidity = $4 THEN greatest(mailbox_folder.last_uid, $5) ELSE $5 END,

@@ -1,11 +1,12 @@
 package io.switchboard.channel.email;
 
-import io.switchboard.Hub;
+import io.switchboard.node.Node;
 import io.switchboard.channel.email.ParsedMail.Addr;
 import io.switchboard.db.Db;
 import io.switchboard.inbox.Addresses;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.switchboard.ingest.InboundMessage;
+import io.switchboard.ingest.Ingest;
 import io.switchboard.ingest.SafeHtml;
 import io.switchboard.ingest.IngestResult;
 import io.switchboard.ingest.UnknownEndpoint;
@@ -52,10 +53,14 @@ final class MailIntake {
 
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{8,64}");
 
-  private final Hub hub;
+  private final Node node;
+  private final Ingest ingest;
+  private final long maxAttachment;
 
-  MailIntake(Hub hub) {
-    this.hub = hub;
+  MailIntake(Node node, Ingest ingest, long maxAttachment) {
+    this.node = node;
+    this.ingest = ingest;
+    this.maxAttachment = maxAttachment;
   }
 
   /** The endpoint a recipient names: the address itself, or the base address of {@code local+token@domain}; else null. */
@@ -80,7 +85,7 @@ final class MailIntake {
       if (base != null) lookup.add(base);
     }
     if (lookup.isEmpty()) return Future.succeededFuture(List.of());
-    return hub.db.list("SELECT address, inbox_id FROM endpoint WHERE channel = 'email' AND address = ANY($1)",
+    return node.db().list("SELECT address, inbox_id FROM endpoint WHERE channel = 'email' AND address = ANY($1)",
         (Object) lookup.toArray(String[]::new)).map(rows -> {
           Map<String, Long> inboxes = new LinkedHashMap<>();
           for (Row r : rows) inboxes.put(r.getString("address"), r.getLong("inbox_id"));
@@ -105,12 +110,11 @@ final class MailIntake {
    * added (Received): they are parsed but left out of the content hash that stands in for a missing Message-ID.
    */
   Future<Prepared> prepare(byte[] raw, int ownHeaderBytes) {
-    return hub.vertx.executeBlocking(() -> prepareNow(raw, ownHeaderBytes), false);
+    return node.vertx().executeBlocking(() -> prepareNow(raw, ownHeaderBytes), false);
   }
 
   /** As {@link #prepare}, on the calling thread: for callers already on a worker thread (IMAP). */
   Prepared prepareNow(byte[] raw, int ownHeaderBytes) throws Exception {
-    long maxAttachment = hub.attachments.maxBytes();
     ParsedMail mail;
     try {
       mail = MailParser.parse(raw);
@@ -150,7 +154,7 @@ final class MailIntake {
     Future<Void> chain = Future.succeededFuture();
     for (Target t : targets) {
       InboundMessage m = message(p, t.endpointAddress(), from, t.token(), false, null, details);
-      chain = chain.compose(v -> hub.ingest.ingest(m).map(r -> {
+      chain = chain.compose(v -> ingest.ingest(m).map(r -> {
         stored.add(r);
         return (Void) null;
       }).recover(e -> e instanceof UnknownEndpoint ? Future.succeededFuture() : Future.failedFuture(e)));
@@ -177,7 +181,7 @@ final class MailIntake {
       }
       if (to == null) return Future.succeededFuture(null);
       String author = from != null && from.name() != null ? from.name() : ep.name() != null ? ep.name() : self;
-      return hub.ingest.ingest(message(p, self, to, null, true, author, details));
+      return ingest.ingest(message(p, self, to, null, true, author, details));
     }
     if (from == null) return Future.failedFuture(new Rejected(550, "5.1.7 the message has no sender address"));
     String token = null;
@@ -187,7 +191,7 @@ final class MailIntake {
         if (TOKEN.matcher(t).matches()) token = t;
       }
     }
-    return hub.ingest.ingest(message(p, self, from, token, false, null, details));
+    return ingest.ingest(message(p, self, from, token, false, null, details));
   }
 
   private static boolean isTokenAddressOf(String address, String endpoint) {
@@ -230,7 +234,7 @@ final class MailIntake {
 
   /** The conversation and activity a stored mail landed in, for test routing. */
   Future<Row> landed(long endpointId, String providerId) {
-    return Db.one(hub.db.pool(), "SELECT id, conversation_id, inbox_id FROM activity WHERE endpoint_id = $1 AND provider_id = $2",
+    return Db.one(node.db().pool(), "SELECT id, conversation_id, inbox_id FROM activity WHERE endpoint_id = $1 AND provider_id = $2",
         endpointId, providerId);
   }
 }

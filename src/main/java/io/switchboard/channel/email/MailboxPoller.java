@@ -1,6 +1,6 @@
 package io.switchboard.channel.email;
 
-import io.switchboard.Hub;
+import io.switchboard.node.Node;
 import io.switchboard.event.EventType;
 import io.switchboard.event.Events;
 import io.switchboard.inbox.Endpoints.Endpoint;
@@ -55,7 +55,7 @@ final class MailboxPoller extends VerticleBase {
     }
   }
 
-  private final Hub hub;
+  private final Node node;
   private final MailIntake intake;
   private final OAuthTokens tokens;
   private final Map<Long, Running> running = new HashMap<>();
@@ -67,17 +67,17 @@ final class MailboxPoller extends VerticleBase {
   private boolean soon;
   private long renewedAt = System.currentTimeMillis();
 
-  MailboxPoller(Hub hub, MailIntake intake, OAuthTokens tokens) {
-    this.hub = hub;
+  MailboxPoller(Node node, MailIntake intake, OAuthTokens tokens) {
+    this.node = node;
     this.intake = intake;
     this.tokens = tokens;
-    this.threads = Math.max(1, hub.config.integer("email.imap_threads"));
+    this.threads = Math.max(1, node.config().integer("email.imap_threads"));
   }
 
   @Override
   public Future<?> start() {
     // a cycle holds its thread while it waits in IDLE, so these threads are not the shared worker pool
-    pool = vertx.createSharedWorkerExecutor("switchboard-imap-" + hub.nodeId, threads, 1, TimeUnit.DAYS);
+    pool = vertx.createSharedWorkerExecutor("switchboard-imap-" + node.nodeId(), threads, 1, TimeUnit.DAYS);
     tickTimer = vertx.setPeriodic(10, TICK_MS, id -> tick());
     // an endpoint added or changed on this node is picked up at once, not at the next tick
     return vertx.eventBus().<String>localConsumer(Events.SEQUENCED, m -> {
@@ -100,7 +100,7 @@ final class MailboxPoller extends VerticleBase {
     running.clear();
     // hand the mailboxes over at once (another node need not wait for the leases to run out); a cycle still
     // finishing meanwhile is harmless, imports are idempotent
-    return hub.db.query("UPDATE mailbox SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = $1", hub.nodeId)
+    return node.db().query("UPDATE mailbox SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = $1", node.nodeId())
         .onFailure(t -> log.warn("could not hand over mailbox leases (they expire in {} s): {}", LEASE_SECONDS, t.toString()))
         .recover(t -> Future.succeededFuture())
         .compose(v -> Future.join(cycles).timeout(10, TimeUnit.SECONDS).recover(t -> Future.succeededFuture()))
@@ -115,28 +115,28 @@ final class MailboxPoller extends VerticleBase {
     ticking = true;
     again = false;
     double lease = LEASE_SECONDS;
-    hub.db.query("""
+    node.db().query("""
             INSERT INTO mailbox (endpoint_id, workspace_id)
             SELECT id, workspace_id FROM endpoint WHERE channel = 'email' AND settings -> 'imap' ->> 'host' IS NOT NULL
             ON CONFLICT (endpoint_id) DO NOTHING""")
-        .compose(v -> hub.db.list("""
+        .compose(v -> node.db().list("""
             UPDATE mailbox SET claimed_until = now() + make_interval(secs => $2) WHERE claimed_by = $1
-            RETURNING endpoint_id""", hub.nodeId, lease))
-        .compose(renewed -> hub.db.list("""
+            RETURNING endpoint_id""", node.nodeId(), lease))
+        .compose(renewed -> node.db().list("""
             UPDATE mailbox SET claimed_by = $1, claimed_until = now() + make_interval(secs => $2)
             WHERE endpoint_id IN (
               SELECT m.endpoint_id FROM mailbox m JOIN endpoint e ON e.id = m.endpoint_id
               WHERE e.enabled AND e.settings -> 'imap' ->> 'host' IS NOT NULL
                 AND (m.claimed_until IS NULL OR m.claimed_until < now())
               ORDER BY m.endpoint_id LIMIT $3 FOR UPDATE OF m SKIP LOCKED)
-            RETURNING endpoint_id""", hub.nodeId, lease, Math.max(0, threads - renewed.size()))
+            RETURNING endpoint_id""", node.nodeId(), lease, Math.max(0, threads - renewed.size()))
             .map(claimed -> {
               Set<Long> held = new HashSet<>();
               renewed.forEach(r -> held.add(r.getLong(0)));
               claimed.forEach(r -> held.add(r.getLong(0)));
               return held;
             }))
-        .compose(held -> hub.db.list("SELECT * FROM endpoint WHERE id = ANY($1)", (Object) held.toArray(Long[]::new))
+        .compose(held -> node.db().list("SELECT * FROM endpoint WHERE id = ANY($1)", (Object) held.toArray(Long[]::new))
             .map(rows -> {
               renewedAt = System.currentTimeMillis();
               reconcile(held, rows);
@@ -172,14 +172,14 @@ final class MailboxPoller extends VerticleBase {
       start(ep, fingerprint);
     }
     if (!release.isEmpty()) {
-      hub.db.query("UPDATE mailbox SET claimed_by = NULL, claimed_until = NULL, status = 'stopped' WHERE endpoint_id = ANY($1)",
+      node.db().query("UPDATE mailbox SET claimed_by = NULL, claimed_until = NULL, status = 'stopped' WHERE endpoint_id = ANY($1)",
           (Object) release.toArray(Long[]::new));
     }
   }
 
   private void start(Endpoint ep, String fingerprint) {
     Running[] self = new Running[1];
-    ImapSync sync = new ImapSync(hub, intake, tokens, ep, idle -> context.runOnContext(v -> synced(self[0], idle)));
+    ImapSync sync = new ImapSync(node, intake, tokens, ep, idle -> context.runOnContext(v -> synced(self[0], idle)));
     Running r = new Running(ep, fingerprint, sync);
     self[0] = r;
     running.put(ep.id(), r);
@@ -200,7 +200,7 @@ final class MailboxPoller extends VerticleBase {
       if (ar.succeeded()) {
         r.failures = 0;
         r.lastError = null;
-        delay = ar.result() ? 100 : hub.config.longValue("email.imap_poll_seconds") * 1000;
+        delay = ar.result() ? 100 : node.config().longValue("email.imap_poll_seconds") * 1000;
       } else {
         r.failures++;
         failing(r, reason(ar.cause()));
@@ -208,7 +208,7 @@ final class MailboxPoller extends VerticleBase {
           r.sync.close();
           return null;
         }, false);
-        long base = hub.config.longValue("email.imap_poll_seconds") * 1000;
+        long base = node.config().longValue("email.imap_poll_seconds") * 1000;
         delay = Math.min(MAX_BACKOFF_MS, base << Math.min(r.failures - 1, 6));
       }
       r.timer = vertx.setTimer(Math.max(100, delay), id -> cycle(r));
@@ -243,7 +243,7 @@ final class MailboxPoller extends VerticleBase {
     connected(r.endpoint.id(), idle);
     if (!idle || r.stopped) return;
     if (r.watchdog >= 0) vertx.cancelTimer(r.watchdog);
-    long idleMs = Math.max(1000, hub.config.longValue("email.imap_idle_seconds") * 1000);
+    long idleMs = Math.max(1000, node.config().longValue("email.imap_idle_seconds") * 1000);
     // IDLE must be renewed well before servers drop it (RFC 2177: 29 minutes); the wake is a blocking call
     r.watchdog = vertx.setTimer(idleMs, id -> vertx.executeBlocking(() -> {
       r.sync.wake();
@@ -252,7 +252,7 @@ final class MailboxPoller extends VerticleBase {
   }
 
   private void connected(long endpointId, boolean idle) {
-    hub.db.query("""
+    node.db().query("""
         UPDATE mailbox SET status = 'connected', error = NULL, failing_since = NULL, idle = $2, last_poll_at = now(),
           last_success_at = now(), updated_at = now() WHERE endpoint_id = $1""", endpointId, idle);
   }
@@ -260,7 +260,7 @@ final class MailboxPoller extends VerticleBase {
   private void failing(Running r, String reason) {
     if (!reason.equals(r.lastError)) log.warn("mailbox {} is failing: {}", r.endpoint.address(), reason);
     r.lastError = reason;
-    hub.db.query("""
+    node.db().query("""
         UPDATE mailbox SET status = 'failing', error = $2, idle = false, last_poll_at = now(),
           failing_since = COALESCE(failing_since, now()), updated_at = now() WHERE endpoint_id = $1""",
         r.endpoint.id(), reason);

@@ -1,9 +1,9 @@
 package io.switchboard.channel.email;
 
-import io.switchboard.Hub;
+import io.switchboard.node.Node;
 import io.switchboard.auth.Secrets;
-import io.switchboard.http.Api;
-import io.switchboard.http.ApiError;
+import io.switchboard.http.Rest;
+import io.switchboard.common.ApiError;
 import io.switchboard.inbox.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -33,21 +33,21 @@ final class MimeHook {
 
   private static final Logger log = LoggerFactory.getLogger(MimeHook.class);
 
-  private final Hub hub;
+  private final Node node;
   private final MailIntake intake;
 
-  private MimeHook(Hub hub, MailIntake intake) {
-    this.hub = hub;
+  private MimeHook(Node node, MailIntake intake) {
+    this.node = node;
     this.intake = intake;
   }
 
-  static void mount(Router hooks, Hub hub, MailIntake intake) {
-    MimeHook h = new MimeHook(hub, intake);
-    hooks.post("/email/mime").handler(Api.handle(h::receive));
+  static void mount(Router hooks, Node node, MailIntake intake) {
+    MimeHook h = new MimeHook(node, intake);
+    hooks.post("/email/mime").handler(Rest.handle(h::receive));
   }
 
   private Future<?> receive(RoutingContext ctx) {
-    String key = hub.config.string("email.webhook_signing_key");
+    String key = node.config().string("email.webhook_signing_key");
     if (key.isBlank()) throw ApiError.forbidden("the MIME webhook is off: set email.webhook_signing_key");
     boolean raw = String.valueOf(ctx.request().getHeader("Content-Type")).toLowerCase().startsWith("message/rfc822");
     MultiMap form = raw ? ctx.queryParams() : ctx.request().formAttributes();
@@ -55,11 +55,11 @@ final class MimeHook {
     String token = field(ctx, form, "token");
     String signature = field(ctx, form, "signature");
     verify(ctx, key, timestamp, token, signature);
-    return hub.db.one("SELECT 1 FROM email_hook_token WHERE token = $1", token).compose(used -> {
+    return node.db().one("SELECT 1 FROM email_hook_token WHERE token = $1", token).compose(used -> {
       if (used != null) return Future.failedFuture(new ApiError(406, "rejected", "this token was already used", "token", 0));
       return mime(ctx, form, raw);
     }).compose(bytes -> {
-      long max = hub.config.longValue("smtp.max_message_bytes");
+      long max = node.config().longValue("smtp.max_message_bytes");
       if (bytes.length > max) return Future.failedFuture(ApiError.tooLarge("the message is larger than " + max + " bytes"));
       List<String> recipients = list(form.get("recipient"));
       String sender = form.get("sender");
@@ -72,7 +72,7 @@ final class MimeHook {
                 .put("mail_from", sender).put("rcpt_to", new JsonArray(new ArrayList<Object>(recipients))));
             return intake.deliver(p, targets, details, Addresses.normalEmail(sender));
           }));
-    }).compose(stored -> hub.db.query("INSERT INTO email_hook_token (token) VALUES ($1) ON CONFLICT DO NOTHING", token)
+    }).compose(stored -> node.db().query("INSERT INTO email_hook_token (token) VALUES ($1) ON CONFLICT DO NOTHING", token)
         .map(v -> {
           JsonArray items = new JsonArray();
           stored.forEach(r -> items.add(new JsonObject().put("inbox_id", r.inboxId()).put("conversation_id", r.conversationId())
@@ -105,7 +105,7 @@ final class MimeHook {
     } catch (NumberFormatException e) {
       throw ApiError.forbidden("bad timestamp");
     }
-    if (Math.abs(Instant.now().getEpochSecond() - ts) > hub.config.longValue("email.webhook_max_age_seconds")) {
+    if (Math.abs(Instant.now().getEpochSecond() - ts) > node.config().longValue("email.webhook_max_age_seconds")) {
       throw ApiError.forbidden("the timestamp is too old (or in the future): check the clocks");
     }
   }
@@ -124,7 +124,7 @@ final class MimeHook {
     }
     for (FileUpload f : ctx.fileUploads()) {
       if (f.name().equals("body-mime") || f.name().equals("message-mime")) {
-        return hub.vertx.fileSystem().readFile(f.uploadedFileName()).map(b -> b.getBytes());
+        return node.vertx().fileSystem().readFile(f.uploadedFileName()).map(b -> b.getBytes());
       }
     }
     return Future.failedFuture(ApiError.validation("body-mime", "body-mime (the raw message) is required"));

@@ -1,6 +1,6 @@
 package io.switchboard.channel.email;
 
-import io.switchboard.Hub;
+import io.switchboard.node.Node;
 import io.switchboard.db.Db;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.switchboard.inbox.SecretBox;
@@ -40,12 +40,12 @@ final class OAuthTokens {
   private record Cached(String accessToken, long expiresAt, String latest, String origin) {
   }
 
-  private final Hub hub;
+  private final Node node;
   private final Map<Long, Cached> cache = new ConcurrentHashMap<>();
   private final Map<Long, Future<String>> inFlight = new ConcurrentHashMap<>();
 
-  OAuthTokens(Hub hub) {
-    this.hub = hub;
+  OAuthTokens(Node node) {
+    this.node = node;
   }
 
   /** True when the endpoint's mail accounts sign in with tokens from its {@code oauth2} block. */
@@ -98,7 +98,7 @@ final class OAuthTokens {
     if (ep.secret("oauth2.client_secret") != null) form.add("client_secret", ep.secret("oauth2.client_secret"));
     if (ep.setting("oauth2.scope") != null) form.add("scope", ep.setting("oauth2.scope"));
     long asked = System.nanoTime();
-    return hub.http.postAbs(url).timeout(15_000).sendForm(form)
+    return node.http().postAbs(url).timeout(15_000).sendForm(form)
         .recover(t -> Future.failedFuture(new Refused("the OAuth2 token endpoint could not be reached: " + t.getMessage(), false)))
         .compose(res -> {
           JsonObject body;
@@ -121,7 +121,7 @@ final class OAuthTokens {
           cache.put(ep.id(), new Cached(token, asked + seconds * 1_000_000_000L, next != null ? next : refreshToken, origin));
           if (next == null || next.equals(refreshToken)) return Future.succeededFuture(token);
           // a rotated refresh token replaces the old one, which the provider may soon stop accepting
-          return hub.db.tx(conn -> Db.one(conn, "SELECT secrets FROM endpoint WHERE id = $1 FOR UPDATE", ep.id())
+          return node.db().tx(conn -> Db.one(conn, "SELECT secrets FROM endpoint WHERE id = $1 FOR UPDATE", ep.id())
                   .compose(r -> {
                     JsonObject secrets = r == null ? null : SecretBox.open(r.getJsonObject("secrets"));
                     if (secrets == null || secrets.getJsonObject("oauth2") == null) return Future.succeededFuture();

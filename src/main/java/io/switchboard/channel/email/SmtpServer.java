@@ -1,6 +1,6 @@
 package io.switchboard.channel.email;
 
-import io.switchboard.Hub;
+import io.switchboard.node.Node;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;
@@ -29,36 +29,36 @@ final class SmtpServer extends VerticleBase {
                   ServerSSLOptions tls) {
   }
 
-  private final Hub hub;
+  private final Node node;
   private final MailIntake intake;
   private NetServer server;
   private Settings settings;
   private int open;
 
-  SmtpServer(Hub hub, MailIntake intake) {
-    this.hub = hub;
+  SmtpServer(Node node, MailIntake intake) {
+    this.node = node;
     this.intake = intake;
   }
 
   @Override
   public Future<?> start() {
-    String hostname = hub.config.string("smtp.hostname").isBlank() ? localName() : hub.config.string("smtp.hostname").trim();
+    String hostname = node.config().string("smtp.hostname").isBlank() ? localName() : node.config().string("smtp.hostname").trim();
     ServerSSLOptions tls;
     try {
-      tls = tls(hub.config.string("smtp.tls_cert_path"), hub.config.string("smtp.tls_key_path"));
+      tls = tls(node.config().string("smtp.tls_cert_path"), node.config().string("smtp.tls_key_path"));
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    settings = new Settings(hostname, hub.config.longValue("smtp.max_message_bytes"), hub.config.integer("smtp.max_recipients"),
-        hub.config.integer("smtp.idle_timeout_seconds"), tls);
-    int maxConnections = hub.config.integer("smtp.max_connections");
+    settings = new Settings(hostname, node.config().longValue("smtp.max_message_bytes"), node.config().integer("smtp.max_recipients"),
+        node.config().integer("smtp.idle_timeout_seconds"), tls);
+    int maxConnections = node.config().integer("smtp.max_connections");
     NetServerOptions options = new NetServerOptions()
-        .setHost(hub.config.string("smtp.host"))
-        .setPort(hub.config.integer("smtp.port"))
+        .setHost(node.config().string("smtp.host"))
+        .setPort(node.config().integer("smtp.port"))
         .setTcpNoDelay(true);
     return vertx.createNetServer(options).connectHandler(socket -> accept(socket, maxConnections)).listen().onSuccess(s -> {
       server = s;
-      hub.smtpPort = s.actualPort();
+      node.state().smtpPort(s.actualPort());
       if (tls != null) log.info("SMTP listener offers STARTTLS");
     });
   }

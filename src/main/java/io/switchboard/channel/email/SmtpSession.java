@@ -1,7 +1,7 @@
 package io.switchboard.channel.email;
 
 import io.switchboard.auth.Secrets;
-import io.switchboard.http.Failures;
+import io.switchboard.common.Failures;
 import io.switchboard.inbox.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

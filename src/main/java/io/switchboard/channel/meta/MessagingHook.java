@@ -1,6 +1,8 @@
 package io.switchboard.channel.meta;
 
-import io.switchboard.Hub;
+import io.switchboard.inbox.EndpointCache;
+import io.switchboard.ingest.Ingest;
+import io.switchboard.node.Node;
 import io.switchboard.db.Db;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.switchboard.ingest.InboundMessage;
@@ -24,8 +26,8 @@ final class MessagingHook extends MetaInbound {
 
   private final String channel;
 
-  MessagingHook(Hub hub, GraphApi graph, String channel) {
-    super(hub, graph);
+  MessagingHook(Node node, GraphClient graph, EndpointCache endpoints, Ingest ingest, String channel) {
+    super(node, graph, endpoints, ingest);
     this.channel = channel;
   }
 
@@ -96,7 +98,7 @@ final class MessagingHook extends MetaInbound {
         JsonObject payload = a.getValue("payload") instanceof JsonObject p ? p : new JsonObject();
         String url = payload.getString("url");
         if (List.of("image", "audio", "video", "file").contains(type) && url != null && url.startsWith("http")) {
-          media.add(new MediaRef(nameIn(url), type, null, () -> graph.download(url, null, hub.attachments.maxBytes()), url));
+          media.add(new MediaRef(nameIn(url), type, null, () -> graph.download(url, null), url));
         } else if (type.equals("location") && payload.getValue("coordinates") instanceof JsonObject c) {
           data.put("location", c);
           text.append(text.length() > 0 ? "\n" : "").append("Location: (").append(c.getValue("lat")).append(", ").append(c.getValue("long")).append(")");
@@ -156,7 +158,7 @@ final class MessagingHook extends MetaInbound {
 
   /** The person's name: already known, or asked of the Graph API's user profile (best effort). */
   private Future<String> name(Endpoint ep, String sender) {
-    return Db.one(hub.db.pool(), """
+    return Db.one(node.db().pool(), """
         SELECT ct.name FROM contact_identity i JOIN contact ct ON ct.id = i.contact_id
         WHERE i.workspace_id = $1 AND i.channel = $2 AND i.address = $3""", ep.workspaceId(), channel, sender)
         .compose(known -> {

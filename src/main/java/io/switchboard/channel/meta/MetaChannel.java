@@ -1,22 +1,30 @@
 package io.switchboard.channel.meta;
 
-import io.switchboard.attachment.AttachmentApi;
-import io.switchboard.Hub;
+import io.switchboard.attachment.AttachmentStore;
+import io.switchboard.channel.Channel;
+import io.switchboard.http.Files;
+import io.switchboard.http.Routes;
+import io.switchboard.inbox.EndpointCache;
+import io.switchboard.ingest.Ingest;
+import io.switchboard.node.Node;
+import io.switchboard.outbound.ChannelSender;
 import io.switchboard.auth.Secrets;
-import io.switchboard.http.Api;
-import io.switchboard.http.ApiError;
+import io.switchboard.http.Rest;
+import io.switchboard.common.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.function.Supplier;
 
 /**
@@ -27,45 +35,72 @@ import java.util.function.Supplier;
  * also when parts of it could not be understood (those are logged: Meta would otherwise retry them for days), and
  * 503 when the database is down, so Meta retries (stored messages dedupe on their ids).
  */
-public final class MetaChannel {
+public final class MetaChannel implements Channel {
 
   private static final long LINK_TTL_SECONDS = 7 * 24 * 3600;
+  private static final Pattern PROVIDER_ID = Pattern.compile("^[0-9]{1,32}$");
 
-  private final Hub hub;
+  private final Node node;
+  private final AttachmentStore attachments;
+  private final GraphClient graph;
   private final WhatsAppHook whatsapp;
   private final MessagingHook messenger;
   private final MessagingHook instagram;
 
-  private MetaChannel(Hub hub) {
-    this.hub = hub;
-    GraphApi graph = new GraphApi(hub);
-    this.whatsapp = new WhatsAppHook(hub, graph);
-    this.messenger = new MessagingHook(hub, graph, "messenger");
-    this.instagram = new MessagingHook(hub, graph, "instagram");
+  public MetaChannel(Node node, EndpointCache endpoints, Ingest ingest, AttachmentStore attachments) {
+    this.node = node;
+    this.attachments = attachments;
+    this.graph = new GraphClient(node, attachments.maxBytes());
+    this.whatsapp = new WhatsAppHook(node, graph, endpoints, ingest);
+    this.messenger = new MessagingHook(node, graph, endpoints, ingest, "messenger");
+    this.instagram = new MessagingHook(node, graph, endpoints, ingest, "instagram");
   }
 
-  /** Registers the Graph API senders of the three channels; once per hub, before anything may send. */
-  public static void registerSenders(Hub hub) {
-    GraphApi graph = new GraphApi(hub);
-    for (String channel : List.of("whatsapp", "messenger", "instagram")) hub.senders.register(channel, new MetaSender(hub, graph, channel));
+  @Override
+  public Set<String> names() {
+    return Set.of("whatsapp", "messenger", "instagram");
   }
 
-  /** The agents' side: the WhatsApp templates an endpoint may send. */
-  public static void mountApi(Router api, Hub hub) {
-    WhatsAppTemplates.mount(api, hub);
+  /** The provider's numeric id: the WhatsApp phone_number_id, the page id, the Instagram account id. */
+  @Override
+  public String address(String channel, String raw) {
+    String s = raw == null ? "" : raw.trim();
+    if (!PROVIDER_ID.matcher(s).matches()) {
+      throw ApiError.validation("address", "a " + channel + " address is the provider's numeric id ("
+          + (channel.equals("whatsapp") ? "phone_number_id" : channel.equals("messenger") ? "page id" : "account id") + ")");
+    }
+    return s;
   }
 
-  public static void mount(Router hooks, Hub hub) {
-    MetaChannel c = new MetaChannel(hub);
-    hooks.get("/meta").handler(c::verify);
-    hooks.post("/meta").handler(Api.handle(c::receive));
-    hooks.get("/meta/files/:id").handler(c::file);
+  @Override
+  public void validate(String channel, JsonObject settings, JsonObject secrets) {
+    Object waba = settings.getValue("waba_id");
+    if (channel.equals("whatsapp") && waba != null && !(waba instanceof String w && PROVIDER_ID.matcher(w).matches())) {
+      throw ApiError.validation("settings", "settings.waba_id must be the WhatsApp Business Account's numeric id");
+    }
+  }
+
+  /** The Graph API senders of the three channels. */
+  @Override
+  public Map<String, ChannelSender> senders() {
+    Map<String, ChannelSender> out = new java.util.LinkedHashMap<>();
+    for (String channel : List.of("whatsapp", "messenger", "instagram")) out.put(channel, new MetaSender(node, graph, channel));
+    return out;
+  }
+
+  /** The webhooks, the files of replies Meta fetches, and the agents' side: the WhatsApp templates an endpoint may send. */
+  @Override
+  public void mount(Routes routes) {
+    routes.hooks().get("/meta").handler(this::verify);
+    routes.hooks().post("/meta").handler(Rest.handle(this::receive));
+    routes.hooks().get("/meta/files/:id").handler(this::file);
+    WhatsAppTemplates.mount(routes.api(), node, graph);
   }
 
   /** Meta's subscription check: echo the challenge when the verify token matches. */
   private void verify(RoutingContext ctx) {
     var q = ctx.queryParams();
-    String expected = hub.config.string("meta.verify_token");
+    String expected = node.config().string("meta.verify_token");
     String challenge = q.get("hub.challenge");
     if (!expected.isEmpty() && "subscribe".equals(q.get("hub.mode")) && Secrets.constantTimeEquals(q.get("hub.verify_token"), expected)
         && challenge != null && challenge.length() <= 512) {
@@ -73,12 +108,12 @@ public final class MetaChannel {
       return;
     }
     MetaInbound.log.warn("meta webhook: subscription check refused ({})", expected.isEmpty() ? "meta.verify_token is not set" : "wrong verify token or mode");
-    Api.fail(ctx, ApiError.forbidden("wrong verify token"));
+    Rest.fail(ctx, ApiError.forbidden("wrong verify token"));
   }
 
   private Future<?> receive(RoutingContext ctx) {
     Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
-    String secret = hub.config.string("meta.app_secret");
+    String secret = node.config().string("meta.app_secret");
     if (secret.isEmpty()) {
       MetaInbound.log.warn("meta webhook: refused a delivery because meta.app_secret is not set");
       throw ApiError.forbidden("this hub has no Meta app secret configured");
@@ -134,23 +169,23 @@ public final class MetaChannel {
   }
 
   private void file(RoutingContext ctx) {
-    String secret = hub.config.string("meta.app_secret");
+    String secret = node.config().string("meta.app_secret");
     String exp = ctx.queryParams().get("exp");
     String sig = ctx.queryParams().get("sig");
     long id;
     try {
-      id = Api.pathId(ctx, "id", "file");
+      id = Rest.pathId(ctx, "id", "file");
     } catch (ApiError e) {
-      Api.fail(ctx, e);
+      Rest.fail(ctx, e);
       return;
     }
     if (secret.isEmpty() || exp == null || !exp.matches("\\d{1,12}") || Long.parseLong(exp) < Instant.now().getEpochSecond()
         || !Secrets.constantTimeEquals(sig, fileSignature(secret, id, Long.parseLong(exp)))) {
-      Api.fail(ctx, ApiError.notFound("file"));
+      Rest.fail(ctx, ApiError.notFound("file"));
       return;
     }
-    AttachmentApi.sendFound(ctx, hub, hub.db.one("""
+    Files.sendFound(ctx, attachments.file(node.db().one("""
         SELECT x.* FROM attachment x JOIN activity a ON a.id = x.activity_id
-        WHERE x.id = $1 AND a.direction = 'out' AND x.status = 'stored'""", id), AttachmentApi.Served.PROVIDER, "file");
+        WHERE x.id = $1 AND a.direction = 'out' AND x.status = 'stored'""", id)), Files.Served.PROVIDER, "file");
   }
 }

@@ -1,8 +1,11 @@
 package io.switchboard.channel.meta;
 
-import io.switchboard.Hub;
+import io.switchboard.channel.MediaFetcher;
+import io.switchboard.inbox.EndpointCache;
+import io.switchboard.ingest.Ingest;
+import io.switchboard.node.Node;
 import io.switchboard.db.Db;
-import io.switchboard.http.Failures;
+import io.switchboard.common.Failures;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.switchboard.ingest.InboundMessage;
 import io.switchboard.ingest.UnknownEndpoint;
@@ -41,17 +44,22 @@ abstract class MetaInbound {
    * A file named by the payload, fetched before the message is stored. Without a file name it is named after its
    * kind and type ({@code image.jpg}).
    */
-  record MediaRef(String filename, String kind, String contentType, Supplier<Future<GraphApi.Media>> fetch, String sourceUrl) {
+  record MediaRef(String filename, String kind, String contentType, Supplier<Future<MediaFetcher.Fetched>> fetch, String sourceUrl) {
   }
 
-  final Hub hub;
-  final GraphApi graph;
+  final Node node;
+  final GraphClient graph;
   final Statuses statuses;
+  final EndpointCache endpoints;
+  final Ingest ingest;
+  /** The largest media file fetched for a message. */
 
-  MetaInbound(Hub hub, GraphApi graph) {
-    this.hub = hub;
+  MetaInbound(Node node, GraphClient graph, EndpointCache endpoints, Ingest ingest) {
+    this.node = node;
     this.graph = graph;
-    this.statuses = new Statuses(hub.db);
+    this.statuses = new Statuses(node.db());
+    this.endpoints = endpoints;
+    this.ingest = ingest;
   }
 
   /** Runs the steps one after another (a payload's order is the conversation's order). */
@@ -78,13 +86,13 @@ abstract class MetaInbound {
   }
 
   Future<Endpoint> endpoint(String channel, String address) {
-    return hub.endpoints.get(channel, address).compose(ep -> ep == null
+    return endpoints.get(channel, address).compose(ep -> ep == null
         ? Future.failedFuture(new UnknownEndpoint(channel, address)) : Future.succeededFuture(ep));
   }
 
   /** Stores a message once: a redelivery is counted and costs no media download. */
   Future<Void> store(Endpoint ep, InboundMessage.Builder message, String providerId, List<MediaRef> media, Tally tally) {
-    return Db.one(hub.db.pool(), "SELECT 1 FROM activity WHERE endpoint_id = $1 AND provider_id = $2", ep.id(), providerId)
+    return Db.one(node.db().pool(), "SELECT 1 FROM activity WHERE endpoint_id = $1 AND provider_id = $2", ep.id(), providerId)
         .compose(seen -> {
           if (seen != null) {
             tally.duplicates++;
@@ -92,7 +100,7 @@ abstract class MetaInbound {
           }
           return fetchAll(media).compose(files -> {
             files.forEach(message::attachment);
-            return hub.ingest.ingest(message.build()).map(r -> {
+            return ingest.ingest(message.build()).map(r -> {
               if (r.duplicate()) tally.duplicates++;
               else tally.stored++;
               return null;

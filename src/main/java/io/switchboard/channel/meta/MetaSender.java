@@ -1,9 +1,9 @@
 package io.switchboard.channel.meta;
 
-import io.switchboard.Hub;
+import io.switchboard.node.Node;
 import io.switchboard.db.Db;
-import io.switchboard.http.ApiError;
-import io.switchboard.http.Times;
+import io.switchboard.common.ApiError;
+import io.switchboard.common.Times;
 import io.switchboard.outbound.ChannelSender;
 import io.switchboard.outbound.Outgoing;
 import io.switchboard.outbound.SendFailure;
@@ -31,13 +31,13 @@ final class MetaSender implements ChannelSender {
 
   static final Duration WINDOW = Duration.ofHours(24);
 
-  private final Hub hub;
-  private final GraphApi graph;
+  private final Node node;
+  private final GraphClient graph;
   private final String channel;
   private final int maxText;
 
-  MetaSender(Hub hub, GraphApi graph, String channel) {
-    this.hub = hub;
+  MetaSender(Node node, GraphClient graph, String channel) {
+    this.node = node;
     this.graph = graph;
     this.channel = channel;
     this.maxText = channel.equals("whatsapp") ? 4096 : channel.equals("instagram") ? 1000 : 2000;
@@ -54,7 +54,7 @@ final class MetaSender implements ChannelSender {
     if (m.text() != null && m.text().length() > maxText) {
       return Future.failedFuture(ApiError.validation("text", label() + " messages are limited to " + maxText + " characters"));
     }
-    return Db.one(hub.db.pool(), "SELECT last_incoming_at FROM conversation WHERE id = $1", m.conversationId()).compose(r -> {
+    return Db.one(node.db().pool(), "SELECT last_incoming_at FROM conversation WHERE id = $1", m.conversationId()).compose(r -> {
       OffsetDateTime last = r == null ? null : r.getOffsetDateTime("last_incoming_at");
       if (last != null && last.plus(WINDOW).isAfter(OffsetDateTime.now())) return Future.succeededFuture();
       String since = last == null ? "the customer has not written on " + label() + " yet"
@@ -193,10 +193,10 @@ final class MetaSender implements ChannelSender {
   }
 
   private String link(Outgoing.File file) {
-    String secret = hub.config.string("meta.app_secret");
+    String secret = node.config().string("meta.app_secret");
     if (secret.isEmpty()) {
       throw SendFailure.permanent("no_app_secret", "files are sent by signed link, which needs meta.app_secret to be set");
     }
-    return MetaChannel.fileLink(hub.config.string("http.public_url"), secret, file.id());
+    return MetaChannel.fileLink(node.config().string("http.public_url"), secret, file.id());
   }
 }

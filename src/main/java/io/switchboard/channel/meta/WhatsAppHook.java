@@ -1,6 +1,9 @@
 package io.switchboard.channel.meta;
 
-import io.switchboard.Hub;
+import io.switchboard.channel.MediaFetcher;
+import io.switchboard.inbox.EndpointCache;
+import io.switchboard.ingest.Ingest;
+import io.switchboard.node.Node;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.switchboard.ingest.InboundMessage;
 import io.vertx.core.Future;
@@ -22,8 +25,8 @@ final class WhatsAppHook extends MetaInbound {
 
   private static final List<String> MEDIA = List.of("image", "audio", "video", "document", "sticker");
 
-  WhatsAppHook(Hub hub, GraphApi graph) {
-    super(hub, graph);
+  WhatsAppHook(Node node, GraphClient graph, EndpointCache endpoints, Ingest ingest) {
+    super(node, graph, endpoints, ingest);
   }
 
   Future<Void> entry(JsonObject entry, Tally tally) {
@@ -145,14 +148,14 @@ final class WhatsAppHook extends MetaInbound {
   }
 
   /** WhatsApp media: the media id gives a short-lived URL; both calls carry the endpoint's token. */
-  private Future<GraphApi.Media> fetch(Endpoint ep, String mediaId) {
+  private Future<MediaFetcher.Fetched> fetch(Endpoint ep, String mediaId) {
     String token = ep.secret("access_token");
     if (token == null) return Future.failedFuture(new IllegalStateException("the endpoint has no access_token"));
     return graph.get("/" + mediaId, token).compose(meta -> {
       String url = meta.getString("url");
       if (url == null) return Future.failedFuture(new IllegalStateException("the media has no url"));
-      return graph.download(url, token, hub.attachments.maxBytes())
-          .map(media -> new GraphApi.Media(media.bytes(), meta.getString("mime_type", media.contentType())));
+      return graph.download(url, token)
+          .map(media -> new MediaFetcher.Fetched(media.bytes(), meta.getString("mime_type", media.contentType())));
     });
   }
 
@@ -171,7 +174,7 @@ final class WhatsAppHook extends MetaInbound {
     return statuses.byProviderId(ep, id, status, at, err)
         // a report can overtake our own record of the send: look once more a moment later
         .compose(o -> o != Statuses.Outcome.UNKNOWN ? Future.succeededFuture(o)
-            : hub.vertx.timer(1500).compose(t -> statuses.byProviderId(ep, id, status, at, err)))
+            : node.vertx().timer(1500).compose(t -> statuses.byProviderId(ep, id, status, at, err)))
         .map(o -> {
           if (o == Statuses.Outcome.CHANGED) tally.statuses++;
           else if (o == Statuses.Outcome.UNKNOWN) log.info("meta webhook: whatsapp status {} for unknown message {}", status, id);

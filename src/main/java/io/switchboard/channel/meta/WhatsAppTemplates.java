@@ -1,11 +1,12 @@
 package io.switchboard.channel.meta;
 
-import io.switchboard.Hub;
+import io.switchboard.auth.web.Authenticator;
+import io.switchboard.node.Node;
 import io.switchboard.auth.Actor;
 import io.switchboard.auth.Permission;
 import io.switchboard.db.Db;
-import io.switchboard.http.Api;
-import io.switchboard.http.ApiError;
+import io.switchboard.http.Rest;
+import io.switchboard.common.ApiError;
 import io.switchboard.inbox.Access;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.switchboard.outbound.SendFailure;
@@ -28,26 +29,26 @@ final class WhatsAppTemplates {
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(\\d{1,2})}}");
 
-  private final Hub hub;
-  private final GraphApi graph;
+  private final Node node;
+  private final GraphClient graph;
 
-  private WhatsAppTemplates(Hub hub, GraphApi graph) {
-    this.hub = hub;
+  private WhatsAppTemplates(Node node, GraphClient graph) {
+    this.node = node;
     this.graph = graph;
   }
 
-  static void mount(Router api, Hub hub) {
-    WhatsAppTemplates t = new WhatsAppTemplates(hub, new GraphApi(hub));
-    api.get("/endpoints/:id/whatsapp/templates").handler(Api.handle(t::list));
+  static void mount(Router api, Node node, GraphClient graph) {
+    WhatsAppTemplates t = new WhatsAppTemplates(node, graph);
+    api.get("/endpoints/:id/whatsapp/templates").handler(Rest.handle(t::list));
   }
 
   private Future<?> list(RoutingContext ctx) {
-    Actor a = Actor.of(ctx);
+    Actor a = Authenticator.actor(ctx);
     a.require(Permission.INBOX_USE);
-    long id = Api.pathId(ctx, "id", "endpoint");
-    return Db.one(hub.db.pool(), "SELECT * FROM endpoint WHERE id = $1 AND workspace_id = $2", id, a.workspaceId())
+    long id = Rest.pathId(ctx, "id", "endpoint");
+    return Db.one(node.db().pool(), "SELECT * FROM endpoint WHERE id = $1 AND workspace_id = $2", id, a.workspaceId())
         .compose(r -> r == null || !r.getString("channel").equals("whatsapp") ? Future.failedFuture(ApiError.notFound("endpoint"))
-            : Access.requireMember(hub.db.pool(), a, r.getLong("inbox_id"))
+            : Access.requireMember(node.db().pool(), a, r.getLong("inbox_id"))
                 .recover(t -> Future.failedFuture(ApiError.notFound("endpoint"))).map(v -> Endpoint.of(r)))
         .compose(ep -> {
           String waba = ep.setting("waba_id");

@@ -1,7 +1,9 @@
 package io.switchboard.channel.telephony;
 
+import io.switchboard.channel.MediaFetcher;
 import io.switchboard.conversation.Timeline;
-import io.switchboard.Hub;
+import io.switchboard.node.Node;
+import io.switchboard.ingest.Ingest;
 import io.switchboard.conversation.Activities;
 import io.switchboard.db.Db;
 import io.switchboard.inbox.Endpoints.Endpoint;
@@ -38,11 +40,13 @@ final class CallLog implements EarlyCallbacks.Applier {
       "completed", 3, "busy", 3, "no-answer", 3, "failed", 3, "canceled", 3);
   private static final Set<String> ANSWERED = Set.of("completed", "answered");
 
-  private final Hub hub;
+  private final Node node;
   private final MediaFetcher media;
+  private final Ingest ingest;
 
-  CallLog(Hub hub, MediaFetcher media) {
-    this.hub = hub;
+  CallLog(Node node, Ingest ingest, MediaFetcher media) {
+    this.ingest = ingest;
+    this.node = node;
     this.media = media;
   }
 
@@ -53,7 +57,7 @@ final class CallLog implements EarlyCallbacks.Applier {
     if (plan != null) data.put("route", plan.route()).put("ring", new JsonArray(plan.targets()));
     String text = summarize(data);
     String name = callerName == null || callerName.isBlank() || callerName.length() > 100 ? null : callerName;
-    return hub.ingest.ingest(InboundMessage.builder("phone", ep.address(), from).kind("call").providerId(callSid)
+    return ingest.ingest(InboundMessage.builder("phone", ep.address(), from).kind("call").providerId(callSid)
         .senderName(name).text(text).data(data).build());
   }
 
@@ -74,7 +78,7 @@ final class CallLog implements EarlyCallbacks.Applier {
 
   /** The outcome of a {@code <Dial>}: who answered decides between answered and voicemail. Null when not logged. */
   Future<JsonObject> dialed(long endpointId, String callSid, String dialStatus, Integer talkSeconds) {
-    return hub.db.tx(conn -> EarlyCallbacks.lock(conn, endpointId, callSid).compose(call -> {
+    return node.db().tx(conn -> EarlyCallbacks.lock(conn, endpointId, callSid).compose(call -> {
       if (call == null) return Future.succeededFuture(null);
       JsonObject data = call.getJsonObject("data");
       if (dialStatus.equals(data.getString("dial_status"))) return Future.succeededFuture(data);
@@ -95,7 +99,7 @@ final class CallLog implements EarlyCallbacks.Applier {
     String callSid = req.sid("CallSid");
     String recordingSid = req.sid("RecordingSid");
     String status = req.required("RecordingStatus");
-    return hub.db.one("""
+    return node.db().one("""
         SELECT a.id, a.data, c.contact_address FROM activity a JOIN conversation c ON c.id = a.conversation_id
         WHERE a.endpoint_id = $1 AND a.provider_id = $2""", ep.id(), callSid).compose(call -> {
           if (call == null || !"inbound".equals(call.getJsonObject("data").getString("direction"))) {
@@ -111,9 +115,9 @@ final class CallLog implements EarlyCallbacks.Applier {
               .put("recording_url", url).put("duration_s", seconds).put("call_activity_id", call.getLong("id"));
           InboundMessage.Builder m = InboundMessage.builder("phone", ep.address(), call.getString("contact_address"))
               .kind("voicemail").providerId(recordingSid).text("Voicemail (" + clock(seconds) + ")").data(data);
-          return hub.db.one("SELECT id FROM activity WHERE endpoint_id = $1 AND provider_id = $2", ep.id(), recordingSid)
+          return node.db().one("SELECT id FROM activity WHERE endpoint_id = $1 AND provider_id = $2", ep.id(), recordingSid)
               .compose(stored -> stored != null ? Future.succeededFuture(m) : fetchRecording(ep, url, recordingSid).map(m::attachment))
-              .compose(b -> hub.ingest.ingest(b.build()))
+              .compose(b -> ingest.ingest(b.build()))
               .compose(r -> markVoicemail(ep.id(), callSid, new JsonObject().put("recording_sid", recordingSid)
                   .put("status", "completed").put("activity_id", r.activityId()).put("duration_s", seconds)));
         });
@@ -125,7 +129,7 @@ final class CallLog implements EarlyCallbacks.Applier {
     String fetch = hasExtension ? url : url + ".mp3";
     String type = fetch.endsWith(".wav") ? "audio/wav" : "audio/mpeg";
     String filename = "voicemail-" + recordingSid + (fetch.endsWith(".wav") ? ".wav" : ".mp3");
-    return media.fetch(fetch, ep.setting("account_sid"), ep.secret("auth_token"))
+    return media.fetch(fetch, MediaFetcher.basic(ep.setting("account_sid"), ep.secret("auth_token")))
         .map(f -> new InboundMessage.Attachment(filename, type, f.bytes(), null, false, url, null))
         .otherwise(t -> {
           log.info("recording {} could not be fetched, kept as a link: {}", recordingSid, t.getMessage());
@@ -134,7 +138,7 @@ final class CallLog implements EarlyCallbacks.Applier {
   }
 
   private Future<Void> markVoicemail(long endpointId, String callSid, JsonObject voicemail) {
-    return hub.db.tx(conn -> EarlyCallbacks.lock(conn, endpointId, callSid).compose(call -> {
+    return node.db().tx(conn -> EarlyCallbacks.lock(conn, endpointId, callSid).compose(call -> {
       if (call == null || voicemail.equals(call.getJsonObject("data").getJsonObject("voicemail"))) return Future.succeededFuture();
       return update(conn, call, d -> d.put("voicemail", voicemail));
     }));

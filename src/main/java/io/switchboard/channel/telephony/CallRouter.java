@@ -1,6 +1,6 @@
 package io.switchboard.channel.telephony;
 
-import io.switchboard.Hub;
+import io.switchboard.node.Node;
 import io.switchboard.inbox.BusinessHours;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.vertx.core.Future;
@@ -29,15 +29,15 @@ final class CallRouter {
   record Plan(String route, List<String> targets, String twiml) {
   }
 
-  private final Hub hub;
+  private final Node node;
   private final String base;
   private final int voicemailMaxSeconds;
 
-  CallRouter(Hub hub) {
-    this.hub = hub;
-    String p = hub.config.string("http.public_url");
+  CallRouter(Node node) {
+    this.node = node;
+    String p = node.config().string("http.public_url");
     this.base = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
-    this.voicemailMaxSeconds = hub.config.integer("twilio.voicemail_max_seconds");
+    this.voicemailMaxSeconds = node.config().integer("twilio.voicemail_max_seconds");
   }
 
   String url(String path) {
@@ -49,7 +49,7 @@ final class CallRouter {
     return inbox(ep).compose(inbox -> {
       JsonObject routing = inbox.getJsonObject("call_routing") == null ? new JsonObject() : inbox.getJsonObject("call_routing");
       String name = inbox.getString("name");
-      if (!BusinessHours.isOpen(inbox.getJsonObject("business_hours"), hub.clock.instant())) {
+      if (!BusinessHours.isOpen(inbox.getJsonObject("business_hours"), node.clock().instant())) {
         String after = routing.getString("after_hours", "voicemail");
         if (after.startsWith("forward:")) {
           String number = after.substring("forward:".length());
@@ -102,7 +102,7 @@ final class CallRouter {
   }
 
   private Future<Row> inbox(Endpoint ep) {
-    return hub.db.one("SELECT name, business_hours, call_routing FROM inbox WHERE id = $1", ep.inboxId());
+    return node.db().one("SELECT name, business_hours, call_routing FROM inbox WHERE id = $1", ep.inboxId());
   }
 
   /**
@@ -114,7 +114,7 @@ final class CallRouter {
     List<Long> listed = new ArrayList<>();
     for (Object o : ring) if (o instanceof Number n) listed.add(n.longValue());
     boolean everyone = ring.isEmpty();
-    return hub.db.list("""
+    return node.db().list("""
         SELECT u.id, u.phone FROM app_user u JOIN membership m ON m.user_id = u.id AND m.inbox_id = $1
         WHERE u.active AND ($2 OR u.id = ANY($3)) ORDER BY u.id""", inboxId, everyone, listed.toArray(Long[]::new))
         .map(rows -> {

@@ -1,7 +1,8 @@
 package io.switchboard.channel.telephony;
 
+import io.switchboard.auth.web.Authenticator;
 import io.switchboard.conversation.Timeline;
-import io.switchboard.Hub;
+import io.switchboard.node.Node;
 import io.switchboard.auth.Actor;
 import io.switchboard.auth.Permission;
 import io.switchboard.conversation.Activities;
@@ -9,8 +10,8 @@ import io.switchboard.contact.Contacts;
 import io.switchboard.contact.Identities;
 import io.switchboard.conversation.Recipients;
 import io.switchboard.db.Db;
-import io.switchboard.http.Api.Reply;
-import io.switchboard.http.ApiError;
+import io.switchboard.http.Rest.Reply;
+import io.switchboard.common.ApiError;
 import io.switchboard.http.Input;
 import io.switchboard.inbox.Access;
 import io.switchboard.inbox.Addresses;
@@ -34,13 +35,13 @@ import io.switchboard.db.Tx;
  */
 final class CallsApi {
 
-  private final Hub hub;
-  private final TwilioApi api;
+  private final Node node;
+  private final TwilioClient api;
   private final CallRouter router;
   private final CallLog calls;
 
-  CallsApi(Hub hub, TwilioApi api, CallRouter router, CallLog calls) {
-    this.hub = hub;
+  CallsApi(Node node, TwilioClient api, CallRouter router, CallLog calls) {
+    this.node = node;
     this.api = api;
     this.router = router;
     this.calls = calls;
@@ -59,15 +60,15 @@ final class CallsApi {
    * entry behind, except a failed-call entry in a conversation the caller already had with the contact.
    */
   Future<?> create(RoutingContext ctx) {
-    Actor a = Actor.of(ctx);
+    Actor a = Authenticator.actor(ctx);
     a.require(Permission.CALLS_MAKE);
     Input in = Input.of(ctx);
     String rawTo = in.optText("to", 40);
-    String to = rawTo == null || rawTo.isBlank() ? null : Addresses.phone("to", rawTo, hub.config.string("phone.default_region"));
+    String to = rawTo == null || rawTo.isBlank() ? null : Addresses.phone("to", rawTo, node.config().string("phone.default_region"));
     Long contactId = in.optId("contact_id");
     Long fromId = in.optId("from_endpoint_id");
     if (to == null && contactId == null) throw ApiError.validation("to", "to (a phone number) or contact_id is required");
-    return hub.db.tx(conn -> from(conn, a, fromId).compose(ep -> contact(conn, a, contactId, to).compose(contact ->
+    return node.db().tx(conn -> from(conn, a, fromId).compose(ep -> contact(conn, a, contactId, to).compose(contact ->
         (to != null ? Future.succeededFuture(to) : Recipients.address(conn, contact, "phone")).compose(number -> {
           if (number == null) return Future.failedFuture(ApiError.validation("contact_id", "the contact has no phone number to call"));
           Future<Long> existing = contact == null ? Future.succeededFuture() : Timeline.existing(conn, ep, contact.getLong("id"));
@@ -77,10 +78,10 @@ final class CallsApi {
           }));
         }))))
         .compose(plan -> place(plan).transform(ar -> ar.succeeded()
-            ? record(a, plan, ar.result()).compose(id -> EarlyCallbacks.drain(hub.db, plan.from().id(), ar.result().getString("sid"),
+            ? record(a, plan, ar.result()).compose(id -> EarlyCallbacks.drain(node.db(), plan.from().id(), ar.result().getString("sid"),
                 CallLog.KIND, calls).map(id))
             : refused(a, plan, ar.cause())))
-        .compose(activityId -> Activities.view(hub.db.pool(), activityId)).map(Reply::created);
+        .compose(activityId -> Activities.view(node.db().pool(), activityId)).map(Reply::created);
   }
 
   /** The chosen number (a phone endpoint of an inbox the user is a member of), or the default inbox's primary. */
@@ -124,7 +125,7 @@ final class CallsApi {
   private Future<Long> record(Actor a, Plan p, JsonObject answer) {
     String sid = answer.getString("sid");
     JsonObject data = callData(p).put("call_sid", sid).put("provider_status", answer.getString("status"));
-    return hub.db.tx(conn -> (p.contact() != null ? Future.succeededFuture(p.contact())
+    return node.db().tx(conn -> (p.contact() != null ? Future.succeededFuture(p.contact())
             : Identities.createSeparate(conn, a.workspaceId(), "phone", p.to(), null, null, p.to()))
         .compose(contact -> Timeline.startOrJoin(conn, new Timeline.Start(a.workspaceId(), p.from(), contact.getLong("id"), p.to(),
             null, a.userId(), "open", false), true))
@@ -143,7 +144,7 @@ final class CallsApi {
         : ApiError.conflict("to", "the provider refused the call: " + f.getMessage() + " (" + f.code + ")");
     if (p.conversationId() == null) return Future.failedFuture(answer);
     JsonObject data = callData(p).put("call_status", "failed");
-    return hub.db.tx(conn -> Timeline.add(conn, a.workspaceId(), p.from().inboxId(), p.conversationId(), p.from().id(),
+    return node.db().tx(conn -> Timeline.add(conn, a.workspaceId(), p.from().inboxId(), p.conversationId(), p.from().id(),
             new Activities.Draft("call", "out", "failed", "user", a.userId(), a.name(), null, CallLog.summarize(data), null, null, data))
         .compose(id -> Db.query(conn, "UPDATE activity SET error_code = $2, error_message = $3 WHERE id = $1", id, f.code, f.getMessage())
             .compose(v -> Timeline.updated(conn, id))))

@@ -1,10 +1,11 @@
 package io.switchboard.channel.telephony;
 
-import io.switchboard.attachment.AttachmentApi;
-import io.switchboard.Hub;
+import io.switchboard.attachment.AttachmentStore;
+import io.switchboard.http.Files;
+import io.switchboard.node.Node;
 import io.switchboard.auth.Secrets;
-import io.switchboard.http.Api;
-import io.switchboard.http.ApiError;
+import io.switchboard.http.Rest;
+import io.switchboard.common.ApiError;
 import io.switchboard.inbox.Endpoints;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.vertx.ext.web.RoutingContext;
@@ -24,15 +25,17 @@ final class MediaLinks {
 
   static final String ROUTE = "/twilio/media/:endpoint/:attachment/:expires/:sig";
 
-  private final Hub hub;
+  private final Node node;
+  private final AttachmentStore attachments;
   private final String publicUrl;
   private final long ttlSeconds;
 
-  MediaLinks(Hub hub) {
-    this.hub = hub;
-    String p = hub.config.string("http.public_url");
+  MediaLinks(Node node, AttachmentStore attachments) {
+    this.attachments = attachments;
+    this.node = node;
+    String p = node.config().string("http.public_url");
     this.publicUrl = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
-    this.ttlSeconds = hub.config.longValue("twilio.media_link_ttl_seconds");
+    this.ttlSeconds = node.config().longValue("twilio.media_link_ttl_seconds");
   }
 
   String url(Endpoint from, long attachmentId) {
@@ -56,19 +59,19 @@ final class MediaLinks {
       attachmentId = Long.parseLong(ctx.pathParam("attachment"));
       expires = Long.parseLong(ctx.pathParam("expires"));
     } catch (NumberFormatException e) {
-      Api.fail(ctx, ApiError.notFound("media"));
+      Rest.fail(ctx, ApiError.notFound("media"));
       return;
     }
     String sig = ctx.pathParam("sig");
-    AttachmentApi.sendFound(ctx, hub, Endpoints.byId(hub.db.pool(), endpointId).compose(ep -> {
+    Files.sendFound(ctx, attachments.file(Endpoints.byId(node.db().pool(), endpointId).compose(ep -> {
       if (ep == null || !ep.channel().equals("phone") || ep.secret("auth_token") == null
           || !Secrets.constantTimeEquals(sign(ep.secret("auth_token"), endpointId, attachmentId, expires), sig)) {
         throw ApiError.forbidden("this media link is not valid");
       }
       if (expires < Instant.now().getEpochSecond()) throw ApiError.forbidden("this media link has expired");
-      return hub.db.one("""
+      return node.db().one("""
           SELECT x.id, x.sha256, x.content_type, x.filename, x.status FROM attachment x JOIN activity a ON a.id = x.activity_id
           WHERE x.id = $1 AND a.endpoint_id = $2 AND x.status = 'stored'""", attachmentId, endpointId);
-    }), AttachmentApi.Served.PROVIDER, "media");
+    })), Files.Served.PROVIDER, "media");
   }
 }

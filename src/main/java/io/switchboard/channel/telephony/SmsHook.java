@@ -1,7 +1,10 @@
 package io.switchboard.channel.telephony;
 
-import io.switchboard.Hub;
-import io.switchboard.http.ApiError;
+import io.switchboard.channel.MediaFetcher;
+import io.switchboard.node.Node;
+import io.switchboard.ingest.Ingest;
+import io.switchboard.inbox.EndpointCache;
+import io.switchboard.common.ApiError;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.switchboard.ingest.InboundMessage;
 import io.vertx.core.Future;
@@ -33,20 +36,24 @@ final class SmsHook {
       Map.entry("application/pdf", ".pdf"), Map.entry("text/vcard", ".vcf"), Map.entry("text/x-vcard", ".vcf"),
       Map.entry("text/plain", ".txt"));
 
-  private final Hub hub;
+  private final Node node;
   private final String publicUrl;
   private final MediaFetcher media;
+  private final EndpointCache endpoints;
+  private final Ingest ingest;
   private final DeliveryStatus statuses = new DeliveryStatus();
 
-  SmsHook(Hub hub, MediaFetcher media) {
-    this.hub = hub;
-    this.publicUrl = hub.config.string("http.public_url");
+  SmsHook(Node node, EndpointCache endpoints, Ingest ingest, MediaFetcher media) {
+    this.endpoints = endpoints;
+    this.ingest = ingest;
+    this.node = node;
+    this.publicUrl = node.config().string("http.public_url");
     this.media = media;
   }
 
   Future<String> receive(RoutingContext ctx) {
     TwilioRequest req = TwilioRequest.of(ctx, publicUrl);
-    return req.signedEndpoint(hub.endpoints, "inbound SMS", "MessageSid").compose(ep -> {
+    return req.signedEndpoint(endpoints, "inbound SMS", "MessageSid").compose(ep -> {
       String sid = req.sid("MessageSid", "SmsSid");
       String from = req.e164("From");
       String body = req.get("Body");
@@ -58,7 +65,7 @@ final class SmsHook {
       return stored(ep, sid).compose(again -> again ? Future.succeededFuture(List.<InboundMessage.Attachment>of()) : fetchAll(ep, items))
           .compose(files -> {
             files.forEach(m::attachment);
-            return hub.ingest.ingest(m.build());
+            return ingest.ingest(m.build());
           })
           .map(r -> Twiml.EMPTY);
     });
@@ -69,19 +76,19 @@ final class SmsHook {
     String sid = req.sid("MessageSid", "SmsSid");
     String status = req.get("MessageStatus") != null ? req.get("MessageStatus") : req.required("SmsStatus");
     // the message's own number signs: From for what we sent, To for inbound status reports
-    return Numbers.resolve(hub.db.pool(), sid, req.e164OrNull("From"), req.e164OrNull("To")).compose(ep -> {
+    return Numbers.resolve(node.db().pool(), sid, req.e164OrNull("From"), req.e164OrNull("To")).compose(ep -> {
       if (ep == null) {
         log.warn("SMS status {} for {}: neither From nor To is a number of this hub; refused", status, sid);
         return Future.failedFuture(ApiError.notFound("phone number"));
       }
       req.requireSignedBy(ep);
-      return EarlyCallbacks.deliver(hub.db, ep.id(), sid, DeliveryStatus.KIND, req.toJson(), statuses).map("");
+      return EarlyCallbacks.deliver(node.db(), ep.id(), sid, DeliveryStatus.KIND, req.toJson(), statuses).map("");
     });
   }
 
   /** Whether this message is already stored: a redelivery fetches no media again. */
   private Future<Boolean> stored(Endpoint ep, String sid) {
-    return hub.db.one("SELECT 1 FROM activity WHERE endpoint_id = $1 AND provider_id = $2", ep.id(), sid).map(r -> r != null);
+    return node.db().one("SELECT 1 FROM activity WHERE endpoint_id = $1 AND provider_id = $2", ep.id(), sid).map(r -> r != null);
   }
 
   /** All media at once (the provider waits about 15 s for our answer); one that fails is kept as failed. */
@@ -90,7 +97,7 @@ final class SmsHook {
     for (String[] item : items) {
       String url = item[0];
       String declared = item[1];
-      all.add(media.fetch(url, ep.setting("account_sid"), ep.secret("auth_token"))
+      all.add(media.fetch(url, MediaFetcher.basic(ep.setting("account_sid"), ep.secret("auth_token")))
           .map(f -> {
             String type = declared != null ? declared : f.contentType();
             return new InboundMessage.Attachment(filename(url, type), type, f.bytes(), null, false, url, null);

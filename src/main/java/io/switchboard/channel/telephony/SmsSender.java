@@ -1,7 +1,7 @@
 package io.switchboard.channel.telephony;
 
-import io.switchboard.Hub;
-import io.switchboard.http.ApiError;
+import io.switchboard.node.Node;
+import io.switchboard.common.ApiError;
 import io.switchboard.outbound.ChannelSender;
 import io.switchboard.outbound.Outgoing;
 import io.switchboard.outbound.SendFailure;
@@ -22,17 +22,17 @@ final class SmsSender implements ChannelSender {
   static final int MAX_TEXT = 1600;
   static final int MAX_MEDIA = 10;
 
-  private final Hub hub;
-  private final TwilioApi api;
+  private final Node node;
+  private final TwilioClient api;
   private final MediaLinks links;
   private final String statusCallback;
   private final DeliveryStatus statuses = new DeliveryStatus();
 
-  SmsSender(Hub hub, TwilioApi api, MediaLinks links) {
-    this.hub = hub;
+  SmsSender(Node node, TwilioClient api, MediaLinks links) {
+    this.node = node;
     this.api = api;
     this.links = links;
-    String p = hub.config.string("http.public_url");
+    String p = node.config().string("http.public_url");
     this.statusCallback = (p.endsWith("/") ? p.substring(0, p.length() - 1) : p) + "/hooks/twilio/sms/status";
   }
 
@@ -77,9 +77,9 @@ final class SmsSender implements ChannelSender {
   @Override
   public Future<Void> recorded(long activityId, SendResult result) {
     if (result.providerId() == null) return Future.succeededFuture();
-    return hub.db.one("SELECT endpoint_id FROM activity WHERE id = $1", activityId).compose(r -> r == null
+    return node.db().one("SELECT endpoint_id FROM activity WHERE id = $1", activityId).compose(r -> r == null
         ? Future.succeededFuture()
-        : EarlyCallbacks.drain(hub.db, r.getLong("endpoint_id"), result.providerId(), DeliveryStatus.KIND, statuses));
+        : EarlyCallbacks.drain(node.db(), r.getLong("endpoint_id"), result.providerId(), DeliveryStatus.KIND, statuses));
   }
 
   /** SMS is plain text: the reply's text, else its HTML without tags. */

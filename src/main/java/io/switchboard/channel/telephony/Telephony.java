@@ -1,41 +1,84 @@
 package io.switchboard.channel.telephony;
 
-import io.switchboard.Hub;
-import io.switchboard.http.Api;
+import io.switchboard.channel.MediaFetcher;
+import io.switchboard.attachment.AttachmentStore;
+import io.switchboard.channel.Channel;
+import io.switchboard.common.ApiError;
+import io.switchboard.http.Rest;
+import io.switchboard.http.Routes;
+import io.switchboard.inbox.Addresses;
+import io.switchboard.inbox.EndpointCache;
+import io.switchboard.ingest.Ingest;
+import io.switchboard.node.Node;
+import io.switchboard.outbound.ChannelSender;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The telephony channel (Twilio-style): SMS/MMS in and out, delivery statuses, voice routing, call and voicemail
  * logging, and click-to-call. Provider webhooks go under {@code /hooks/twilio/…} and are checked by signature;
- * click-to-call is {@code POST /api/v1/calls}. One per HTTP verticle instance; the SMS sender, once per hub
- * ({@link #registerSender}).
+ * click-to-call is {@code POST /api/v1/calls}. Endpoints are phone numbers (E.164) with the provider account that
+ * owns them.
  */
-public final class Telephony {
+public final class Telephony implements Channel {
 
+  private final Node node;
   private final SmsHook sms;
   private final VoiceHook voice;
   private final CallsApi callsApi;
   private final MediaLinks links;
 
-  public Telephony(Hub hub) {
-    MediaFetcher media = new MediaFetcher(hub.vertx, hub.config.longValue("twilio.media_max_bytes"),
-        hub.config.longValue("twilio.media_timeout_ms"));
-    TwilioApi api = new TwilioApi(hub);
-    CallRouter router = new CallRouter(hub);
-    CallLog calls = new CallLog(hub, media);
-    this.links = new MediaLinks(hub);
-    this.sms = new SmsHook(hub, media);
-    this.voice = new VoiceHook(hub, router, calls);
-    this.callsApi = new CallsApi(hub, api, router, calls);
+  public Telephony(Node node, EndpointCache endpoints, Ingest ingest, AttachmentStore attachments) {
+    this.node = node;
+    MediaFetcher media = new MediaFetcher(node.vertx(), node.config().longValue("twilio.media_max_bytes"),
+        node.config().longValue("twilio.media_timeout_ms"));
+    TwilioClient api = new TwilioClient(node);
+    CallRouter router = new CallRouter(node);
+    CallLog calls = new CallLog(node, ingest, media);
+    this.links = new MediaLinks(node, attachments);
+    this.sms = new SmsHook(node, endpoints, ingest, media);
+    this.voice = new VoiceHook(node, endpoints, router, calls);
+    this.callsApi = new CallsApi(node, api, router, calls);
   }
 
-  /** Registers the SMS sender for the {@code phone} channel; once per hub, before anything may send. */
-  public static void registerSender(Hub hub) {
-    hub.senders.register("phone", new SmsSender(hub, new TwilioApi(hub), new MediaLinks(hub)));
+  @Override
+  public Set<String> names() {
+    return Set.of("phone");
   }
 
-  /** Provider webhooks, on the hooks router (body parsing, no user authentication). */
-  public void mountHooks(Router hooks) {
+  @Override
+  public boolean hasPrimary() {
+    return true;
+  }
+
+  @Override
+  public String address(String channel, String raw) {
+    if (raw == null) throw ApiError.validation("address", "address (the phone number) is required");
+    return Addresses.phone("address", raw, node.config().string("phone.default_region"));
+  }
+
+  @Override
+  public void validate(String channel, JsonObject settings, JsonObject secrets) {
+    if (!(settings.getValue("account_sid") instanceof String s) || s.isBlank()) {
+      throw ApiError.validation("settings", "settings.account_sid (the provider account that owns the number) is required");
+    }
+    if (!(secrets.getValue("auth_token") instanceof String t) || t.isBlank()) {
+      throw ApiError.validation("settings", "settings.auth_token (the account's auth token) is required");
+    }
+  }
+
+  @Override
+  public Map<String, ChannelSender> senders() {
+    return Map.of("phone", new SmsSender(node, new TwilioClient(node), links));
+  }
+
+  /** Provider webhooks (checked by signature), media links, and click-to-call on the signed-in API. */
+  @Override
+  public void mount(Routes routes) {
+    Router hooks = routes.hooks();
     hooks.post("/twilio/sms").handler(Twiml.handler(sms::receive));
     hooks.post("/twilio/sms/status").handler(Twiml.handler(sms::status));
     hooks.post("/twilio/voice").handler(Twiml.handler(voice::incoming));
@@ -44,10 +87,6 @@ public final class Telephony {
     hooks.post("/twilio/voice/status").handler(Twiml.handler(voice::status));
     hooks.post("/twilio/voice/recording").handler(Twiml.handler(voice::recording));
     hooks.get(MediaLinks.ROUTE).handler(links::serve);
-  }
-
-  /** Click-to-call, on the authenticated API router. */
-  public void mountApi(Router api) {
-    api.post("/calls").handler(Api.handle(callsApi::create));
+    routes.api().post("/calls").handler(Rest.handle(callsApi::create));
   }
 }

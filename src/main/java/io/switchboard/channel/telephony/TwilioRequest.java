@@ -1,6 +1,6 @@
 package io.switchboard.channel.telephony;
 
-import io.switchboard.http.ApiError;
+import io.switchboard.common.ApiError;
 import io.switchboard.inbox.EndpointCache;
 import io.switchboard.ingest.UnknownEndpoint;
 import io.switchboard.inbox.Endpoints.Endpoint;

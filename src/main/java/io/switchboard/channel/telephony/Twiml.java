@@ -1,7 +1,7 @@
 package io.switchboard.channel.telephony;
 
-import io.switchboard.http.Api;
-import io.switchboard.http.ApiError;
+import io.switchboard.http.Rest;
+import io.switchboard.common.ApiError;
 import io.switchboard.ingest.UnknownEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -111,7 +111,7 @@ final class Twiml {
           if (t instanceof ApiError e && (e.status == 400 || e.status == 413)) {
             log.info("{} refused: {}{}", ctx.request().path(), e.getMessage(), e.field == null ? "" : " (" + e.field + ")");
           }
-          Api.fail(ctx, t);
+          Rest.fail(ctx, t);
         } else if (ar.result() == null || ar.result().isEmpty()) {
           ctx.response().setStatusCode(200).end();
         } else {

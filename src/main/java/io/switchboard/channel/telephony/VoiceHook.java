@@ -1,7 +1,8 @@
 package io.switchboard.channel.telephony;
 
-import io.switchboard.Hub;
-import io.switchboard.http.ApiError;
+import io.switchboard.node.Node;
+import io.switchboard.inbox.EndpointCache;
+import io.switchboard.common.ApiError;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
@@ -19,21 +20,23 @@ final class VoiceHook {
 
   private static final Logger log = LoggerFactory.getLogger(VoiceHook.class);
 
-  private final Hub hub;
+  private final Node node;
   private final String publicUrl;
   private final CallRouter router;
   private final CallLog calls;
+  private final EndpointCache endpoints;
 
-  VoiceHook(Hub hub, CallRouter router, CallLog calls) {
-    this.hub = hub;
-    this.publicUrl = hub.config.string("http.public_url");
+  VoiceHook(Node node, EndpointCache endpoints, CallRouter router, CallLog calls) {
+    this.endpoints = endpoints;
+    this.node = node;
+    this.publicUrl = node.config().string("http.public_url");
     this.router = router;
     this.calls = calls;
   }
 
   Future<String> incoming(RoutingContext ctx) {
     TwilioRequest req = TwilioRequest.of(ctx, publicUrl);
-    return req.signedEndpoint(hub.endpoints, "incoming call", "CallSid").compose(ep -> {
+    return req.signedEndpoint(endpoints, "incoming call", "CallSid").compose(ep -> {
       String callSid = req.sid("CallSid");
       String from = req.e164("From");
       return router.incoming(ep, from).compose(plan ->
@@ -70,12 +73,12 @@ final class VoiceHook {
     req.required("CallStatus");
     return signedFor(req, callSid).compose(ep -> {
       boolean inbound = "inbound".equals(req.get("Direction")) || (req.get("Direction") == null && ep.address().equals(req.get("To")));
-      if (!inbound) return EarlyCallbacks.deliver(hub.db, ep.id(), callSid, CallLog.KIND, req.toJson(), calls).map("");
+      if (!inbound) return EarlyCallbacks.deliver(node.db(), ep.id(), callSid, CallLog.KIND, req.toJson(), calls).map("");
       // an inbound call not logged yet (its first webhook went elsewhere or failed) is logged now
       String from = req.e164("From");
-      return hub.db.one("SELECT 1 FROM activity WHERE endpoint_id = $1 AND provider_id = $2", ep.id(), callSid)
+      return node.db().one("SELECT 1 FROM activity WHERE endpoint_id = $1 AND provider_id = $2", ep.id(), callSid)
           .compose(r -> r != null ? Future.succeededFuture() : calls.incoming(ep, callSid, from, req.get("CallerName"), null, null).mapEmpty())
-          .compose(v -> EarlyCallbacks.deliver(hub.db, ep.id(), callSid, CallLog.KIND, req.toJson(), calls))
+          .compose(v -> EarlyCallbacks.deliver(node.db(), ep.id(), callSid, CallLog.KIND, req.toJson(), calls))
           .map("");
     });
   }
@@ -86,7 +89,7 @@ final class VoiceHook {
     req.sid("RecordingSid");
     String account = req.required("AccountSid");
     // a recording callback names no number: the call it belongs to does
-    return Numbers.holding(hub.db.pool(), account, callSid).compose(ep -> {
+    return Numbers.holding(node.db().pool(), account, callSid).compose(ep -> {
       if (ep == null) {
         log.warn("recording {} for call {}: no call of this hub; refused", req.get("RecordingSid"), callSid);
         return Future.failedFuture(ApiError.notFound("call"));
@@ -98,7 +101,7 @@ final class VoiceHook {
 
   /** The number a call callback concerns (the one holding the call, else To, else From), after its signature check. */
   private Future<Endpoint> signedFor(TwilioRequest req, String callSid) {
-    return Numbers.resolve(hub.db.pool(), callSid, req.e164OrNull("To"), req.e164OrNull("From")).map(ep -> {
+    return Numbers.resolve(node.db().pool(), callSid, req.e164OrNull("To"), req.e164OrNull("From")).map(ep -> {
       if (ep == null) {
         log.warn("{} for call {}: neither To nor From is a number of this hub; refused", req.path, callSid);
         throw ApiError.notFound("phone number");

@@ -1,9 +1,10 @@
 package io.switchboard.channel.widget;
 
-import io.switchboard.Hub;
-import io.switchboard.http.Failures;
+import io.switchboard.node.Node;
+import io.switchboard.common.Failures;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.switchboard.ingest.InboundMessage;
+import io.switchboard.ingest.Ingest;
 import io.switchboard.ingest.IngestResult;
 import io.switchboard.ingest.UnknownEndpoint;
 import io.vertx.core.Future;
@@ -28,12 +29,15 @@ final class VisitorOps {
   static final int MAX_TEXT = 8000;
   private static final int PAGE = 50;
 
-  private final Hub hub;
+  private final Node node;
   private final WidgetGateway gateway;
   private final WidgetStore store;
 
-  VisitorOps(Hub hub, WidgetGateway gateway) {
-    this.hub = hub;
+  private final Ingest ingest;
+
+  VisitorOps(Node node, Ingest ingest, WidgetGateway gateway) {
+    this.ingest = ingest;
+    this.node = node;
     this.gateway = gateway;
     this.store = gateway.store;
   }
@@ -173,7 +177,7 @@ final class VisitorOps {
         .text(text)
         .data(data)
         .build();
-    hub.ingest.ingest(m).compose(r -> acknowledged(s, r)).onComplete(ar -> {
+    ingest.ingest(m).compose(r -> acknowledged(s, r)).onComplete(ar -> {
       if (ar.succeeded()) {
         Stored stored = ar.result();
         // the visitor's other tabs show it too, even if this one has gone meanwhile

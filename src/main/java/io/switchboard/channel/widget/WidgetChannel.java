@@ -1,17 +1,26 @@
 package io.switchboard.channel.widget;
 
-import io.switchboard.attachment.AttachmentApi;
-import io.switchboard.Hub;
+import io.switchboard.attachment.AttachmentStore;
+import io.switchboard.http.Files;
+import io.switchboard.channel.Channel;
+import io.switchboard.http.Input;
+import io.switchboard.http.Routes;
+import io.switchboard.ingest.Ingest;
+import io.switchboard.node.Node;
+import io.switchboard.outbound.ChannelSender;
 import io.switchboard.auth.Secrets;
-import io.switchboard.http.Api;
-import io.switchboard.http.ApiError;
+import io.switchboard.http.Rest;
+import io.switchboard.common.ApiError;
 import io.switchboard.inbox.Endpoints;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+
+import java.util.Map;
+import java.util.Set;
 
 
 /**
@@ -19,31 +28,62 @@ import io.vertx.sqlclient.Row;
  * sockets, see {@link WidgetGateway}) and {@code GET /widget/files/{id}} (attachments of agents' replies, by a link
  * signed for the visitor). Replies leave through {@link WidgetSender}.
  */
-public final class WidgetChannel {
+public final class WidgetChannel implements Channel {
 
-
-  private final Hub hub;
+  private final Node node;
+  private final Ingest ingest;
+  private final AttachmentStore attachments;
   private final WidgetStore store;
-  private Buffer script;
+  /** The script, read once; shared by the HTTP verticle instances, which at worst read it once each. */
+  private volatile Buffer script;
 
-  private WidgetChannel(Hub hub) {
-    this.hub = hub;
-    this.store = new WidgetStore(hub.db);
+  public WidgetChannel(Node node, Ingest ingest, AttachmentStore attachments) {
+    this.node = node;
+    this.ingest = ingest;
+    this.attachments = attachments;
+    this.store = new WidgetStore(node.db());
   }
 
-  /** Mounts the widget's routes on the main router; returns the gateway so the server can drain it. */
-  public static WidgetGateway mount(Router router, Hub hub, Vertx vertx) {
-    WidgetChannel c = new WidgetChannel(hub);
-    WidgetGateway gateway = new WidgetGateway(hub, vertx);
-    router.get("/widget.js").handler(c::script);
-    router.get("/widget/ws").handler(gateway::upgrade);
-    router.get("/widget/files/:id").handler(c::file);
-    return gateway;
+  @Override
+  public Set<String> names() {
+    return Set.of("widget");
   }
 
-  /** Registers the sender of agents' replies to visitors; once per hub, before anything may send. */
-  public static void registerSender(Hub hub) {
-    hub.senders.register("widget", new WidgetSender(hub));
+  /** The address is the generated key. */
+  @Override
+  public String address(String channel, String raw) {
+    if (raw != null) throw ApiError.validation("address", "a widget endpoint's address is its generated key; leave it out");
+    return null;
+  }
+
+  @Override
+  public void validate(String channel, JsonObject settings, JsonObject secrets) {
+    Object origins = settings.getValue("allowed_origins");
+    if (origins == null) return;
+    if (!(origins instanceof JsonArray arr) || arr.size() > 50) {
+      throw ApiError.validation("settings", "settings.allowed_origins must be a list of origins like https://example.com");
+    }
+    for (Object o : arr) {
+      if (!(o instanceof String s) || !(Input.isHttpUrl(s) || s.equals("*"))) {
+        throw ApiError.validation("settings", "settings.allowed_origins: " + o + " is not an origin like https://example.com");
+      }
+    }
+  }
+
+  /** Agents' replies reach visitors over their sockets. */
+  @Override
+  public Map<String, ChannelSender> senders() {
+    return Map.of("widget", new WidgetSender(node));
+  }
+
+  /** The script, the visitors' sockets (a gateway per HTTP verticle instance, drained when it stops) and files. */
+  @Override
+  public void mount(Routes routes) {
+    WidgetGateway gateway = new WidgetGateway(node, ingest, routes.vertx());
+    routes.root().get("/widget.js").handler(this::script);
+    routes.root().get("/widget/ws").handler(gateway::upgrade);
+    routes.root().get("/widget/files/:id").handler(this::file);
+    routes.onDrain(gateway::drain);
   }
 
   private void script(RoutingContext ctx) {
@@ -53,9 +93,9 @@ public final class WidgetChannel {
       return;
     }
     // the file system resolves webroot/ from the working directory or, in the jar, the class path
-    hub.vertx.fileSystem().readFile("webroot/widget.js").onComplete(ar -> {
+    node.vertx().fileSystem().readFile("webroot/widget.js").onComplete(ar -> {
       if (ar.failed()) {
-        Api.fail(ctx, ApiError.notFound("widget.js"));
+        Rest.fail(ctx, ApiError.notFound("widget.js"));
         return;
       }
       script = ar.result();
@@ -77,20 +117,20 @@ public final class WidgetChannel {
     String sig = ctx.queryParams().get("sig");
     long id;
     try {
-      id = Api.pathId(ctx, "id", "file");
+      id = Rest.pathId(ctx, "id", "file");
     } catch (ApiError e) {
-      Api.fail(ctx, e);
+      Rest.fail(ctx, e);
       return;
     }
     if (key == null || sig == null) {
-      Api.fail(ctx, ApiError.notFound("file"));
+      Rest.fail(ctx, ApiError.notFound("file"));
       return;
     }
-    AttachmentApi.sendFound(ctx, hub, Endpoints.byAddress(hub.db.pool(), "widget", key).compose(ep -> {
+    Files.sendFound(ctx, attachments.file(Endpoints.byAddress(node.db().pool(), "widget", key).compose(ep -> {
       if (ep == null || !Secrets.constantTimeEquals(sig, VisitorTokens.fileSignature(ep, id))) {
         return Future.<Row>failedFuture(ApiError.notFound("file"));
       }
       return store.file(ep, id);
-    }), AttachmentApi.Served.OTHER_SITE, "file");
+    })), Files.Served.OTHER_SITE, "file");
   }
 }

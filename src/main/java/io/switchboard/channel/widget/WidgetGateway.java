@@ -1,11 +1,12 @@
 package io.switchboard.channel.widget;
 
-import io.switchboard.Hub;
+import io.switchboard.ingest.Ingest;
+import io.switchboard.node.Node;
 import io.switchboard.event.EventType;
 import io.switchboard.event.Events;
 import io.switchboard.event.Frames;
-import io.switchboard.http.Api;
-import io.switchboard.http.ApiError;
+import io.switchboard.http.Rest;
+import io.switchboard.common.ApiError;
 import io.switchboard.inbox.Endpoints;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.vertx.core.Future;
@@ -73,7 +74,7 @@ public final class WidgetGateway {
 
   static final Map<String, VisitorState> VISITORS = new ConcurrentHashMap<>();
 
-  private final Hub hub;
+  private final Node node;
   private final Vertx vertx;
   final WidgetStore store;
   private final VisitorOps ops;
@@ -94,12 +95,12 @@ public final class WidgetGateway {
     MessageConsumer<String> consumer;
   }
 
-  public WidgetGateway(Hub hub, Vertx vertx) {
-    this.hub = hub;
+  public WidgetGateway(Node node, Ingest ingest, Vertx vertx) {
+    this.node = node;
     this.vertx = vertx;
-    this.store = new WidgetStore(hub.db);
-    this.ops = new VisitorOps(hub, this);
-    var c = hub.config;
+    this.store = new WidgetStore(node.db());
+    this.ops = new VisitorOps(node, ingest, this);
+    var c = node.config();
     this.framesPerSecond = c.integer("widget.frames_per_second");
     this.maxFrameBytes = c.integer("widget.max_frame_bytes");
     this.messagesPerMinute = c.integer("widget.messages_per_minute");
@@ -119,28 +120,28 @@ public final class WidgetGateway {
     HttpServerRequest req = ctx.request();
     String key = req.getParam("key");
     if (key == null || !KEY.matcher(key).matches()) {
-      Api.fail(ctx, ApiError.notFound("widget"));
+      Rest.fail(ctx, ApiError.notFound("widget"));
       return;
     }
     if (!"websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
-      Api.fail(ctx, ApiError.validation(null, "this address takes a WebSocket upgrade"));
+      Rest.fail(ctx, ApiError.validation(null, "this address takes a WebSocket upgrade"));
       return;
     }
     req.pause();
-    Endpoints.byAddress(hub.db.pool(), "widget", key).onComplete(ar -> {
+    Endpoints.byAddress(node.db().pool(), "widget", key).onComplete(ar -> {
       if (ar.failed()) {
-        Api.fail(ctx, ar.cause());
+        Rest.fail(ctx, ar.cause());
         return;
       }
       Endpoint ep = ar.result();
       if (ep == null) {
-        Api.fail(ctx, ApiError.notFound("widget"));
+        Rest.fail(ctx, ApiError.notFound("widget"));
         return;
       }
       String origin = req.getHeader("Origin");
       if (!originAllowed(ep, origin)) {
         log.info("widget {}: refused a connection from origin {}", ep.id(), origin);
-        Api.fail(ctx, ApiError.forbidden("this site may not embed this chat widget (see the widget's allowed_origins)"));
+        Rest.fail(ctx, ApiError.forbidden("this site may not embed this chat widget (see the widget's allowed_origins)"));
         return;
       }
       req.toWebSocket().onComplete(ws -> {
@@ -265,7 +266,7 @@ public final class WidgetGateway {
     String from = m.headers().get("from");
     String conversation = m.headers().get("conversation");
     for (VisitorSocket s : new ArrayList<>(sub.sockets)) {
-      if (s.closed() || String.valueOf(s.id).equals(from) && hub.nodeId.equals(m.headers().get("node"))) continue;
+      if (s.closed() || String.valueOf(s.id).equals(from) && node.nodeId().equals(m.headers().get("node"))) continue;
       if (conversation != null && s.conversationId == null) follow(s, Long.parseLong(conversation));
       s.deliver(m.body());
     }
@@ -274,7 +275,7 @@ public final class WidgetGateway {
   /** Publishes a frame to every socket of a visitor, on any node, except the one it came from. */
   void toVisitor(VisitorSocket origin, long conversationId, JsonObject frame) {
     vertx.eventBus().publish(address(origin.endpoint.id(), origin.visitor), frame.encode(), new DeliveryOptions()
-        .addHeader("from", String.valueOf(origin.id)).addHeader("node", hub.nodeId)
+        .addHeader("from", String.valueOf(origin.id)).addHeader("node", node.nodeId())
         .addHeader("conversation", String.valueOf(conversationId)));
   }
 

@@ -1,6 +1,6 @@
 package io.switchboard.channel.widget;
 
-import io.switchboard.Hub;
+import io.switchboard.node.Node;
 import io.switchboard.db.Db;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.switchboard.outbound.ChannelSender;
@@ -22,16 +22,16 @@ import java.time.Instant;
  */
 final class WidgetSender implements ChannelSender {
 
-  private final Hub hub;
+  private final Node node;
 
-  WidgetSender(Hub hub) {
-    this.hub = hub;
+  WidgetSender(Node node) {
+    this.node = node;
   }
 
   @Override
   public Future<SendResult> send(Outgoing m) {
     // the visitor talks to the conversation's widget, which may differ from the endpoint the reply names
-    return Db.one(hub.db.pool(), "SELECT e.* FROM conversation c JOIN endpoint e ON e.id = c.endpoint_id WHERE c.id = $1",
+    return Db.one(node.db().pool(), "SELECT e.* FROM conversation c JOIN endpoint e ON e.id = c.endpoint_id WHERE c.id = $1",
         m.conversationId()).compose(row -> {
           if (row == null) return Future.failedFuture(SendFailure.permanent("gone", "the conversation no longer exists"));
           Endpoint widget = Endpoint.of(row);
@@ -48,7 +48,7 @@ final class WidgetSender implements ChannelSender {
               .put("created_at", Instant.now().toString())
               .put("attachments", files);
           JsonObject frame = new JsonObject().put("type", "message").put("conversation", m.conversationId()).put("message", message);
-          hub.vertx.eventBus().publish(WidgetGateway.address(widget.id(), m.to()), frame.encode(),
+          node.vertx().eventBus().publish(WidgetGateway.address(widget.id(), m.to()), frame.encode(),
               new DeliveryOptions().addHeader("conversation", String.valueOf(m.conversationId())));
           return Future.succeededFuture(new SendResult(null, "sent", new JsonObject()));
         });

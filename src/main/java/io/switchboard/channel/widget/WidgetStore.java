@@ -3,7 +3,7 @@ package io.switchboard.channel.widget;
 import io.switchboard.conversation.Timeline;
 import io.switchboard.conversation.Activities;
 import io.switchboard.db.Db;
-import io.switchboard.http.Times;
+import io.switchboard.common.Times;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

@@ -126,7 +126,7 @@ class EmailReplyTest {
       closed = socket.getLocalPort();
     }
     // the hub's own listener refuses recipients that are not its endpoints: a real 550
-    long refusing = endpoint("refusing@acme.test", hub.switchboard.hub().smtpPort);
+    long refusing = endpoint("refusing@acme.test", hub.switchboard.node().state().smtpPort());
     long unreachable = endpoint("unreachable@acme.test", closed);
     Session s = Mail.session(hub);
     Mail.send(s, Mail.message(s, "erin@customer.test", "refusing@acme.test", "Refused reply", "hello"));

@@ -38,7 +38,7 @@ final class Mail {
   static Session session(TestHub hub) {
     Properties p = new Properties();
     p.put("mail.smtp.host", "127.0.0.1");
-    p.put("mail.smtp.port", String.valueOf(hub.switchboard.hub().smtpPort));
+    p.put("mail.smtp.port", String.valueOf(hub.switchboard.node().state().smtpPort()));
     p.put("mail.smtp.connectiontimeout", "5000");
     p.put("mail.smtp.timeout", "20000");
     return Session.getInstance(p);
@@ -89,7 +89,7 @@ final class Mail {
     final OutputStream out;
 
     Wire(TestHub hub) throws Exception {
-      socket = new Socket("127.0.0.1", hub.switchboard.hub().smtpPort);
+      socket = new Socket("127.0.0.1", hub.switchboard.node().state().smtpPort());
       socket.setSoTimeout(20_000);
       in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
       out = socket.getOutputStream();

@@ -135,9 +135,9 @@ class MailboxTest {
         JsonObject s = a.admin().get("/api/v1/endpoints/" + ep + "/mailbox").expect(200).json();
         return "connected".equals(s.getString("status")) ? s.getString("polled_by") : null;
       });
-      TestHub polling = poller.equals(a.switchboard.hub().nodeId) ? a : b;
+      TestHub polling = poller.equals(a.switchboard.node().nodeId()) ? a : b;
       TestHub other = polling == a ? b : a;
-      assertThat(poller).isIn(a.switchboard.hub().nodeId, b.switchboard.hub().nodeId);
+      assertThat(poller).isIn(a.switchboard.node().nodeId(), b.switchboard.node().nodeId());
       append("shared@mbox.test", "INBOX", mail("pia@customer.test", "shared@mbox.test", "Before the handover", "one"));
       Mail.await("the first mail", Duration.ofSeconds(30), () -> count(a.dbUrl, ep, "Before the handover") == 1 ? true : null);
       polling.close();
@@ -146,7 +146,7 @@ class MailboxTest {
       Mail.await("the other node to import", Duration.ofSeconds(40),
           () -> count(a.dbUrl, ep, "After the handover") == 1 ? true : null);
       assertThat(other.admin().get("/api/v1/endpoints/" + ep + "/mailbox").expect(200).json().getString("polled_by"))
-          .isEqualTo(other.switchboard.hub().nodeId);
+          .isEqualTo(other.switchboard.node().nodeId());
       assertThat(count(a.dbUrl, ep, "Before the handover")).isEqualTo(1);
     } finally {
       open.forEach(TestHub::close);

@@ -105,7 +105,7 @@ class VoiceTest {
   }
 
   static void at(Instant t) {
-    hub.switchboard.hub().clock = Clock.fixed(t, ZoneOffset.UTC);
+    hub.switchboard.node().clock().set(Clock.fixed(t, ZoneOffset.UTC));
   }
 
   static HttpResponse<String> call(String callSid, String from, String to) {

@@ -1,0 +1,71 @@
+package io.switchboard.channel.telephony;
+
+import io.switchboard.node.Node;
+import io.switchboard.inbox.Endpoints.Endpoint;
+import io.switchboard.outbound.SendFailure;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The provider's REST API ({@code twilio.api_base}): form POSTs to {@code /2010-04-01/Accounts/{AccountSid}/…}
+ * with basic auth AccountSid:AuthToken, answered with JSON. A 2xx is the created resource; a 4xx error
+ * {@code {"code","message","more_info","status"}} is a permanent {@link SendFailure} keeping the provider's code and
+ * message; 429, 5xx, timeouts and network errors are retryable.
+ */
+final class TwilioClient {
+
+  private final Node node;
+  private final String base;
+  private final long timeoutMs;
+
+  TwilioClient(Node node) {
+    this.node = node;
+    String b = node.config().string("twilio.api_base");
+    this.base = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
+    this.timeoutMs = node.config().longValue("twilio.api_timeout_ms");
+  }
+
+  /** POSTs a form to {@code resource} (e.g. {@code Messages.json}) of the endpoint's account; the created JSON. */
+  Future<JsonObject> create(Endpoint from, String resource, MultiMap form) {
+    String sid = from.setting("account_sid");
+    String token = from.secret("auth_token");
+    if (sid == null || sid.isBlank() || token == null || token.isBlank()) {
+      return Future.failedFuture(SendFailure.permanent("not_configured",
+          "the number " + from.address() + " has no account_sid and auth_token to send with"));
+    }
+    String url = base + "/2010-04-01/Accounts/" + URLEncoder.encode(sid, StandardCharsets.UTF_8) + "/" + resource;
+    return node.http().postAbs(url)
+        .basicAuthentication(sid, token)
+        .putHeader("Accept", "application/json")
+        .timeout(timeoutMs)
+        .followRedirects(false)
+        .sendForm(form)
+        .recover(t -> Future.failedFuture(SendFailure.retryable("unreachable", "the telephony provider is not reachable: " + t.getMessage())))
+        .compose(res -> {
+          JsonObject body = json(res.bodyAsString());
+          if (res.statusCode() / 100 == 2) {
+            if (body == null || body.getString("sid") == null) {
+              return Future.failedFuture(SendFailure.retryable("bad_answer", "the provider answered " + res.statusCode() + " without a sid"));
+            }
+            return Future.succeededFuture(body);
+          }
+          String code = body != null && body.getValue("code") != null ? String.valueOf(body.getValue("code")) : null;
+          String message = body != null && body.getString("message") != null ? body.getString("message")
+              : "the provider answered HTTP " + res.statusCode();
+          return Future.failedFuture(SendFailure.ofHttpStatus(res.statusCode(), code, message));
+        });
+  }
+
+  private static JsonObject json(String s) {
+    if (s == null || s.isBlank()) return null;
+    try {
+      return new JsonObject(s);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}
