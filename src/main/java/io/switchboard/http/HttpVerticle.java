@@ -86,6 +86,7 @@ public final class HttpVerticle extends VerticleBase {
     api.route().handler(ctx -> (ctx.request().path().endsWith("/api/v1" + AttachmentApi.UPLOAD_PATH) ? upload : small).handle(ctx));
     api.route().handler(deadline(true));
     AuthApi.mountPublic(api, hub);
+    io.switchboard.apidocs.ApiDocs.mount(router, api);
     api.route().handler(hub.auth.required());
     AuthApi.mount(api, hub);
     UsersApi.mount(api, hub);
