@@ -4,13 +4,12 @@
   'use strict';
 
   // Someone signed in to the agent app tries calls with their session: cookie-authenticated writes need its CSRF
-  // token, which GET /me gives (signed out, it answers 401 and calls go without one, or with a bearer token set under
+  // token, which GET /me gives. Signed out, it answers 401 and calls go without one (or with a bearer token set under
   // "Authorize").
-  let csrf = null;
-  fetch('/api/v1/me', { credentials: 'same-origin' })
+  const csrf = fetch('/api/v1/me', { credentials: 'same-origin' })
     .then(r => (r.ok ? r.json() : null))
-    .then(me => { csrf = (me && me.csrf_token) || null; })
-    .catch(() => {});
+    .then(me => (me && me.csrf_token) || null)
+    .catch(() => null);
 
   window.ui = SwaggerUIBundle({
     url: '/api/v1/openapi.json',
@@ -18,14 +17,17 @@
     deepLinking: true,
     presets: [SwaggerUIBundle.presets.apis],
     layout: 'BaseLayout',
-    // the public validator badge is an image from another site: the CSP would refuse it
+    // the public validator's badge is an image from another site, which the CSP refuses
     validatorUrl: null,
     docExpansion: 'list',
     defaultModelsExpandDepth: 0,
     requestInterceptor: req => {
       const write = !['GET', 'HEAD', 'OPTIONS'].includes((req.method || 'GET').toUpperCase());
-      if (csrf && write && !req.headers['X-CSRF-Token']) req.headers['X-CSRF-Token'] = csrf;
-      return req;
+      if (!write) return req;
+      return csrf.then(token => {
+        if (token && !req.headers['X-CSRF-Token']) req.headers['X-CSRF-Token'] = token;
+        return req;
+      });
     }
   });
 })();

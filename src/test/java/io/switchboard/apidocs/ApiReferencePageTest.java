@@ -3,6 +3,7 @@ package io.switchboard.apidocs;
 import io.switchboard.testing.Browser;
 import io.switchboard.testing.BrowserWatcher;
 import io.switchboard.testing.TestHub;
+import io.switchboard.web.AgentApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -57,6 +58,22 @@ class ApiReferencePageTest {
     b.await("#operations-Users-getUser .responses-table");
     b.screenshot("api-reference");
     assertThat(b.pageErrors()).as("script errors or Content-Security-Policy violations").isEmpty();
+  }
+
+  @Test
+  @DisplayName("signed in to the agent app, a write tried from the page carries the session's CSRF token and is done")
+  void triesWithTheSession() throws Exception {
+    Browser b = browser;
+    AgentApp.signIn(b, TestHub.ADMIN_EMAIL, TestHub.ADMIN_PASSWORD);
+    b.open("/api/docs/");
+    b.awaitText(".opblock-summary", "Create a personal token", Duration.ofSeconds(30));
+    // "Try it out" on POST /tokens, with the example body the page fills in
+    b.click("#operations-Session-createToken .opblock-summary-control");
+    b.click("#operations-Session-createToken .try-out__btn");
+    b.click("#operations-Session-createToken .execute");
+    b.awaitText("#operations-Session-createToken .live-responses-table .response-col_status", "201", Duration.ofSeconds(15));
+    assertThat(hub.admin().get("/api/v1/tokens").items()).hasSizeGreaterThan(0);
+    b.driver.manage().deleteAllCookies();
   }
 
   @Test
