@@ -1,5 +1,6 @@
 package io.switchboard;
 
+import io.switchboard.apidocs.ApiDocs;
 import io.switchboard.attachment.AttachmentStore;
 import io.switchboard.auth.web.Authenticator;
 import io.switchboard.auth.LoginLimiter;
@@ -52,6 +53,7 @@ record Routing(Node node, Authenticator auth, ClientAddress clients, Passwords p
     Ops.mount(r.root(), node, clients);
 
     AuthApi.mountPublic(r.api(), node, auth, passwords, roles, loginLimiter);
+    ApiDocs.mount(r.root(), r.api());
     r.api().route().handler(auth.required());
     AuthApi.mount(r.api(), node, auth, passwords, roles, loginLimiter);
     UsersApi.mount(r.api(), node, passwords, roles);

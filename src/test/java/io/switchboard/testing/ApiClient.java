@@ -128,6 +128,7 @@ public final class ApiClient {
     if (bearer != null) b.header("Authorization", "Bearer " + bearer);
     try {
       HttpResponse<String> res = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      ApiContract.observe(method, path, res);
       return new Response(res.statusCode(), res.body(), res);
     } catch (Exception e) {
       throw new IllegalStateException(method + " " + path + " failed: " + e, e);
