@@ -22,8 +22,8 @@ final class Bootstrap {
   }
 
   static Future<Void> run(Db db, Passwords passwords, Config config) {
-    String given = config.string("admin.password");
-    String email = config.string("admin.email").trim().toLowerCase();
+    String given = config.admin().password();
+    String email = config.admin().email().trim().toLowerCase();
     String password = given.isBlank() ? generated(email) : given;
     return db.one("SELECT EXISTS (SELECT 1 FROM workspace)").compose(r -> {
       if (r.getBoolean(0)) return Future.succeededFuture();

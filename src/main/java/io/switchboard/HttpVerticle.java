@@ -62,7 +62,7 @@ final class HttpVerticle extends VerticleBase {
       ctx.next();
     });
 
-    int limit = node.config().integer("http.body_limit");
+    int limit = node.config().http().bodyLimit();
     BodyHandler small = BodyHandler.create(false).setBodyLimit(limit);
     BodyHandler upload = BodyHandler.create(false).setBodyLimit(routing.attachments().maxBytes());
     BodyHandler mime = EmailChannel.bodyHandler(node);
@@ -87,7 +87,7 @@ final class HttpVerticle extends VerticleBase {
     router.route().handler(ctx -> Rest.fail(ctx, ApiError.notFound("page")));
 
     HttpServerOptions options = new HttpServerOptions()
-        .setHost(node.config().string("http.host"))
+        .setHost(node.config().http().host())
         .setPort(port)
         .setCompressionSupported(true)
         // no cleartext HTTP/2 upgrade: browsers never ask for it, and Java's default HttpClient (which does) was seen
@@ -119,7 +119,7 @@ final class HttpVerticle extends VerticleBase {
    * waiting for ever; what they sent is stored once when they retry. File downloads stream for as long as they take.
    */
   private Handler<RoutingContext> deadline(boolean api) {
-    long ms = node.config().longValue("http.request_timeout_ms");
+    long ms = node.config().http().requestTimeoutMs();
     Handler<RoutingContext> timeout = TimeoutHandler.create(ms, 503);
     return ctx -> {
       if (api && ctx.request().method() == HttpMethod.GET && ctx.request().path().contains("/attachments/")) ctx.next();

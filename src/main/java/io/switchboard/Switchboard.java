@@ -111,31 +111,29 @@ public final class Switchboard {
     new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
     var builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry));
-    Vertx vertx = config.bool("cluster.enabled") ? await(Cluster.start(config, options, builder)) : builder.with(options).build();
-    Db db = new Db(database.pool(vertx, config.integer("db.pool_size")));
+    Vertx vertx = config.cluster().enabled() ? await(Cluster.start(config, options, builder)) : builder.with(options).build();
+    Db db = new Db(database.pool(vertx, config.db().poolSize()));
     WebClient http = WebClient.create(vertx, new WebClientOptions()
         .setUserAgent("Switchboard").setConnectTimeout(5000).setIdleTimeout(30).setFollowRedirects(true));
     Node node = new Node(vertx, config, db, registry, http, nodeId(), new NodeClock(), new NodeState());
 
     Roles roles = await(Roles.load(db));
-    int hashThreads = config.integer("auth.password_threads");
+    int hashThreads = config.auth().passwordThreads();
     // by default half the cores: sign-ins may be slow under a burst, message traffic keeps the other half
     Passwords passwords = new Passwords(vertx, hashThreads > 0 ? hashThreads : Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
-        config.integer("auth.password_queue"));
-    String secure = config.string("http.cookie_secure");
-    boolean secureCookie = secure.equals("auto") ? config.string("http.public_url").startsWith("https:") : Boolean.parseBoolean(secure);
-    ClientAddress clients = new ClientAddress(config.strings("http.trusted_proxies"));
-    Authenticator auth = new Authenticator(db, roles, secureCookie, Duration.ofHours(config.integer("auth.session_ttl_hours")), clients);
-    LoginLimiter loginLimiter = new LoginLimiter(db, config.integer("auth.login_attempts_per_minute"));
-    AttachmentStore attachments = new AttachmentStore(vertx, Path.of(config.string("data.dir"), "attachments"),
-        config.longValue("attachments.max_bytes"));
+        config.auth().passwordQueue());
+    ClientAddress clients = new ClientAddress(config.http().trustedProxies());
+    Authenticator auth = new Authenticator(db, roles, config.http().secureCookies(), Duration.ofHours(config.auth().sessionTtlHours()), clients);
+    LoginLimiter loginLimiter = new LoginLimiter(db, config.auth().loginAttemptsPerMinute());
+    AttachmentStore attachments = new AttachmentStore(vertx, Path.of(config.data().dir(), "attachments"),
+        config.attachments().maxBytes());
     Senders senders = new Senders();
     Timeline timeline = new Timeline(senders, vertx);
     EndpointCache endpoints = new EndpointCache(db);
-    Ingest ingest = new Ingest(vertx, db, attachments, registry, config.integer("ingest.batch"), config.integer("ingest.writers"),
-        config.integer("ingest.queue_limit"), config.longValue("ingest.queue_timeout_ms"), config.longValue("ingest.timeout_ms"));
+    Ingest ingest = new Ingest(vertx, db, attachments, registry, config.ingest().batch(), config.ingest().writers(),
+        config.ingest().queueLimit(), config.ingest().queueTimeoutMs(), config.ingest().timeoutMs());
     Presence presence = new Presence();
-    presence.start(vertx, node.nodeId(), config.integer("cluster.presence_refresh_seconds"));
+    presence.start(vertx, node.nodeId(), config.cluster().presenceRefreshSeconds());
     registry.gauge("switchboard.live.sockets", LiveGateway.class, c -> LiveGateway.openSockets());
     Env automation = new Env(node, timeline, userId -> "online".equals(presence.status(userId)));
     Channels channels = new Channels(List.of(
@@ -160,10 +158,10 @@ public final class Switchboard {
       await(vertx.deployVerticle(new Dispatcher(node, senders, attachments)));
       await(vertx.deployVerticle(new Janitor(node)));
       await(Automation.deploy(automation));
-      int instances = config.integer("http.instances") > 0 ? config.integer("http.instances")
+      int instances = config.http().instances() > 0 ? config.http().instances()
           : Math.max(1, Runtime.getRuntime().availableProcessors());
       // instances share a port only when they ask for the same one, so "any free port" is chosen here
-      int port = freePort(config.string("http.host"), config.integer("http.port"));
+      int port = freePort(config.http().host(), config.http().port());
       await(vertx.deployVerticle(() -> new HttpVerticle(node, port, routing), new DeploymentOptions().setInstances(instances)));
     } catch (Exception e) {
       s.stop();
@@ -180,8 +178,8 @@ public final class Switchboard {
    * clear, and every start says so.
    */
   private static String configureSealing(Config config, Database database) throws IOException {
-    String key = config.string("secrets.key");
-    String previous = config.string("secrets.previous_key");
+    String key = config.secrets().key();
+    String previous = config.secrets().previousKey();
     if (!database.embedded()) {
       if (key.isBlank()) {
         log.warn("secrets.key is not set: endpoint secrets (provider tokens, mail passwords) are stored in the clear in"
@@ -190,7 +188,7 @@ public final class Switchboard {
       SecretBox.configure(key, previous);
       return "secrets.key";
     }
-    Path file = Path.of(config.string("data.dir"), SECRETS_KEY_FILE).toAbsolutePath();
+    Path file = Path.of(config.data().dir(), SECRETS_KEY_FILE).toAbsolutePath();
     if (key.isBlank()) {
       SecretBox.configure(PrivateFile.readOrCreate(file, SecretBox::newKey), file.toString(), previous);
       return file.toString();

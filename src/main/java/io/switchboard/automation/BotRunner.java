@@ -60,7 +60,7 @@ final class BotRunner {
     this.env = env;
     this.conn = conn;
     this.in = in;
-    this.repliesPerMinute = env.config().integer("automation.bot_replies_per_minute");
+    this.repliesPerMinute = env.config().automation().botRepliesPerMinute();
   }
 
   private long conversationId() {

@@ -28,7 +28,7 @@ final class DueWork extends VerticleBase {
 
   DueWork(Env env) {
     this.env = env;
-    this.pollMs = env.config().longValue("automation.poll_ms");
+    this.pollMs = env.config().automation().pollMs();
   }
 
   @Override

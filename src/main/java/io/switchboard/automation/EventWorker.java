@@ -45,7 +45,7 @@ final class EventWorker extends VerticleBase {
   EventWorker(Env env) {
     this.env = env;
     this.triggers = new Triggers(env);
-    this.pollMs = env.config().longValue("automation.poll_ms");
+    this.pollMs = env.config().automation().pollMs();
   }
 
   @Override

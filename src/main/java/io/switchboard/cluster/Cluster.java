@@ -29,27 +29,27 @@ public final class Cluster {
 
   public static Future<Vertx> start(io.switchboard.config.Config config, VertxOptions options, VertxBuilder builder) {
     Config hz = ConfigUtil.loadConfig();
-    hz.setClusterName(config.string("cluster.name"));
+    hz.setClusterName(config.cluster().name());
     hz.setProperty("hazelcast.logging.type", "slf4j");
     hz.setProperty("hazelcast.phone.home.enabled", "false");
     // a node that dies is noticed in seconds, not the default minute
     hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
-    String host = config.string("cluster.host");
+    String host = config.cluster().host();
     NetworkConfig net = hz.getNetworkConfig();
-    net.setPort(config.integer("cluster.port")).setPortAutoIncrement(true);
+    net.setPort(config.cluster().port()).setPortAutoIncrement(true);
     if (!host.isBlank()) {
       net.getInterfaces().setEnabled(true).addInterface(host);
       hz.setProperty("hazelcast.local.localAddress", host);
     }
-    List<String> members = config.strings("cluster.members");
+    List<String> members = config.cluster().members();
     JoinConfig join = net.getJoin();
     join.getAutoDetectionConfig().setEnabled(false);
     join.getMulticastConfig().setEnabled(members.isEmpty());
     join.getTcpIpConfig().setEnabled(!members.isEmpty()).setMembers(members);
-    options.getEventBusOptions().setPort(config.integer("cluster.bus_port"));
+    options.getEventBusOptions().setPort(config.cluster().busPort());
     if (!host.isBlank()) options.getEventBusOptions().setHost(host);
-    log.info("joining cluster '{}' as {}:{} by {}", config.string("cluster.name"), host, config.integer("cluster.port"),
+    log.info("joining cluster '{}' as {}:{} by {}", config.cluster().name(), host, config.cluster().port(),
         members.isEmpty() ? "multicast" : "member list " + members);
     return builder.with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered();
   }

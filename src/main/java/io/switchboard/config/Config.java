@@ -22,9 +22,68 @@ import java.util.Map;
 public final class Config {
 
   private final Map<String, Object> values;
+  private final Sections.Http http;
+  private final Sections.Smtp smtp;
+  private final Sections.Email email;
+  private final Sections.Data data;
+  private final Sections.Db db;
+  private final Sections.Ingest ingest;
+  private final Sections.Admin admin;
+  private final Sections.Secrets secrets;
+  private final Sections.Auth auth;
+  private final Sections.Live live;
+  private final Sections.Attachments attachments;
+  private final Sections.Outbox outbox;
+  private final Sections.Automation automation;
+  private final Sections.Phone phone;
+  private final Sections.Twilio twilio;
+  private final Sections.Widget widget;
+  private final Sections.Meta meta;
+  private final Sections.Metrics metrics;
+  private final Sections.Cluster cluster;
 
   private Config(Map<String, Object> values) {
     this.values = values;
+    this.http = new Sections.Http(string("http.host"),
+        integer("http.port"), withoutTrailingSlash(string("http.public_url")), integer("http.instances"),
+        integer("http.body_limit"), longValue("http.request_timeout_ms"), strings("http.allowed_origins"),
+        strings("http.trusted_proxies"), string("http.cookie_secure"));
+    this.smtp = new Sections.Smtp(string("smtp.host"), integer("smtp.port"), string("smtp.hostname"),
+        longValue("smtp.max_message_bytes"), integer("smtp.max_connections"), integer("smtp.max_recipients"),
+        integer("smtp.idle_timeout_seconds"), string("smtp.tls_cert_path"), string("smtp.tls_key_path"));
+    this.email = new Sections.Email(string("email.webhook_signing_key"), longValue("email.webhook_max_age_seconds"),
+        longValue("email.imap_poll_seconds"), longValue("email.imap_idle_seconds"),
+        integer("email.imap_initial_days"), integer("email.imap_threads"),
+        longValue("email.imap_timeout_seconds"));
+    this.data = new Sections.Data(string("data.dir"));
+    this.db = new Sections.Db(string("db.url"), integer("db.pool_size"), integer("db.embedded_port"));
+    this.ingest = new Sections.Ingest(integer("ingest.batch"), integer("ingest.writers"), integer("ingest.queue_limit"),
+        longValue("ingest.queue_timeout_ms"), longValue("ingest.timeout_ms"));
+    this.admin = new Sections.Admin(string("admin.email"), string("admin.password"));
+    this.secrets = new Sections.Secrets(string("secrets.key"), string("secrets.previous_key"));
+    this.auth = new Sections.Auth(integer("auth.session_ttl_hours"), integer("auth.login_attempts_per_minute"),
+        integer("auth.password_threads"), integer("auth.password_queue"));
+    this.live = new Sections.Live(longValue("live.retention_hours"), integer("live.resume_limit"),
+        integer("live.queue_limit"), integer("live.max_frame_bytes"), integer("live.frames_per_second"),
+        integer("live.sockets_per_user"), longValue("live.heartbeat_seconds"));
+    this.attachments = new Sections.Attachments(longValue("attachments.max_bytes"));
+    this.outbox = new Sections.Outbox(integer("outbox.max_attempts"), longValue("outbox.backoff_ms"),
+        longValue("outbox.send_timeout_ms"));
+    this.automation = new Sections.Automation(longValue("automation.poll_ms"),
+        longValue("automation.scheduled_grace_seconds"), longValue("automation.scheduled_max_days"),
+        integer("automation.bot_replies_per_minute"));
+    this.phone = new Sections.Phone(string("phone.default_region"));
+    this.twilio = new Sections.Twilio(withoutTrailingSlash(string("twilio.api_base")), longValue("twilio.api_timeout_ms"),
+        longValue("twilio.media_max_bytes"), longValue("twilio.media_timeout_ms"),
+        longValue("twilio.media_link_ttl_seconds"), integer("twilio.voicemail_max_seconds"));
+    this.widget = new Sections.Widget(integer("widget.max_frame_bytes"), integer("widget.frames_per_second"),
+        integer("widget.messages_per_minute"), integer("widget.sockets_per_visitor"));
+    this.meta = new Sections.Meta(withoutTrailingSlash(string("meta.graph_base")), string("meta.graph_version"),
+        string("meta.app_secret"), string("meta.verify_token"), longValue("meta.media_timeout_ms"));
+    this.metrics = new Sections.Metrics(string("metrics.token"), strings("metrics.allow"));
+    this.cluster = new Sections.Cluster(bool("cluster.enabled"), string("cluster.name"), string("cluster.host"),
+        integer("cluster.port"), strings("cluster.members"), integer("cluster.bus_port"),
+        integer("cluster.presence_refresh_seconds"));
   }
 
   /** Defaults, then {@code file} (or {@code conf/switchboard.json} when present), then the environment. */
@@ -65,28 +124,104 @@ public final class Config {
     return new Config(copy);
   }
 
+  public Sections.Http http() {
+    return http;
+  }
+
+  public Sections.Smtp smtp() {
+    return smtp;
+  }
+
+  public Sections.Email email() {
+    return email;
+  }
+
+  public Sections.Data data() {
+    return data;
+  }
+
+  public Sections.Db db() {
+    return db;
+  }
+
+  public Sections.Ingest ingest() {
+    return ingest;
+  }
+
+  public Sections.Admin admin() {
+    return admin;
+  }
+
+  public Sections.Secrets secrets() {
+    return secrets;
+  }
+
+  public Sections.Auth auth() {
+    return auth;
+  }
+
+  public Sections.Live live() {
+    return live;
+  }
+
+  public Sections.Attachments attachments() {
+    return attachments;
+  }
+
+  public Sections.Outbox outbox() {
+    return outbox;
+  }
+
+  public Sections.Automation automation() {
+    return automation;
+  }
+
+  public Sections.Phone phone() {
+    return phone;
+  }
+
+  public Sections.Twilio twilio() {
+    return twilio;
+  }
+
+  public Sections.Widget widget() {
+    return widget;
+  }
+
+  public Sections.Meta meta() {
+    return meta;
+  }
+
+  public Sections.Metrics metrics() {
+    return metrics;
+  }
+
+  public Sections.Cluster cluster() {
+    return cluster;
+  }
+
   public static String envName(String key) {
     return "SWITCHBOARD_" + key.toUpperCase().replace('.', '_');
   }
 
-  public String string(String key) {
+  String string(String key) {
     Object v = require(key);
     return v == null ? "" : v.toString();
   }
 
-  public int integer(String key) {
+  int integer(String key) {
     return ((Number) require(key)).intValue();
   }
 
-  public long longValue(String key) {
+  long longValue(String key) {
     return ((Number) require(key)).longValue();
   }
 
-  public boolean bool(String key) {
+  boolean bool(String key) {
     return (Boolean) require(key);
   }
 
-  public List<String> strings(String key) {
+  List<String> strings(String key) {
     Object v = require(key);
     List<String> out = new ArrayList<>();
     if (v instanceof JsonArray a) a.forEach(x -> out.add(String.valueOf(x)));
@@ -95,6 +230,10 @@ public final class Config {
 
   public Map<String, Object> asMap() {
     return Map.copyOf(values);
+  }
+
+  private static String withoutTrailingSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   private Object require(String key) {

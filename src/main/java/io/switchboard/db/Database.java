@@ -49,7 +49,7 @@ public final class Database implements AutoCloseable {
    * PostgreSQL stops by itself when the JVM exits; without, the caller stops it (after the verticles that use it).
    */
   public static Database open(Config config, boolean exitHook) {
-    String url = config.string("db.url");
+    String url = config.db().url();
     Database db = url.isBlank() ? startEmbedded(config, exitHook) : external(url);
     try {
       db.migrate();
@@ -67,7 +67,7 @@ public final class Database implements AutoCloseable {
   }
 
   private static Database startEmbedded(Config config, boolean exitHook) {
-    Path data = Path.of(config.string("data.dir")).toAbsolutePath();
+    Path data = Path.of(config.data().dir()).toAbsolutePath();
     Path dir = data.resolve("pg");
     Path passwordFile = data.resolve(PASSWORD_FILE);
     EmbeddedPostgres pg = null;
@@ -99,7 +99,7 @@ public final class Database implements AutoCloseable {
           .setServerConfig("full_page_writes", "on")
           .setServerConfig("max_connections", "200")
           .setServerConfig("listen_addresses", "127.0.0.1");
-      int port = config.integer("db.embedded_port");
+      int port = config.db().embeddedPort();
       if (port > 0) builder.setPort(port);
       starting = true;
       pg = builder.start();

@@ -51,9 +51,9 @@ public final class Dispatcher extends VerticleBase {
     this.senders = senders;
     this.attachments = attachments;
     this.node = node;
-    this.maxAttempts = node.config().integer("outbox.max_attempts");
-    this.backoffMs = node.config().longValue("outbox.backoff_ms");
-    this.sendTimeoutMs = node.config().longValue("outbox.send_timeout_ms");
+    this.maxAttempts = node.config().outbox().maxAttempts();
+    this.backoffMs = node.config().outbox().backoffMs();
+    this.sendTimeoutMs = node.config().outbox().sendTimeoutMs();
   }
 
   @Override

@@ -96,14 +96,14 @@ public final class LiveGateway {
     this.vertx = vertx;
     this.presence = presence;
     var c = node.config();
-    this.queueLimit = c.integer("live.queue_limit");
-    this.maxFrameBytes = c.integer("live.max_frame_bytes");
-    this.framesPerSecond = c.integer("live.frames_per_second");
-    this.socketsPerUser = c.integer("live.sockets_per_user");
-    this.resumeLimit = c.integer("live.resume_limit");
-    this.heartbeatMs = c.longValue("live.heartbeat_seconds") * 1000;
-    allowedOrigins.add(origin(c.string("http.public_url")));
-    c.strings("http.allowed_origins").forEach(o -> allowedOrigins.add(origin(o)));
+    this.queueLimit = c.live().queueLimit();
+    this.maxFrameBytes = c.live().maxFrameBytes();
+    this.framesPerSecond = c.live().framesPerSecond();
+    this.socketsPerUser = c.live().socketsPerUser();
+    this.resumeLimit = c.live().resumeLimit();
+    this.heartbeatMs = c.live().heartbeatSeconds() * 1000;
+    allowedOrigins.add(origin(c.http().publicUrl()));
+    c.http().allowedOrigins().forEach(o -> allowedOrigins.add(origin(o)));
     heartbeat = vertx.setPeriodic(heartbeatMs, id -> beat());
   }
 

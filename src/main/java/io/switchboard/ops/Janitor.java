@@ -70,7 +70,7 @@ public final class Janitor extends VerticleBase {
   }
 
   void trim() {
-    double retentionSeconds = node.config().longValue("live.retention_hours") * 3600.0;
+    double retentionSeconds = node.config().live().retentionHours() * 3600.0;
     node.db().query("""
             DELETE FROM event WHERE seq IN (SELECT seq FROM event
               WHERE at < now() - make_interval(secs => $1) ORDER BY seq LIMIT 10000)""", retentionSeconds)
@@ -79,7 +79,7 @@ public final class Janitor extends VerticleBase {
         // status callbacks whose message never showed up, and MIME-webhook replay guards past their window
         .compose(v -> node.db().query("DELETE FROM telephony_early_callback WHERE received_at < now() - interval '2 days'"))
         .compose(v -> node.db().query("DELETE FROM email_hook_token WHERE used_at < now() - make_interval(secs => $1)",
-            node.config().longValue("email.webhook_max_age_seconds") * 2.0))
+            node.config().email().webhookMaxAgeSeconds() * 2.0))
         .onFailure(t -> log.debug("trimming failed: {}", t.toString()));
   }
 }

@@ -46,8 +46,8 @@ public final class Ops {
    * trusted proxies); to everyone else the page does not exist (404, as any unknown page).
    */
   private static Handler<RoutingContext> metricsAccess(Node node, ClientAddress clients) {
-    AddressRanges allowed = new AddressRanges("metrics.allow", node.config().strings("metrics.allow"));
-    String token = node.config().string("metrics.token");
+    AddressRanges allowed = new AddressRanges("metrics.allow", node.config().metrics().allow());
+    String token = node.config().metrics().token();
     return ctx -> {
       HttpServerRequest req = ctx.request();
       String auth = req.getHeader("Authorization");

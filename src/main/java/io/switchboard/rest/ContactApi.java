@@ -43,7 +43,7 @@ public final class ContactApi {
 
   private ContactApi(Node node) {
     this.node = node;
-    this.region = node.config().string("phone.default_region");
+    this.region = node.config().phone().defaultRegion();
   }
 
   public static void mount(Router api, Node node) {

@@ -127,7 +127,7 @@ public final class InboxApi {
     String name = in.text("name", 100).trim();
     String color = color(in);
     JsonObject hours = BusinessHours.validate(in.optObject("business_hours"));
-    JsonObject routing = CallRouting.validate(in.optObject("call_routing"), node.config().string("phone.default_region"));
+    JsonObject routing = CallRouting.validate(in.optObject("call_routing"), node.config().phone().defaultRegion());
     JsonObject settings = InboxSettings.validate(in.optObject("settings"));
     return node.db().tx(conn -> checkRingUsers(conn, a, routing)
         .compose(v -> InboxSettings.checkReferences(conn, a.workspaceId(), settings))
@@ -159,7 +159,7 @@ public final class InboxApi {
     String name = in.has("name") ? in.text("name", 100).trim() : null;
     String color = color(in);
     JsonObject hours = BusinessHours.validate(in.optObject("business_hours"));
-    JsonObject routing = CallRouting.validate(in.optObject("call_routing"), node.config().string("phone.default_region"));
+    JsonObject routing = CallRouting.validate(in.optObject("call_routing"), node.config().phone().defaultRegion());
     // settings change key by key: a key sent as null is removed
     JsonObject settings = InboxSettings.validate(in.optObject("settings"));
     return node.db().tx(conn -> Access.settingsEditable(conn, a, id)

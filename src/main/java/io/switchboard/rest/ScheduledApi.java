@@ -43,8 +43,8 @@ public final class ScheduledApi {
 
   private ScheduledApi(Env env) {
     this.env = env;
-    this.grace = Duration.ofSeconds(env.config().longValue("automation.scheduled_grace_seconds"));
-    this.maxAhead = Duration.ofDays(env.config().longValue("automation.scheduled_max_days"));
+    this.grace = Duration.ofSeconds(env.config().automation().scheduledGraceSeconds());
+    this.maxAhead = Duration.ofDays(env.config().automation().scheduledMaxDays());
   }
 
   /** Mount before {@link ActivityApi}: replies without a {@code send_at} fall through to it. */

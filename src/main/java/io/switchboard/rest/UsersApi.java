@@ -220,7 +220,7 @@ public final class UsersApi {
    */
   static String phone(Node node, Input in) {
     String raw = in.optText("phone", 40);
-    return raw == null || raw.isBlank() ? null : Addresses.phone("phone", raw, node.config().string("phone.default_region"));
+    return raw == null || raw.isBlank() ? null : Addresses.phone("phone", raw, node.config().phone().defaultRegion());
   }
 
   private static JsonObject changes(Row before, Row after, boolean passwordChanged) {

@@ -20,12 +20,25 @@ class ConfigTest {
         "SWITCHBOARD_HTTP_PUBLIC_URL", "https://hub.example.com",
         "SWITCHBOARD_CLUSTER_ENABLED", "true",
         "SWITCHBOARD_HTTP_ALLOWED_ORIGINS", "https://a.example, https://b.example"));
-    assertThat(c.integer("http.port")).isEqualTo(9090);
-    assertThat(c.string("http.public_url")).isEqualTo("https://hub.example.com");
-    assertThat(c.bool("cluster.enabled")).isTrue();
-    assertThat(c.strings("http.allowed_origins")).containsExactly("https://a.example", "https://b.example");
-    assertThat(c.integer("smtp.port")).isEqualTo(2525);
-    assertThat(c.string("db.url")).isEmpty();
+    assertThat(c.http().port()).isEqualTo(9090);
+    assertThat(c.http().publicUrl()).isEqualTo("https://hub.example.com");
+    assertThat(c.cluster().enabled()).isTrue();
+    assertThat(c.http().allowedOrigins()).containsExactly("https://a.example", "https://b.example");
+    assertThat(c.smtp().port()).isEqualTo(2525);
+    assertThat(c.db().url()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("sections are read once: base URLs lose a trailing slash, and cookies are Secure behind an https public URL")
+  void typedSections() {
+    Config c = Config.of(Map.of("http.public_url", "https://hub.example.com/", "twilio.api_base", "http://127.0.0.1:9/",
+        "meta.graph_base", "http://127.0.0.1:8/"));
+    assertThat(c.http().publicUrl()).isEqualTo("https://hub.example.com");
+    assertThat(c.twilio().apiBase()).isEqualTo("http://127.0.0.1:9");
+    assertThat(c.meta().graphBase()).isEqualTo("http://127.0.0.1:8");
+    assertThat(c.http().secureCookies()).isTrue();
+    assertThat(Config.of(Map.of()).http().secureCookies()).as("http://localhost:8080 by default").isFalse();
+    assertThat(c.with(Map.of("http.cookie_secure", "false")).http().secureCookies()).isFalse();
   }
 
   @Test
@@ -37,6 +50,6 @@ class ConfigTest {
     Files.writeString(f, "{\"http\":{\"prot\":1}}");
     assertThatThrownBy(() -> Config.load(f, Map.of())).hasMessageContaining("http.prot");
     Files.writeString(f, "{\"http\":{\"port\":7070}}");
-    assertThat(Config.load(f, Map.of()).integer("http.port")).isEqualTo(7070);
+    assertThat(Config.load(f, Map.of()).http().port()).isEqualTo(7070);
   }
 }

@@ -111,7 +111,7 @@ final class EmailApi {
   /** Sends the test mail to the listener as any SMTP client would, then looks up where it was stored. */
   private Future<JsonObject> send(Endpoint ep, Actor a, String inboxName) {
     String messageId = "routing-test." + Secrets.token(12) + "@switchboard.invalid";
-    String listener = node.config().string("smtp.host");
+    String listener = node.config().smtp().host();
     MailConfig config = new MailConfig()
         .setHostname(listener.equals("0.0.0.0") || listener.equals("::") ? "127.0.0.1" : listener)
         .setPort(node.state().smtpPort())

@@ -80,15 +80,15 @@ public final class EmailChannel implements Channel {
 
   /** The body handler of the MIME webhook: large enough for a whole message, form-encoded or multipart. */
   public static BodyHandler bodyHandler(Node node) {
-    long limit = node.config().longValue("smtp.max_message_bytes");
+    long limit = node.config().smtp().maxMessageBytes();
     // form encoding can triple the size of a message (every byte %XX) before it is decoded
     return BodyHandler.create(true).setBodyLimit(limit * 3 + 65_536)
-        .setUploadsDirectory(Path.of(node.config().string("data.dir"), "uploads").toString())
+        .setUploadsDirectory(Path.of(node.config().data().dir(), "uploads").toString())
         .setDeleteUploadedFilesOnEnd(true);
   }
 
   /** The largest form field the HTTP server must accept: a whole message in {@code body-mime}. */
   public static int maxFormAttributeBytes(Node node) {
-    return (int) Math.min(Integer.MAX_VALUE, node.config().longValue("smtp.max_message_bytes") + 65_536);
+    return (int) Math.min(Integer.MAX_VALUE, node.config().smtp().maxMessageBytes() + 65_536);
   }
 }

@@ -192,7 +192,7 @@ final class EmailSender implements ChannelSender {
   }
 
   private String hostname() {
-    String h = node.config().string("smtp.hostname");
+    String h = node.config().smtp().hostname();
     return h.isBlank() ? SmtpServer.localName() : h.trim();
   }
 

@@ -79,7 +79,7 @@ final class ImapSync {
     this.ep = ep;
     this.account = EmailSettings.imap(ep);
     this.listener = listener;
-    this.maxBytes = node.config().longValue("smtp.max_message_bytes");
+    this.maxBytes = node.config().smtp().maxMessageBytes();
   }
 
   /** One round; returns true when it waited in IDLE (so the next round may start at once). */
@@ -147,13 +147,13 @@ final class ImapSync {
     close();
     String protocol = account.security().equals("tls") ? "imaps" : "imap";
     String p = "mail." + protocol + ".";
-    long timeout = node.config().longValue("email.imap_timeout_seconds") * 1000;
+    long timeout = node.config().email().imapTimeoutSeconds() * 1000;
     Properties props = new Properties();
     props.put(p + "host", account.host());
     props.put(p + "port", String.valueOf(account.port()));
     props.put(p + "connectiontimeout", String.valueOf(timeout));
     // a read in IDLE legitimately waits for the whole idle period
-    props.put(p + "timeout", String.valueOf(timeout + node.config().longValue("email.imap_idle_seconds") * 1000));
+    props.put(p + "timeout", String.valueOf(timeout + node.config().email().imapIdleSeconds() * 1000));
     props.put(p + "peek", "true");
     props.put(p + "fetchsize", "262144");
     if (account.security().equals("starttls")) {
@@ -228,7 +228,7 @@ final class ImapSync {
    */
   private void rematch(IMAPFolder f, String name, String role, long uidValidity, boolean first) throws Exception {
     long uidNext = f.getUIDNext();
-    Instant since = first ? Instant.now().minus(Duration.ofDays(node.config().integer("email.imap_initial_days"))) : lastSuccess();
+    Instant since = first ? Instant.now().minus(Duration.ofDays(node.config().email().imapInitialDays())) : lastSuccess();
     Message[] found = f.search(new ReceivedDateTerm(ComparisonTerm.GE, Date.from(since)));
     FetchProfile fp = new FetchProfile();
     fp.add(UIDFolder.FetchProfileItem.UID);
@@ -261,7 +261,7 @@ final class ImapSync {
   private Instant lastSuccess() {
     Row r = await(node.db().one("SELECT last_success_at FROM mailbox WHERE endpoint_id = $1", ep.id()));
     OffsetDateTime at = r == null ? null : r.getOffsetDateTime(0);
-    Instant floor = Instant.now().minus(Duration.ofDays(node.config().integer("email.imap_initial_days")));
+    Instant floor = Instant.now().minus(Duration.ofDays(node.config().email().imapInitialDays()));
     return at == null ? floor : at.toInstant().minus(Duration.ofDays(1));
   }
 

@@ -71,7 +71,7 @@ final class MailboxPoller extends VerticleBase {
     this.node = node;
     this.intake = intake;
     this.tokens = tokens;
-    this.threads = Math.max(1, node.config().integer("email.imap_threads"));
+    this.threads = Math.max(1, node.config().email().imapThreads());
   }
 
   @Override
@@ -200,7 +200,7 @@ final class MailboxPoller extends VerticleBase {
       if (ar.succeeded()) {
         r.failures = 0;
         r.lastError = null;
-        delay = ar.result() ? 100 : node.config().longValue("email.imap_poll_seconds") * 1000;
+        delay = ar.result() ? 100 : node.config().email().imapPollSeconds() * 1000;
       } else {
         r.failures++;
         failing(r, reason(ar.cause()));
@@ -208,7 +208,7 @@ final class MailboxPoller extends VerticleBase {
           r.sync.close();
           return null;
         }, false);
-        long base = node.config().longValue("email.imap_poll_seconds") * 1000;
+        long base = node.config().email().imapPollSeconds() * 1000;
         delay = Math.min(MAX_BACKOFF_MS, base << Math.min(r.failures - 1, 6));
       }
       r.timer = vertx.setTimer(Math.max(100, delay), id -> cycle(r));
@@ -243,7 +243,7 @@ final class MailboxPoller extends VerticleBase {
     connected(r.endpoint.id(), idle);
     if (!idle || r.stopped) return;
     if (r.watchdog >= 0) vertx.cancelTimer(r.watchdog);
-    long idleMs = Math.max(1000, node.config().longValue("email.imap_idle_seconds") * 1000);
+    long idleMs = Math.max(1000, node.config().email().imapIdleSeconds() * 1000);
     // IDLE must be renewed well before servers drop it (RFC 2177: 29 minutes); the wake is a blocking call
     r.watchdog = vertx.setTimer(idleMs, id -> vertx.executeBlocking(() -> {
       r.sync.wake();

@@ -47,7 +47,7 @@ final class MimeHook {
   }
 
   private Future<?> receive(RoutingContext ctx) {
-    String key = node.config().string("email.webhook_signing_key");
+    String key = node.config().email().webhookSigningKey();
     if (key.isBlank()) throw ApiError.forbidden("the MIME webhook is off: set email.webhook_signing_key");
     boolean raw = String.valueOf(ctx.request().getHeader("Content-Type")).toLowerCase().startsWith("message/rfc822");
     MultiMap form = raw ? ctx.queryParams() : ctx.request().formAttributes();
@@ -59,7 +59,7 @@ final class MimeHook {
       if (used != null) return Future.failedFuture(new ApiError(406, "rejected", "this token was already used", "token", 0));
       return mime(ctx, form, raw);
     }).compose(bytes -> {
-      long max = node.config().longValue("smtp.max_message_bytes");
+      long max = node.config().smtp().maxMessageBytes();
       if (bytes.length > max) return Future.failedFuture(ApiError.tooLarge("the message is larger than " + max + " bytes"));
       List<String> recipients = list(form.get("recipient"));
       String sender = form.get("sender");
@@ -105,7 +105,7 @@ final class MimeHook {
     } catch (NumberFormatException e) {
       throw ApiError.forbidden("bad timestamp");
     }
-    if (Math.abs(Instant.now().getEpochSecond() - ts) > node.config().longValue("email.webhook_max_age_seconds")) {
+    if (Math.abs(Instant.now().getEpochSecond() - ts) > node.config().email().webhookMaxAgeSeconds()) {
       throw ApiError.forbidden("the timestamp is too old (or in the future): check the clocks");
     }
   }

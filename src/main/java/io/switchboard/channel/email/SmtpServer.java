@@ -42,19 +42,19 @@ final class SmtpServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    String hostname = node.config().string("smtp.hostname").isBlank() ? localName() : node.config().string("smtp.hostname").trim();
+    String hostname = node.config().smtp().hostname().isBlank() ? localName() : node.config().smtp().hostname().trim();
     ServerSSLOptions tls;
     try {
-      tls = tls(node.config().string("smtp.tls_cert_path"), node.config().string("smtp.tls_key_path"));
+      tls = tls(node.config().smtp().tlsCertPath(), node.config().smtp().tlsKeyPath());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    settings = new Settings(hostname, node.config().longValue("smtp.max_message_bytes"), node.config().integer("smtp.max_recipients"),
-        node.config().integer("smtp.idle_timeout_seconds"), tls);
-    int maxConnections = node.config().integer("smtp.max_connections");
+    settings = new Settings(hostname, node.config().smtp().maxMessageBytes(), node.config().smtp().maxRecipients(),
+        node.config().smtp().idleTimeoutSeconds(), tls);
+    int maxConnections = node.config().smtp().maxConnections();
     NetServerOptions options = new NetServerOptions()
-        .setHost(node.config().string("smtp.host"))
-        .setPort(node.config().integer("smtp.port"))
+        .setHost(node.config().smtp().host())
+        .setPort(node.config().smtp().port())
         .setTcpNoDelay(true);
     return vertx.createNetServer(options).connectHandler(socket -> accept(socket, maxConnections)).listen().onSuccess(s -> {
       server = s;

@@ -27,10 +27,9 @@ final class GraphClient {
 
   GraphClient(Node node, long maxMediaBytes) {
     this.node = node;
-    String b = node.config().string("meta.graph_base");
-    this.base = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
-    this.version = node.config().string("meta.graph_version");
-    this.timeoutMs = node.config().longValue("meta.media_timeout_ms");
+    this.base = node.config().meta().graphBase();
+    this.version = node.config().meta().graphVersion();
+    this.timeoutMs = node.config().meta().mediaTimeoutMs();
     this.media = new MediaFetcher(node.vertx(), maxMediaBytes, timeoutMs);
   }
 

@@ -100,7 +100,7 @@ public final class MetaChannel implements Channel {
   /** Meta's subscription check: echo the challenge when the verify token matches. */
   private void verify(RoutingContext ctx) {
     var q = ctx.queryParams();
-    String expected = node.config().string("meta.verify_token");
+    String expected = node.config().meta().verifyToken();
     String challenge = q.get("hub.challenge");
     if (!expected.isEmpty() && "subscribe".equals(q.get("hub.mode")) && Secrets.constantTimeEquals(q.get("hub.verify_token"), expected)
         && challenge != null && challenge.length() <= 512) {
@@ -113,7 +113,7 @@ public final class MetaChannel implements Channel {
 
   private Future<?> receive(RoutingContext ctx) {
     Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
-    String secret = node.config().string("meta.app_secret");
+    String secret = node.config().meta().appSecret();
     if (secret.isEmpty()) {
       MetaInbound.log.warn("meta webhook: refused a delivery because meta.app_secret is not set");
       throw ApiError.forbidden("this hub has no Meta app secret configured");
@@ -160,8 +160,7 @@ public final class MetaChannel implements Channel {
   /** A link Meta can fetch one file of a reply from, for a week: {@code exp} and an HMAC with the app secret. */
   static String fileLink(String publicUrl, String appSecret, long attachmentId) {
     long exp = Instant.now().getEpochSecond() + LINK_TTL_SECONDS;
-    String base = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
-    return base + "/hooks/meta/files/" + attachmentId + "?exp=" + exp + "&sig=" + fileSignature(appSecret, attachmentId, exp);
+    return publicUrl + "/hooks/meta/files/" + attachmentId + "?exp=" + exp + "&sig=" + fileSignature(appSecret, attachmentId, exp);
   }
 
   private static String fileSignature(String appSecret, long id, long exp) {
@@ -169,7 +168,7 @@ public final class MetaChannel implements Channel {
   }
 
   private void file(RoutingContext ctx) {
-    String secret = node.config().string("meta.app_secret");
+    String secret = node.config().meta().appSecret();
     String exp = ctx.queryParams().get("exp");
     String sig = ctx.queryParams().get("sig");
     long id;

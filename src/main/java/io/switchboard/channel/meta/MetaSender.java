@@ -193,10 +193,10 @@ final class MetaSender implements ChannelSender {
   }
 
   private String link(Outgoing.File file) {
-    String secret = node.config().string("meta.app_secret");
+    String secret = node.config().meta().appSecret();
     if (secret.isEmpty()) {
       throw SendFailure.permanent("no_app_secret", "files are sent by signed link, which needs meta.app_secret to be set");
     }
-    return MetaChannel.fileLink(node.config().string("http.public_url"), secret, file.id());
+    return MetaChannel.fileLink(node.config().http().publicUrl(), secret, file.id());
   }
 }

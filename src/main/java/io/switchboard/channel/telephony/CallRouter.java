@@ -35,9 +35,8 @@ final class CallRouter {
 
   CallRouter(Node node) {
     this.node = node;
-    String p = node.config().string("http.public_url");
-    this.base = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
-    this.voicemailMaxSeconds = node.config().integer("twilio.voicemail_max_seconds");
+    this.base = node.config().http().publicUrl();
+    this.voicemailMaxSeconds = node.config().twilio().voicemailMaxSeconds();
   }
 
   String url(String path) {

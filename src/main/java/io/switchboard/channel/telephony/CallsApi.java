@@ -64,7 +64,7 @@ final class CallsApi {
     a.require(Permission.CALLS_MAKE);
     Input in = Input.of(ctx);
     String rawTo = in.optText("to", 40);
-    String to = rawTo == null || rawTo.isBlank() ? null : Addresses.phone("to", rawTo, node.config().string("phone.default_region"));
+    String to = rawTo == null || rawTo.isBlank() ? null : Addresses.phone("to", rawTo, node.config().phone().defaultRegion());
     Long contactId = in.optId("contact_id");
     Long fromId = in.optId("from_endpoint_id");
     if (to == null && contactId == null) throw ApiError.validation("to", "to (a phone number) or contact_id is required");

@@ -33,9 +33,8 @@ final class MediaLinks {
   MediaLinks(Node node, AttachmentStore attachments) {
     this.attachments = attachments;
     this.node = node;
-    String p = node.config().string("http.public_url");
-    this.publicUrl = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
-    this.ttlSeconds = node.config().longValue("twilio.media_link_ttl_seconds");
+    this.publicUrl = node.config().http().publicUrl();
+    this.ttlSeconds = node.config().twilio().mediaLinkTtlSeconds();
   }
 
   String url(Endpoint from, long attachmentId) {

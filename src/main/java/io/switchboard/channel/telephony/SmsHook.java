@@ -47,7 +47,7 @@ final class SmsHook {
     this.endpoints = endpoints;
     this.ingest = ingest;
     this.node = node;
-    this.publicUrl = node.config().string("http.public_url");
+    this.publicUrl = node.config().http().publicUrl();
     this.media = media;
   }
 

@@ -32,8 +32,7 @@ final class SmsSender implements ChannelSender {
     this.node = node;
     this.api = api;
     this.links = links;
-    String p = node.config().string("http.public_url");
-    this.statusCallback = (p.endsWith("/") ? p.substring(0, p.length() - 1) : p) + "/hooks/twilio/sms/status";
+    this.statusCallback = node.config().http().publicUrl() + "/hooks/twilio/sms/status";
   }
 
   @Override

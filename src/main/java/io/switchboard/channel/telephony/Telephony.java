@@ -33,8 +33,8 @@ public final class Telephony implements Channel {
 
   public Telephony(Node node, EndpointCache endpoints, Ingest ingest, AttachmentStore attachments) {
     this.node = node;
-    MediaFetcher media = new MediaFetcher(node.vertx(), node.config().longValue("twilio.media_max_bytes"),
-        node.config().longValue("twilio.media_timeout_ms"));
+    MediaFetcher media = new MediaFetcher(node.vertx(), node.config().twilio().mediaMaxBytes(),
+        node.config().twilio().mediaTimeoutMs());
     TwilioClient api = new TwilioClient(node);
     CallRouter router = new CallRouter(node);
     CallLog calls = new CallLog(node, ingest, media);
@@ -57,7 +57,7 @@ public final class Telephony implements Channel {
   @Override
   public String address(String channel, String raw) {
     if (raw == null) throw ApiError.validation("address", "address (the phone number) is required");
-    return Addresses.phone("address", raw, node.config().string("phone.default_region"));
+    return Addresses.phone("address", raw, node.config().phone().defaultRegion());
   }
 
   @Override

@@ -24,9 +24,8 @@ final class TwilioClient {
 
   TwilioClient(Node node) {
     this.node = node;
-    String b = node.config().string("twilio.api_base");
-    this.base = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
-    this.timeoutMs = node.config().longValue("twilio.api_timeout_ms");
+    this.base = node.config().twilio().apiBase();
+    this.timeoutMs = node.config().twilio().apiTimeoutMs();
   }
 
   /** POSTs a form to {@code resource} (e.g. {@code Messages.json}) of the endpoint's account; the created JSON. */

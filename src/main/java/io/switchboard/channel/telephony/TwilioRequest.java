@@ -46,9 +46,9 @@ final class TwilioRequest {
     this.signature = signature;
   }
 
+  /** {@code publicUrl} as configured: without a trailing slash. */
   static TwilioRequest of(RoutingContext ctx, String publicUrl) {
-    String base = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
-    String url = base + ctx.request().uri();
+    String url = publicUrl + ctx.request().uri();
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
     String type = ctx.request().getHeader("Content-Type");
     String signature = ctx.request().getHeader("X-Twilio-Signature");

@@ -29,7 +29,7 @@ final class VoiceHook {
   VoiceHook(Node node, EndpointCache endpoints, CallRouter router, CallLog calls) {
     this.endpoints = endpoints;
     this.node = node;
-    this.publicUrl = node.config().string("http.public_url");
+    this.publicUrl = node.config().http().publicUrl();
     this.router = router;
     this.calls = calls;
   }

@@ -101,11 +101,11 @@ public final class WidgetGateway {
     this.store = new WidgetStore(node.db());
     this.ops = new VisitorOps(node, ingest, this);
     var c = node.config();
-    this.framesPerSecond = c.integer("widget.frames_per_second");
-    this.maxFrameBytes = c.integer("widget.max_frame_bytes");
-    this.messagesPerMinute = c.integer("widget.messages_per_minute");
-    this.socketsPerVisitor = c.integer("widget.sockets_per_visitor");
-    this.heartbeatMs = c.longValue("live.heartbeat_seconds") * 1000;
+    this.framesPerSecond = c.widget().framesPerSecond();
+    this.maxFrameBytes = c.widget().maxFrameBytes();
+    this.messagesPerMinute = c.widget().messagesPerMinute();
+    this.socketsPerVisitor = c.widget().socketsPerVisitor();
+    this.heartbeatMs = c.live().heartbeatSeconds() * 1000;
     this.timer = vertx.setPeriodic(Math.min(heartbeatMs, HELLO_TIMEOUT_MS / 2), id -> beat());
   }
 
