@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ArchitectureTest {
 
   /** Know no feature: shared by everyone. */
-  static final String[] PLUMBING = {"io.switchboard.common..", "io.switchboard.config..", "io.switchboard.db..",
+  static final String[] PLUMBING = {"io.switchboard.common..", "io.switchboard.socket..", "io.switchboard.config..", "io.switchboard.db..",
       "io.switchboard.node..", "io.switchboard.http..", "io.switchboard.logging..", "io.switchboard.cluster..",
       "io.switchboard.event.."};
   /** Features: what the hub does. */

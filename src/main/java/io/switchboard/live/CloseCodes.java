@@ -1,5 +1,7 @@
 package io.switchboard.live;
 
+import io.switchboard.socket.FrameReader;
+
 /** WebSocket close codes of the live protocol (4xxx, echoing the HTTP status they resemble), in one place. */
 public final class CloseCodes {
 
@@ -9,7 +11,7 @@ public final class CloseCodes {
   /** The socket fell too far behind; reconnect and resume from the last seq. */
   public static final short RESYNC = 4100;
   /** Binary frames, or too many malformed frames. */
-  public static final short PROTOCOL = 4400;
+  public static final short PROTOCOL = FrameReader.PROTOCOL;
   /** The session ended (signed out, password changed). */
   public static final short SESSION_ENDED = 4401;
   /** The user was deactivated. */
@@ -17,9 +19,9 @@ public final class CloseCodes {
   /** No frame or pong within the heartbeat window. */
   public static final short HEARTBEAT = 4408;
   /** A frame over the size limit. */
-  public static final short TOO_LARGE = 4413;
+  public static final short TOO_LARGE = FrameReader.TOO_LARGE;
   /** Frames sent faster than allowed, after a warning. */
-  public static final short RATE_LIMITED = 4429;
+  public static final short RATE_LIMITED = FrameReader.RATE_LIMITED;
   /** This node is shutting down; reconnect (to any node) and resume. */
   public static final short DRAIN = 4503;
 }

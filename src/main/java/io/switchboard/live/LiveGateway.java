@@ -197,11 +197,11 @@ public final class LiveGateway {
 
   private void open(ServerWebSocket ws, Actor a, String sessionKey, Long after) {
     OPEN.incrementAndGet();
-    LiveSocket s = new LiveSocket(IDS.incrementAndGet(), ws, a, sessionKey, this, queueLimit, framesPerSecond);
+    LiveSocket s = new LiveSocket(IDS.incrementAndGet(), ws, a, sessionKey, this, queueLimit, framesPerSecond, maxFrameBytes);
     s.hold();
     byUser.computeIfAbsent(a.userId(), k -> new HashSet<>()).add(s);
-    ws.textMessageHandler(text -> s.onText(text, maxFrameBytes));
-    ws.binaryMessageHandler(b -> s.bad("bad_frame", "binary frames are not part of the protocol"));
+    ws.textMessageHandler(s::onText);
+    ws.binaryMessageHandler(b -> s.binary());
     ws.pongHandler(p -> s.lastHeard = System.currentTimeMillis());
     ws.exceptionHandler(t -> log.debug("live socket {}: {}", s.id, t.toString()));
     ws.closeHandler(v -> closed(s));

@@ -1,8 +1,9 @@
 package io.switchboard.live;
 
+import io.switchboard.socket.FrameReader;
+import io.switchboard.socket.SocketWriter;
 import io.switchboard.auth.Actor;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
@@ -30,8 +31,6 @@ final class LiveSocket {
   Set<Long> inboxes;
   String presence = "online";
   long lastHeard = System.currentTimeMillis();
-  int badFrames;
-  int throttled;
 
   private final LiveGateway gateway;
   private final int queueLimit;
@@ -45,26 +44,37 @@ final class LiveSocket {
    */
   private long lastSent = -1;
   private Long firstLive;
-  private final RateLimit rate;
+  private final FrameReader frames;
   private boolean closed;
   /**
    * Operations that came while the socket was starting (before hello) or resuming: served in order once it is
    * ready, so a client may send resume the moment the socket opens. Bounded like everything a client sends.
    */
-  private List<String> deferred;
+  private List<JsonObject> deferred;
   private static final int MAX_DEFERRED = 16;
 
   private record Pending(Long seq, String frame) {
   }
 
-  LiveSocket(long id, ServerWebSocket ws, Actor actor, String sessionKey, LiveGateway gateway, int queueLimit, int framesPerSecond) {
+  LiveSocket(long id, ServerWebSocket ws, Actor actor, String sessionKey, LiveGateway gateway, int queueLimit, int framesPerSecond,
+             int maxFrameBytes) {
     this.id = id;
     this.ws = ws;
     this.actor = actor;
     this.sessionKey = sessionKey;
     this.gateway = gateway;
     this.queueLimit = queueLimit;
-    this.rate = new RateLimit(framesPerSecond);
+    this.frames = new FrameReader(new FrameReader.Peer() {
+      @Override
+      public void send(JsonObject frame) {
+        LiveSocket.this.send(frame);
+      }
+
+      @Override
+      public void close(short code, String reason) {
+        LiveSocket.this.close(code, reason);
+      }
+    }, maxFrameBytes, framesPerSecond);
     this.out = new SocketWriter(ws, queueLimit, () -> close(CloseCodes.RESYNC, "too far behind; reconnect and resume"));
   }
 
@@ -132,45 +142,28 @@ final class LiveSocket {
   }
 
   /** Handles one text frame from the client. */
-  void onText(String text, int maxBytes) {
+  void onText(String text) {
     lastHeard = System.currentTimeMillis();
-    if (SocketWriter.overBytes(text, maxBytes)) {
-      close(CloseCodes.TOO_LARGE, "frame over " + maxBytes + " bytes");
-      return;
-    }
-    if (!rate.take()) {
-      if (++throttled > 20) {
-        close(CloseCodes.RATE_LIMITED, "too many frames");
-        return;
-      }
-      error("rate_limited", "too many frames; slow down");
-      return;
-    }
+    JsonObject op = frames.read(text);
+    if (op == null) return;
     if (held != null) {
       if (deferred == null) deferred = new ArrayList<>();
       if (deferred.size() >= MAX_DEFERRED) {
         bad("busy", "at most " + MAX_DEFERRED + " operations may wait while the connection starts or resumes");
         return;
       }
-      deferred.add(text);
+      deferred.add(op);
       return;
     }
-    handle(text);
+    handle(op);
   }
 
-  private void handle(String text) {
-    JsonObject op;
-    try {
-      op = new JsonObject(text);
-    } catch (DecodeException | ClassCastException e) {
-      bad("bad_frame", "frames must be JSON objects");
-      return;
-    }
-    Object name = op.getValue("op");
-    if (!(name instanceof String s)) {
-      bad("bad_frame", "a frame needs an \"op\"");
-      return;
-    }
+  void binary() {
+    frames.binary();
+  }
+
+  private void handle(JsonObject op) {
+    String s = op.getString("op");
     switch (s) {
       case "ping" -> send(new JsonObject().put("type", "pong").put("at", Instant.now().toString()));
       case "resume" -> {
@@ -203,11 +196,7 @@ final class LiveSocket {
   }
 
   void bad(String code, String message) {
-    if (++badFrames > 20) {
-      close(CloseCodes.PROTOCOL, "too many bad frames");
-      return;
-    }
-    error(code, message);
+    frames.bad(code, message);
   }
 
   void close(short code, String reason) {

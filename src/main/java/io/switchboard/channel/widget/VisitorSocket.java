@@ -1,9 +1,9 @@
 package io.switchboard.channel.widget;
 
-import io.switchboard.live.SocketWriter;
+import io.switchboard.socket.FrameReader;
+import io.switchboard.socket.SocketWriter;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -38,14 +38,11 @@ final class VisitorSocket {
   final long openedAt = System.currentTimeMillis();
 
   private final WidgetGateway gateway;
-  private final Bucket frames;
-  private final int maxFrameBytes;
+  private final FrameReader frames;
   private final SocketWriter out;
   /** Live frames that arrive while the hello is being prepared wait here. */
   private List<String> held;
   private boolean helloSeen;
-  private int bad;
-  private int throttled;
   private boolean closed;
 
   VisitorSocket(long id, ServerWebSocket ws, Endpoint endpoint, String origin, WidgetGateway gateway, int framesPerSecond,
@@ -55,8 +52,17 @@ final class VisitorSocket {
     this.endpoint = endpoint;
     this.origin = origin;
     this.gateway = gateway;
-    this.frames = new Bucket(framesPerSecond * 2, 2000);
-    this.maxFrameBytes = maxFrameBytes;
+    this.frames = new FrameReader(new FrameReader.Peer() {
+      @Override
+      public void send(JsonObject frame) {
+        VisitorSocket.this.send(frame);
+      }
+
+      @Override
+      public void close(short code, String reason) {
+        VisitorSocket.this.close(code, reason);
+      }
+    }, maxFrameBytes, framesPerSecond);
     this.out = new SocketWriter(ws, QUEUE_LIMIT, () -> close(WidgetGateway.GOING_AWAY, "too far behind; reconnect"));
   }
 
@@ -70,30 +76,9 @@ final class VisitorSocket {
 
   void onText(String text) {
     lastHeard = System.currentTimeMillis();
-    if (SocketWriter.overBytes(text, maxFrameBytes)) {
-      error("too_large", "frames are limited to " + maxFrameBytes + " bytes", null);
-      close(WidgetGateway.TOO_LARGE, "frame too large");
-      return;
-    }
-    if (!frames.take()) {
-      if (++throttled > 20) {
-        close(WidgetGateway.RATE_LIMITED, "too many frames");
-        return;
-      }
-      error("rate_limited", "too many frames; slow down", null);
-      return;
-    }
-    JsonObject f;
-    try {
-      f = new JsonObject(text);
-    } catch (DecodeException | ClassCastException e) {
-      bad("bad_frame", "frames must be JSON objects");
-      return;
-    }
-    if (!(f.getValue("op") instanceof String op)) {
-      bad("bad_frame", "a frame needs an \"op\"");
-      return;
-    }
+    JsonObject f = frames.read(text);
+    if (f == null) return;
+    String op = f.getString("op");
     if (!helloSeen && !op.equals("hello") && !op.equals("ping")) {
       bad("not_ready", "send hello first");
       return;
@@ -159,11 +144,11 @@ final class VisitorSocket {
   }
 
   void bad(String code, String message) {
-    if (++bad > 20) {
-      close(WidgetGateway.PROTOCOL, "too many bad frames");
-      return;
-    }
-    error(code, message, null);
+    frames.bad(code, message);
+  }
+
+  void binary() {
+    frames.binary();
   }
 
   private void write(String frame) {

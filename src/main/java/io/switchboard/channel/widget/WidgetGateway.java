@@ -1,5 +1,7 @@
 package io.switchboard.channel.widget;
 
+import io.switchboard.socket.FrameReader;
+import io.switchboard.socket.TokenBucket;
 import io.switchboard.ingest.Ingest;
 import io.switchboard.node.Node;
 import io.switchboard.event.EventType;
@@ -49,13 +51,11 @@ public final class WidgetGateway {
   private static final Logger log = LoggerFactory.getLogger(WidgetGateway.class);
 
   static final short GOING_AWAY = 4100;
-  static final short PROTOCOL = 4400;
   static final short BAD_TOKEN = 4401;
   static final short IDENTITY = 4403;
   static final short GONE = 4404;
   static final short HEARTBEAT = 4408;
-  static final short TOO_LARGE = 4413;
-  static final short RATE_LIMITED = 4429;
+  static final short RATE_LIMITED = FrameReader.RATE_LIMITED;
   static final short DRAIN = 4503;
 
   private static final Pattern KEY = Pattern.compile("^k_[A-Za-z0-9_-]{8,64}$");
@@ -65,10 +65,10 @@ public final class WidgetGateway {
   /** Per node, across gateway instances: a visitor's open sockets and message budget. */
   static final class VisitorState {
     final AtomicInteger sockets = new AtomicInteger();
-    final Bucket messages;
+    final TokenBucket messages;
 
     VisitorState(int perMinute) {
-      messages = new Bucket(perMinute, 60_000);
+      messages = new TokenBucket(perMinute, 60_000);
     }
   }
 
@@ -179,7 +179,7 @@ public final class WidgetGateway {
     VisitorSocket s = new VisitorSocket(IDS.incrementAndGet(), ws, ep, origin, this, framesPerSecond, maxFrameBytes);
     all.add(s);
     ws.textMessageHandler(s::onText);
-    ws.binaryMessageHandler(b -> s.bad("bad_frame", "binary frames are not part of the protocol"));
+    ws.binaryMessageHandler(b -> s.binary());
     ws.pongHandler(p -> s.lastHeard = System.currentTimeMillis());
     ws.exceptionHandler(t -> log.debug("widget socket {}: {}", s.id, t.toString()));
     ws.closeHandler(v -> closed(s));

@@ -1,4 +1,4 @@
-package io.switchboard.live;
+package io.switchboard.socket;
 
 import io.vertx.core.http.WebSocketBase;
 
@@ -46,26 +46,5 @@ public final class SocketWriter {
 
   private void flush() {
     while (!queue.isEmpty() && !ws.writeQueueFull()) ws.writeTextMessage(queue.poll());
-  }
-
-  /** Whether a received text frame is over {@code max} bytes in UTF-8; short frames are not measured at all. */
-  public static boolean overBytes(String text, int max) {
-    // a UTF-16 unit is 1 to 3 bytes in UTF-8
-    return text.length() > max || (text.length() > max / 3 && utf8Length(text) > max);
-  }
-
-  /** Bytes of a string in UTF-8, without encoding it. */
-  private static int utf8Length(String s) {
-    int n = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) n += 1;
-      else if (c < 0x800) n += 2;
-      else if (Character.isHighSurrogate(c)) {
-        n += 4;
-        i++;
-      } else n += 3;
-    }
-    return n;
   }
 }

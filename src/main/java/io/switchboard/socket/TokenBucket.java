@@ -1,25 +1,25 @@
-package io.switchboard.channel.widget;
+package io.switchboard.socket;
 
 /**
- * A token bucket: {@code capacity} tokens refilled evenly over {@code periodMillis}. Synchronized, because a
- * visitor's message budget is shared by their sockets on every event loop of the node.
+ * A token bucket: {@code capacity} tokens refilled evenly over {@code periodMillis}. Synchronized, because a budget
+ * may be shared by sockets on every event loop of the node (a visitor's messages).
  */
-final class Bucket {
+public final class TokenBucket {
 
   private final double capacity;
   private final double perMilli;
   private double tokens;
   private long last = System.nanoTime();
   /** When the bucket was last used, so idle ones can be dropped. */
-  volatile long touched = System.currentTimeMillis();
+  public volatile long touched = System.currentTimeMillis();
 
-  Bucket(int capacity, long periodMillis) {
+  public TokenBucket(int capacity, long periodMillis) {
     this.capacity = capacity;
     this.perMilli = capacity / (double) periodMillis;
     this.tokens = capacity;
   }
 
-  synchronized boolean take() {
+  public synchronized boolean take() {
     long now = System.nanoTime();
     tokens = Math.min(capacity, tokens + (now - last) / 1e6 * perMilli);
     last = now;
