@@ -184,7 +184,7 @@ public final class ScheduledMessages {
   private static Future<Void> send(Env env, Tx conn, Row s) {
     long id = s.getLong("id");
     long late = s.getLong("late_ms");
-    return Db.one(conn, "SELECT c.* FROM conversation c WHERE c.id = $1 FOR UPDATE", s.getLong("conversation_id"))
+    return ConversationRows.lock(conn, s.getLong("conversation_id"))
         .compose(conv -> Timeline.fromEndpoint(conn, conv, s.getLong("from_endpoint_id"))
             .recover(t -> Future.failedFuture(t instanceof ApiError e ? new Timeline.Refused("endpoint", e.getMessage(), null) : t))
             .compose(ep -> env.timeline().queue(conn, conv, ep,
