@@ -20,7 +20,8 @@ import java.util.List;
 
 /**
  * The chatbots attending a conversation (rows of {@code conversation_chatbot}): listed for the sidebar, added and
- * removed by its inbox's members, and every change announced as a {@code conversation.updated} with {@code changes: ["chatbots"]} and the active list.
+ * removed by its inbox's members, and every change announced as a {@code conversation.updated} with
+ * {@code changes: ["chatbots"]} and the active list.
  * A bot that stops (handed over, removed, an agent replied, loop guard) keeps its row, inactive, so the inbox's
  * default bot does not join again until the conversation is resolved.
  */

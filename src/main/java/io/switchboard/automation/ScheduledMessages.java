@@ -22,10 +22,10 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
- * Scheduled messages: how they are stored, listed, canceled and shown, and how a due one is sent. Sending claims one due row with
- * {@code FOR UPDATE SKIP LOCKED} and, in that same transaction, queues the reply (activity + outbox row) and marks the
- * row sent: several nodes never take the same row, a node that dies mid-way rolls back and the row is due again,
- * and a cancellation either commits first (the row is no longer pending) or waits and finds it sent.
+ * Scheduled messages: how they are stored, listed, canceled and shown, and how a due one is sent. Sending claims one
+ * due row with {@code FOR UPDATE SKIP LOCKED} and, in that same transaction, queues the reply (activity + outbox row)
+ * and marks the row sent: several nodes never take the same row, a node that dies mid-way rolls back and the row is
+ * due again, and a cancellation either commits first (the row is no longer pending) or waits and finds it sent.
  */
 public final class ScheduledMessages {
 
@@ -147,7 +147,7 @@ public final class ScheduledMessages {
   }
 
   /** Appends {@code scheduled.updated} (or {@code created}) with the message as it is now. */
-  public static Future<JsonObject> announce(Tx conn, long id, String type) {
+  static Future<JsonObject> announce(Tx conn, long id, String type) {
     return Db.one(conn, SELECT + " WHERE s.id = $1", id).compose(r -> {
       JsonObject view = json(r);
       return Db.one(conn, "SELECT workspace_id, inbox_id FROM conversation WHERE id = $1", r.getLong("conversation_id"))
