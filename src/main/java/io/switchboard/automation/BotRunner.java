@@ -284,6 +284,6 @@ final class BotRunner {
 
   /** The conversation as it is now (an action may have assigned it); the row is already locked. */
   private Future<Row> fresh() {
-    return Db.one(conn, "SELECT c.* FROM conversation c WHERE c.id = $1", conversationId());
+    return ConversationRows.get(conn, conversationId());
   }
 }

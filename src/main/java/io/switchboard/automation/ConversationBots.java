@@ -1,5 +1,7 @@
 package io.switchboard.automation;
 
+import io.switchboard.auth.Actor;
+import io.switchboard.common.ApiError;
 import io.switchboard.conversation.Timeline;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.db.Db;
@@ -17,8 +19,9 @@ import io.switchboard.db.Tx;
 import java.util.List;
 
 /**
- * The chatbots attending a conversation (rows of {@code conversation_chatbot}): listed for the sidebar, and every
- * change announced as a {@code conversation.updated} with {@code changes: ["chatbots"]} and the active list.
+ * The chatbots attending a conversation (rows of {@code conversation_chatbot}): listed for the sidebar, added and
+ * removed by its inbox's members, and every change announced as a {@code conversation.updated} with
+ * {@code changes: ["chatbots"]} and the active list.
  * A bot that stops (handed over, removed, an agent replied, loop guard) keeps its row, inactive, so the inbox's
  * default bot does not join again until the conversation is resolved.
  */
@@ -72,5 +75,38 @@ public final class ConversationBots {
         UPDATE conversation_chatbot SET active = false, stop_reason = $3, state = '{}', updated_at = now()
         WHERE conversation_id = $1 AND chatbot_id = $2 AND active RETURNING chatbot_id""", conversationId, chatbotId, reason)
         .map(r -> r != null);
+  }
+
+  /** Whether the bot started attending the conversation (false: it already was), and the bots attending it now. */
+  public record Attached(boolean added, JsonArray bots) {
+  }
+
+  /**
+   * The actor adds an enabled chatbot of the workspace to the conversation ({@code conv}, locked by the caller): a
+   * system entry and an announcement when it joins; nothing changes when it already attends.
+   */
+  public static Future<Attached> attach(Tx conn, Actor a, Row conv, long chatbotId) {
+    return Chatbots.find(conn, a, chatbotId, "").compose(bot -> {
+      if (!bot.getBoolean("enabled")) return Future.failedFuture(ApiError.conflict("bot_id", "the chatbot is disabled"));
+      return activate(conn, conv, chatbotId, "conversation").compose(added -> !added
+          ? active(conn, conv.getLong("id")).map(bots -> new Attached(false, bots))
+          : Timeline.note(conn, conv, new Timeline.Author("user", a.userId(), a.name()),
+                  a.name() + " added the chatbot " + bot.getString("name"),
+                  new JsonObject().put("change", "chatbot_added").put("chatbot_id", chatbotId))
+              .compose(v -> announce(conn, conv))
+              .map(bots -> new Attached(true, bots)));
+    });
+  }
+
+  /** The actor removes a chatbot from the conversation ({@code conv}, locked by the caller); 404 unless it attends. */
+  public static Future<Void> detach(Tx conn, Actor a, Row conv, long chatbotId) {
+    return Chatbots.find(conn, a, chatbotId, "").compose(bot -> deactivate(conn, conv.getLong("id"), chatbotId, "removed")
+        .compose(removed -> {
+          if (!removed) return Future.failedFuture(ApiError.notFound("chatbot of this conversation"));
+          return Timeline.note(conn, conv, new Timeline.Author("user", a.userId(), a.name()),
+                  a.name() + " removed the chatbot " + bot.getString("name"),
+                  new JsonObject().put("change", "chatbot_removed").put("chatbot_id", chatbotId))
+              .compose(v -> announce(conn, conv)).mapEmpty();
+        }));
   }
 }

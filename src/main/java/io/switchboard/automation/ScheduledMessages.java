@@ -1,5 +1,6 @@
 package io.switchboard.automation;
 
+import io.switchboard.auth.Actor;
 import io.switchboard.conversation.Timeline;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
@@ -12,15 +13,19 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.switchboard.db.Tx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.OffsetDateTime;
+import java.util.List;
+
 /**
- * Scheduled messages: how they are shown, and how a due one is sent. Sending claims one due row with
- * {@code FOR UPDATE SKIP LOCKED} and, in that same transaction, queues the reply (activity + outbox row) and marks the
- * row sent: several nodes never take the same row, a node that dies mid-way rolls back and the row is due again,
- * and a cancellation either commits first (the row is no longer pending) or waits and finds it sent.
+ * Scheduled messages: how they are stored, listed, canceled and shown, and how a due one is sent. Sending claims one
+ * due row with {@code FOR UPDATE SKIP LOCKED} and, in that same transaction, queues the reply (activity + outbox row)
+ * and marks the row sent: several nodes never take the same row, a node that dies mid-way rolls back and the row is
+ * due again, and a cancellation either commits first (the row is no longer pending) or waits and finds it sent.
  */
 public final class ScheduledMessages {
 
@@ -29,11 +34,11 @@ public final class ScheduledMessages {
   private ScheduledMessages() {
   }
 
-  public static final String SELECT = """
+  private static final String SELECT = """
       SELECT s.*, u.name AS author_name FROM scheduled_message s LEFT JOIN app_user u ON u.id = s.author_id
       """;
 
-  public static JsonObject json(Row r) {
+  static JsonObject json(Row r) {
     JsonArray files = new JsonArray();
     Long[] ids = r.getArrayOfLongs("attachment_ids");
     if (ids != null) for (Long id : ids) files.add(id);
@@ -66,8 +71,83 @@ public final class ScheduledMessages {
     return s.length() <= 140 ? s : s.substring(0, 139) + "…";
   }
 
+  /** A reply to send later: who wrote it, where it goes, what it says, the author's files to send with it, and when. */
+  public record Draft(long workspaceId, long conversationId, long authorId, long fromEndpointId, String subject, String text,
+                      String html, List<Long> attachments, OffsetDateTime sendAt) {
+  }
+
+  /** Stores the message as pending, reserves its files and announces it; returns it as shown. */
+  public static Future<JsonObject> schedule(Tx conn, Draft d) {
+    return Db.one(conn, """
+            INSERT INTO scheduled_message (workspace_id, conversation_id, author_id, from_endpoint_id, subject, text, html,
+              attachment_ids, send_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id""",
+            d.workspaceId(), d.conversationId(), d.authorId(), d.fromEndpointId(), d.subject(), d.text(), d.html(),
+            d.attachments().toArray(Long[]::new), d.sendAt())
+        .compose(r -> reserve(conn, r.getLong("id"), d.authorId(), d.attachments())
+            .compose(v -> announce(conn, r.getLong("id"), EventType.SCHEDULED_CREATED)));
+  }
+
+  /** Reserves the files for the message: uploaded by the author, not sent, not reserved by another. */
+  private static Future<Void> reserve(Tx conn, long id, long authorId, List<Long> files) {
+    if (files.isEmpty()) return Future.succeededFuture();
+    return Db.query(conn, """
+        UPDATE attachment SET scheduled_message_id = $1
+        WHERE id = ANY($2) AND uploaded_by = $3 AND activity_id IS NULL AND scheduled_message_id IS NULL""",
+        id, files.toArray(Long[]::new), authorId).compose(rs -> rs.rowCount() == files.size() ? Future.succeededFuture()
+        : Future.failedFuture(ApiError.validation("attachments", "attachments must be files you uploaded and have not sent yet")));
+  }
+
+  /** Frees the files reserved for a message that will not be sent. */
+  private static Future<Void> release(Tx conn, long id) {
+    return Db.query(conn, "UPDATE attachment SET scheduled_message_id = NULL WHERE scheduled_message_id = $1", id).mapEmpty();
+  }
+
+  /**
+   * A page of a conversation's messages by send time: those in {@code statuses} (null: all) after the cursor
+   * ({@code afterSendAt}, {@code afterId}), at most {@code limit}.
+   */
+  public record Listing(long conversationId, String[] statuses, OffsetDateTime afterSendAt, long afterId, int limit) {
+  }
+
+  public static Future<List<JsonObject>> list(SqlClient c, Listing l) {
+    return Db.list(c, SELECT + """
+        WHERE s.conversation_id = $1 AND ($2::text[] IS NULL OR s.status = ANY($2)) AND (s.send_at, s.id) > ($3, $4)
+        ORDER BY s.send_at, s.id LIMIT $5""", l.conversationId(), l.statuses(), l.afterSendAt(), l.afterId(), l.limit())
+        .map(rows -> rows.stream().map(ScheduledMessages::json).toList());
+  }
+
+  /** The message if the actor is a member of its conversation's inbox; 404 otherwise. */
+  public static Future<JsonObject> get(SqlClient c, Actor a, long id) {
+    return visible(c, a, id, "").map(ScheduledMessages::json);
+  }
+
+  /** Cancels a pending message and frees its files; one already canceled stays so, one sent or failed is a 409. */
+  public static Future<Void> cancel(Tx conn, Actor a, long id) {
+    return visible(conn, a, id, " FOR UPDATE OF s").compose(s -> switch (s.getString("status")) {
+      case "canceled" -> Future.succeededFuture();
+      case "pending" -> Db.query(conn, """
+              UPDATE scheduled_message SET status = 'canceled', canceled_by = $2, updated_at = now() WHERE id = $1""", id, a.userId())
+          .compose(v -> release(conn, id))
+          .compose(v -> announce(conn, id, EventType.SCHEDULED_UPDATED))
+          .<Void>mapEmpty();
+      default -> Future.failedFuture(ApiError.conflict("status", "the message is already " + s.getString("status")
+          + "; only a pending message can be canceled"));
+    });
+  }
+
+  private static Future<Row> visible(SqlClient c, Actor a, long id, String lock) {
+    return Db.one(c, SELECT + """
+        JOIN conversation c ON c.id = s.conversation_id
+        JOIN membership m ON m.inbox_id = c.inbox_id AND m.user_id = $2
+        WHERE s.id = $1 AND s.workspace_id = $3""" + lock, id, a.userId(), a.workspaceId())
+        .map(r -> {
+          if (r == null) throw ApiError.notFound("scheduled message");
+          return r;
+        });
+  }
+
   /** Appends {@code scheduled.updated} (or {@code created}) with the message as it is now. */
-  public static Future<JsonObject> announce(Tx conn, long id, String type) {
+  static Future<JsonObject> announce(Tx conn, long id, String type) {
     return Db.one(conn, SELECT + " WHERE s.id = $1", id).compose(r -> {
       JsonObject view = json(r);
       return Db.one(conn, "SELECT workspace_id, inbox_id FROM conversation WHERE id = $1", r.getLong("conversation_id"))
@@ -104,7 +184,7 @@ public final class ScheduledMessages {
   private static Future<Void> send(Env env, Tx conn, Row s) {
     long id = s.getLong("id");
     long late = s.getLong("late_ms");
-    return Db.one(conn, "SELECT c.* FROM conversation c WHERE c.id = $1 FOR UPDATE", s.getLong("conversation_id"))
+    return ConversationRows.lock(conn, s.getLong("conversation_id"))
         .compose(conv -> Timeline.fromEndpoint(conn, conv, s.getLong("from_endpoint_id"))
             .recover(t -> Future.failedFuture(t instanceof ApiError e ? new Timeline.Refused("endpoint", e.getMessage(), null) : t))
             .compose(ep -> env.timeline().queue(conn, conv, ep,
@@ -134,7 +214,6 @@ public final class ScheduledMessages {
             UPDATE scheduled_message SET status = 'failed', error_code = $2, error_message = $3, updated_at = now()
             WHERE id = $1 AND status = 'pending' RETURNING id""", id, code, message)
         .compose(r -> r == null ? Future.succeededFuture()
-            : Db.query(conn, "UPDATE attachment SET scheduled_message_id = NULL WHERE scheduled_message_id = $1", id)
-                .compose(v -> announce(conn, id, EventType.SCHEDULED_UPDATED)).mapEmpty());
+            : release(conn, id).compose(v -> announce(conn, id, EventType.SCHEDULED_UPDATED)).mapEmpty());
   }
 }

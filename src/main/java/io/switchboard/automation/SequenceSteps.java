@@ -47,7 +47,7 @@ final class SequenceSteps {
           log.warn("sequence enrolment {} could not take its step: {}", claimed[0], t.toString());
           return env.db().tx(conn -> Db.one(conn, Sequences.ENROLLMENTS + " WHERE e.id = $1 AND e.status = 'active' FOR UPDATE OF e", claimed[0])
               .compose(e -> e == null ? Future.<Void>succeededFuture()
-                  : Db.one(conn, "SELECT c.* FROM conversation c WHERE c.id = $1", e.getLong("conversation_id"))
+                  : ConversationRows.get(conn, e.getLong("conversation_id"))
                       .compose(conv -> Sequences.end(conn, conv, e, "stopped", "error", Timeline.Author.SYSTEM,
                           "The sequence \"" + e.getString("sequence_name") + "\" stopped: a step could not be sent (internal error)"))))
               .map(true);

@@ -1,5 +1,7 @@
 package io.switchboard.automation;
 
+import io.switchboard.audit.Audit;
+import io.switchboard.auth.Actor;
 import io.switchboard.inbox.Endpoints;
 import io.switchboard.conversation.Timeline;
 import io.switchboard.db.Db;
@@ -7,6 +9,7 @@ import io.switchboard.event.EventType;
 import io.switchboard.event.EventLog;
 import io.switchboard.event.Events;
 import io.switchboard.common.ApiError;
+import io.switchboard.common.Failures;
 import io.switchboard.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -21,7 +24,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Set;
 
 /**
- * Follow-up sequences: the shape of their steps, how sequences and enrolments are shown, and how an enrolment ends.
+ * Follow-up sequences: the shape of their steps, how sequences are stored and shown, how a conversation is enrolled,
+ * how enrolments are shown, and how an enrolment ends.
  * A step is {@code {"delay": "P2D" | "PT4H" | seconds, "text": "…", "channels": ["email", …]}}; its delay counts from
  * the enrolment (first step) or from the step before.
  */
@@ -103,12 +107,80 @@ public final class Sequences {
   }
 
   /** Whether a step may be sent in a conversation on {@code channel}. */
-  public static boolean allows(JsonObject step, String channel) {
+  static boolean allows(JsonObject step, String channel) {
     JsonArray channels = step.getJsonArray("channels");
     return channels == null || channels.contains(channel);
   }
 
-  public static JsonObject json(Row r) {
+  /** Sequences with how many conversations are in them now; alias s. */
+  private static final String SELECT = """
+      SELECT s.*, (SELECT count(*) FROM sequence_enrollment e WHERE e.sequence_id = s.id AND e.status = 'active')
+        AS active_enrollments
+      FROM sequence s""";
+
+  /** A sequence as settings define it: name, steps (from {@link #steps}) and stop-on-reply; null leaves one as it is. */
+  public record Definition(String name, JsonArray steps, Boolean stopOnReply) {
+  }
+
+  /** The workspace's sequences by name. */
+  public static Future<JsonArray> list(SqlClient c, long workspaceId) {
+    return Db.list(c, SELECT + " WHERE s.workspace_id = $1 AND s.deleted_at IS NULL ORDER BY lower(s.name), s.id", workspaceId)
+        .map(rows -> {
+          JsonArray items = new JsonArray();
+          rows.forEach(r -> items.add(json(r)));
+          return items;
+        });
+  }
+
+  /** A sequence of the actor's workspace (not deleted); 404 otherwise. */
+  public static Future<JsonObject> get(SqlClient c, Actor a, long id) {
+    return find(c, a, id, "").map(Sequences::json);
+  }
+
+  private static Future<Row> find(SqlClient c, Actor a, long id, String lock) {
+    return Db.one(c, SELECT + " WHERE s.id = $1 AND s.workspace_id = $2 AND s.deleted_at IS NULL" + lock, id, a.workspaceId())
+        .map(r -> {
+          if (r == null) throw ApiError.notFound("sequence");
+          return r;
+        });
+  }
+
+  /** Creates a sequence (stop-on-reply unless told otherwise), audited; returns it. */
+  public static Future<JsonObject> create(Tx conn, Actor a, Definition d) {
+    return Db.one(conn, """
+            INSERT INTO sequence (workspace_id, name, steps, stop_on_reply) VALUES ($1, $2, $3, $4) RETURNING id""",
+            a.workspaceId(), d.name(), d.steps(), d.stopOnReply() == null || d.stopOnReply())
+        .compose(r -> find(conn, a, r.getLong("id"), ""))
+        .compose(r -> Audit.record(conn, a, "sequence.created", "sequence", r.getLong("id"), json(r)).map(json(r)));
+  }
+
+  /** Changes the fields given, audited with before and after; active enrolments follow from their next step on. */
+  public static Future<JsonObject> update(Tx conn, Actor a, long id, Definition d) {
+    return find(conn, a, id, " FOR UPDATE OF s").compose(before -> Db.query(conn, """
+            UPDATE sequence SET name = COALESCE($2, name), steps = COALESCE($3, steps),
+              stop_on_reply = COALESCE($4, stop_on_reply), updated_at = now() WHERE id = $1""", id, d.name(), d.steps(), d.stopOnReply())
+        .compose(v -> find(conn, a, id, ""))
+        .compose(r -> Audit.record(conn, a, "sequence.updated", "sequence", id,
+            new JsonObject().put("before", json(before)).put("after", json(r))).map(json(r))));
+  }
+
+  /** Marks the sequence deleted (it stays for the history), audited, and stops its active enrolments. */
+  public static Future<Void> delete(Tx conn, Actor a, long id) {
+    return find(conn, a, id, " FOR UPDATE OF s")
+        .compose(r -> Db.query(conn, "UPDATE sequence SET deleted_at = now(), updated_at = now() WHERE id = $1", id)
+            .compose(v -> Audit.record(conn, a, "sequence.deleted", "sequence", id, new JsonObject().put("name", r.getString("name")))))
+        .compose(v -> Db.list(conn, "SELECT DISTINCT conversation_id FROM sequence_enrollment WHERE sequence_id = $1 AND status = 'active'", id))
+        .compose(convs -> {
+          Future<Void> f = Future.succeededFuture();
+          for (Row c : convs) {
+            f = f.compose(v -> ConversationRows.lock(conn, c.getLong(0))
+                .compose(conv -> stopAll(conn, conv, "e.sequence_id = $2", "sequence_deleted", id)).mapEmpty());
+          }
+          return f;
+        });
+  }
+
+  static JsonObject json(Row r) {
     JsonObject o = new JsonObject()
         .put("id", r.getLong("id"))
         .put("name", r.getString("name"))
@@ -121,13 +193,13 @@ public final class Sequences {
   }
 
   /** Enrolments with their sequence's name and steps and the enrolling user's name; alias e. */
-  public static final String ENROLLMENTS = """
+  static final String ENROLLMENTS = """
       SELECT e.*, s.name AS sequence_name, s.steps, s.stop_on_reply, s.deleted_at AS sequence_deleted_at,
         u.name AS created_by_name
       FROM sequence_enrollment e JOIN sequence s ON s.id = e.sequence_id LEFT JOIN app_user u ON u.id = e.created_by
       """;
 
-  public static JsonObject enrollmentJson(Row r) {
+  static JsonObject enrollmentJson(Row r) {
     int total = r.getJsonArray("steps").size();
     boolean active = "active".equals(r.getString("status"));
     return new JsonObject()
@@ -146,12 +218,68 @@ public final class Sequences {
         .put("updated_at", Times.iso(r, "updated_at"));
   }
 
+  /** The conversation's enrolments, newest first (the last 200). */
+  public static Future<JsonArray> enrollments(SqlClient c, long conversationId) {
+    return Db.list(c, ENROLLMENTS + " WHERE e.conversation_id = $1 ORDER BY e.id DESC LIMIT 200", conversationId).map(rows -> {
+      JsonArray items = new JsonArray();
+      rows.forEach(r -> items.add(enrollmentJson(r)));
+      return items;
+    });
+  }
+
+  /**
+   * Enrols the conversation ({@code conv}, locked by the caller) by the actor: its first step falls due after its
+   * delay, and only the contact's messages from now on count as a reply. One active enrolment per sequence and
+   * conversation (409); a resolved conversation is not enrolled (409), nor one that no step may be sent on (400).
+   */
+  public static Future<JsonObject> enroll(Tx conn, Actor a, Row conv, long sequenceId) {
+    long id = conv.getLong("id");
+    return Db.one(conn, "SELECT * FROM sequence WHERE id = $1 AND workspace_id = $2 AND deleted_at IS NULL", sequenceId, a.workspaceId())
+        .compose(seq -> {
+          if (seq == null) return Future.failedFuture(ApiError.validation("sequence_id", "no such sequence"));
+          if ("resolved".equals(conv.getString("status"))) {
+            return Future.failedFuture(ApiError.conflict("sequence_id", "the conversation is resolved; reopen it to enrol it"));
+          }
+          JsonArray steps = seq.getJsonArray("steps");
+          String channel = conv.getString("channel");
+          if (steps.stream().noneMatch(s -> allows((JsonObject) s, channel))) {
+            return Future.failedFuture(ApiError.validation("sequence_id", "no step of this sequence may be sent on " + channel));
+          }
+          long delay = steps.getJsonObject(0).getLong("delay_seconds");
+          return Db.one(conn, """
+                  INSERT INTO sequence_enrollment (workspace_id, sequence_id, conversation_id, next_step, next_at, created_by,
+                    since_activity_id)
+                  VALUES ($1, $2, $3, 0, now() + make_interval(secs => $4), $5,
+                          (SELECT COALESCE(max(id), 0) FROM activity WHERE conversation_id = $3))
+                  RETURNING id""", a.workspaceId(), sequenceId, id, (double) delay, a.userId())
+              .recover(t -> Future.failedFuture(Failures.isUniqueViolation(t)
+                  ? ApiError.conflict("sequence_id", "the conversation is already in this sequence") : t))
+              .compose(r -> Timeline.note(conn, conv, new Timeline.Author("user", a.userId(), a.name()),
+                      a.name() + " started the sequence \"" + seq.getString("name") + "\"",
+                      new JsonObject().put("change", "sequence_started").put("sequence_id", sequenceId).put("enrollment_id", r.getLong("id")))
+                  .compose(v -> announce(conn, conv, r.getLong("id"), EventType.ENROLLMENT_CREATED)));
+        });
+  }
+
+  /** The actor cancels an active enrolment of the conversation ({@code conv}, locked by the caller); 409 once it ended. */
+  public static Future<Void> cancel(Tx conn, Actor a, Row conv, long enrollmentId) {
+    return Db.one(conn, ENROLLMENTS + " WHERE e.id = $1 AND e.conversation_id = $2 FOR UPDATE OF e", enrollmentId, conv.getLong("id"))
+        .compose(e -> {
+          if (e == null) return Future.failedFuture(ApiError.notFound("enrollment"));
+          if (!"active".equals(e.getString("status"))) {
+            return Future.failedFuture(ApiError.conflict("status", "the sequence already " + e.getString("status")));
+          }
+          return end(conn, conv, e, "canceled", "canceled", new Timeline.Author("user", a.userId(), a.name()),
+              a.name() + " canceled the sequence \"" + e.getString("sequence_name") + "\"");
+        });
+  }
+
   static Future<JsonObject> enrollmentView(SqlClient c, long id) {
     return Db.one(c, ENROLLMENTS + " WHERE e.id = $1", id).map(r -> r == null ? null : enrollmentJson(r));
   }
 
   /** Appends an enrolment event with the enrolment as it is now. */
-  public static Future<JsonObject> announce(Tx conn, Row conv, long enrollmentId, String type) {
+  static Future<JsonObject> announce(Tx conn, Row conv, long enrollmentId, String type) {
     return enrollmentView(conn, enrollmentId).compose(view -> EventLog.append(conn, conv.getLong("workspace_id"),
         conv.getLong("inbox_id"), conv.getLong("id"), type, new JsonObject().put("enrollment", view)).map(view));
   }
@@ -160,7 +288,7 @@ public final class Sequences {
    * Ends an active enrolment ({@code status}: completed, stopped or canceled) with a reason, a system entry in the
    * conversation and an {@code enrollment.updated}. {@code e} is an {@link #ENROLLMENTS} row locked by the caller.
    */
-  public static Future<Void> end(Tx conn, Row conv, Row e, String status, String reason, Timeline.Author by, String text) {
+  static Future<Void> end(Tx conn, Row conv, Row e, String status, String reason, Timeline.Author by, String text) {
     return Db.query(conn, """
             UPDATE sequence_enrollment SET status = $2, stop_reason = $3, next_at = NULL, updated_at = now() WHERE id = $1""",
             e.getLong("id"), status, reason)
@@ -190,7 +318,7 @@ public final class Sequences {
    * Stops the conversation's active enrolments that {@code which} selects (an SQL condition on e and s), oldest
    * first; returns how many.
    */
-  public static Future<Integer> stopAll(Tx conn, Row conv, String which, String reason, Object param) {
+  static Future<Integer> stopAll(Tx conn, Row conv, String which, String reason, Object param) {
     return Db.list(conn, ENROLLMENTS + " WHERE e.conversation_id = $1 AND e.status = 'active' AND " + which
         + " ORDER BY e.id FOR UPDATE OF e", conv.getLong("id"), param).compose(rows -> {
           Future<Void> f = Future.succeededFuture();

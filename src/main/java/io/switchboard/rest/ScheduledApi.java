@@ -7,8 +7,6 @@ import io.switchboard.conversation.Timeline;
 import io.switchboard.auth.Actor;
 import io.switchboard.auth.Permission;
 import io.switchboard.conversation.Conversations;
-import io.switchboard.db.Db;
-import io.switchboard.event.EventType;
 import io.switchboard.http.Rest.Reply;
 import io.switchboard.http.Rest;
 import io.switchboard.common.ApiError;
@@ -18,9 +16,6 @@ import io.switchboard.common.Times;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
-import io.switchboard.db.Tx;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -93,23 +88,9 @@ public final class ScheduledApi {
         Timeline.fromEndpoint(conn, c, fromId).compose(ep -> env.timeline().check(c, ep, Timeline.Author.user(a.userId(), a.name()),
                 new Timeline.Message(subject, text, html, null))
             .recover(t -> Future.failedFuture(t instanceof Timeline.Refused r ? r.toApiError() : t))
-            .compose(v -> Db.one(conn, """
-                INSERT INTO scheduled_message (workspace_id, conversation_id, author_id, from_endpoint_id, subject, text, html,
-                  attachment_ids, send_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id""",
-                a.workspaceId(), id, a.userId(), ep.id(), subject, text, html, files.toArray(Long[]::new), sendAt))
-            .compose(r -> reserve(conn, a, r.getLong("id"), files)
-                .compose(v -> ScheduledMessages.announce(conn, r.getLong("id"), EventType.SCHEDULED_CREATED))))))
+            .compose(v -> ScheduledMessages.schedule(conn, new ScheduledMessages.Draft(a.workspaceId(), id, a.userId(), ep.id(),
+                subject, text, html, files, sendAt))))))
         .map(Reply::created);
-  }
-
-  /** Reserves the files for the message: uploaded by the author, not sent, not reserved by another. */
-  private static Future<Void> reserve(Tx conn, Actor a, long scheduledId, List<Long> ids) {
-    if (ids.isEmpty()) return Future.succeededFuture();
-    return Db.query(conn, """
-        UPDATE attachment SET scheduled_message_id = $1
-        WHERE id = ANY($2) AND uploaded_by = $3 AND activity_id IS NULL AND scheduled_message_id IS NULL""",
-        scheduledId, ids.toArray(Long[]::new), a.userId()).compose(rs -> rs.rowCount() == ids.size() ? Future.succeededFuture()
-        : Future.failedFuture(ApiError.validation("attachments", "attachments must be files you uploaded and have not sent yet")));
   }
 
   private Future<?> list(RoutingContext ctx) {
@@ -125,16 +106,15 @@ public final class ScheduledApi {
     }
     OffsetDateTime afterAt = page.after() == null ? OffsetDateTime.parse("0001-01-01T00:00:00Z") : Times.parse("cursor", page.afterString(0));
     long afterId = page.after() == null ? 0 : page.afterLong(1);
-    return Conversations.visible(env.db().pool(), a, id).compose(c -> env.db().list(ScheduledMessages.SELECT + """
-        WHERE s.conversation_id = $1 AND ($2::text[] IS NULL OR s.status = ANY($2)) AND (s.send_at, s.id) > ($3, $4)
-        ORDER BY s.send_at, s.id LIMIT $5""", id, statuses, afterAt, afterId, page.limit() + 1))
-        .map(rows -> page.result(rows, ScheduledMessages::json, r -> Page.cursor(Times.iso(r, "send_at"), r.getLong("id"))));
+    ScheduledMessages.Listing listing = new ScheduledMessages.Listing(id, statuses, afterAt, afterId, page.limit() + 1);
+    return Conversations.visible(env.db().pool(), a, id).compose(c -> ScheduledMessages.list(env.db().pool(), listing))
+        .map(items -> page.result(items, m -> m, m -> Page.cursor(m.getString("send_at"), m.getLong("id"))));
   }
 
   private Future<?> get(RoutingContext ctx) {
     Actor a = Authenticator.actor(ctx);
     long id = Rest.pathId(ctx, "id", "scheduled message");
-    return visible(env.db().pool(), a, id, "").map(ScheduledMessages::json);
+    return ScheduledMessages.get(env.db().pool(), a, id);
   }
 
   /** Cancels a pending message (204; again: 204); one already sent or failed is a 409. */
@@ -142,27 +122,6 @@ public final class ScheduledApi {
     Actor a = Authenticator.actor(ctx);
     a.require(Permission.INBOX_USE);
     long id = Rest.pathId(ctx, "id", "scheduled message");
-    return env.db().tx(conn -> visible(conn, a, id, " FOR UPDATE OF s").compose(s -> switch (s.getString("status")) {
-      case "canceled" -> Future.succeededFuture();
-      case "pending" -> Db.query(conn, """
-              UPDATE scheduled_message SET status = 'canceled', canceled_by = $2, updated_at = now() WHERE id = $1""", id, a.userId())
-          .compose(v -> Db.query(conn, "UPDATE attachment SET scheduled_message_id = NULL WHERE scheduled_message_id = $1", id))
-          .compose(v -> ScheduledMessages.announce(conn, id, EventType.SCHEDULED_UPDATED))
-          .<Void>mapEmpty();
-      default -> Future.failedFuture(ApiError.conflict("status", "the message is already " + s.getString("status")
-          + "; only a pending message can be canceled"));
-    }));
-  }
-
-  /** The scheduled message if the actor is a member of its conversation's inbox; 404 otherwise. */
-  private static Future<Row> visible(SqlClient c, Actor a, long id, String lock) {
-    return Db.one(c, ScheduledMessages.SELECT + """
-        JOIN conversation c ON c.id = s.conversation_id
-        JOIN membership m ON m.inbox_id = c.inbox_id AND m.user_id = $2
-        WHERE s.id = $1 AND s.workspace_id = $3""" + lock, id, a.userId(), a.workspaceId())
-        .map(r -> {
-          if (r == null) throw ApiError.notFound("scheduled message");
-          return r;
-        });
+    return env.db().tx(conn -> ScheduledMessages.cancel(conn, a, id));
   }
 }

@@ -4,11 +4,10 @@ import io.switchboard.auth.web.Authenticator;
 import io.switchboard.node.Node;
 import io.switchboard.auth.Actor;
 import io.switchboard.auth.Permission;
-import io.switchboard.db.Db;
 import io.switchboard.http.Rest;
 import io.switchboard.common.ApiError;
 import io.switchboard.inbox.Access;
-import io.switchboard.inbox.Endpoints.Endpoint;
+import io.switchboard.inbox.Endpoints;
 import io.switchboard.outbound.SendFailure;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -46,10 +45,11 @@ final class WhatsAppTemplates {
     Actor a = Authenticator.actor(ctx);
     a.require(Permission.INBOX_USE);
     long id = Rest.pathId(ctx, "id", "endpoint");
-    return Db.one(node.db().pool(), "SELECT * FROM endpoint WHERE id = $1 AND workspace_id = $2", id, a.workspaceId())
-        .compose(r -> r == null || !r.getString("channel").equals("whatsapp") ? Future.failedFuture(ApiError.notFound("endpoint"))
-            : Access.requireMember(node.db().pool(), a, r.getLong("inbox_id"))
-                .recover(t -> Future.failedFuture(ApiError.notFound("endpoint"))).map(v -> Endpoint.of(r)))
+    return Endpoints.byId(node.db().pool(), id)
+        .compose(ep -> ep == null || ep.workspaceId() != a.workspaceId() || !ep.channel().equals("whatsapp")
+            ? Future.failedFuture(ApiError.notFound("endpoint"))
+            : Access.requireMember(node.db().pool(), a, ep.inboxId())
+                .recover(t -> Future.failedFuture(ApiError.notFound("endpoint"))).map(ep))
         .compose(ep -> {
           String waba = ep.setting("waba_id");
           if (waba == null || waba.isBlank()) {

@@ -9,7 +9,6 @@ import io.switchboard.conversation.Activities;
 import io.switchboard.contact.Contacts;
 import io.switchboard.contact.Identities;
 import io.switchboard.conversation.Recipients;
-import io.switchboard.db.Db;
 import io.switchboard.http.Rest.Reply;
 import io.switchboard.common.ApiError;
 import io.switchboard.http.Input;
@@ -72,10 +71,7 @@ final class CallsApi {
         (to != null ? Future.succeededFuture(to) : Recipients.address(conn, contact, "phone")).compose(number -> {
           if (number == null) return Future.failedFuture(ApiError.validation("contact_id", "the contact has no phone number to call"));
           Future<Long> existing = contact == null ? Future.succeededFuture() : Timeline.existing(conn, ep, contact.getLong("id"));
-          return Db.one(conn, "SELECT phone FROM app_user WHERE id = $1", a.userId()).compose(user -> existing.map(conv -> {
-            String agent = user.getString("phone") != null ? user.getString("phone") : "client:user-" + a.userId();
-            return new Plan(ep, contact, number, agent, conv);
-          }));
+          return Calls.agent(conn, a.userId()).compose(agent -> existing.map(conv -> new Plan(ep, contact, number, agent, conv)));
         }))))
         .compose(plan -> place(plan).transform(ar -> ar.succeeded()
             ? record(a, plan, ar.result()).compose(id -> EarlyCallbacks.drain(node.db(), plan.from().id(), ar.result().getString("sid"),
@@ -146,8 +142,7 @@ final class CallsApi {
     JsonObject data = callData(p).put("call_status", "failed");
     return node.db().tx(conn -> Timeline.add(conn, a.workspaceId(), p.from().inboxId(), p.conversationId(), p.from().id(),
             new Activities.Draft("call", "out", "failed", "user", a.userId(), a.name(), null, CallLog.summarize(data), null, null, data))
-        .compose(id -> Db.query(conn, "UPDATE activity SET error_code = $2, error_message = $3 WHERE id = $1", id, f.code, f.getMessage())
-            .compose(v -> Timeline.updated(conn, id))))
+        .compose(id -> Calls.failed(conn, id, f)))
         .compose(v -> Future.failedFuture(answer));
   }
 
