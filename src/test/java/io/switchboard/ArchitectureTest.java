@@ -31,12 +31,12 @@ class ArchitectureTest {
       "io.switchboard.event.."};
   /** Features: what the hub does. */
   static final String[] FEATURES = {"io.switchboard.attachment..", "io.switchboard.audit..", "io.switchboard.auth..",
-      "io.switchboard.automation..", "io.switchboard.channel..", "io.switchboard.contact..", "io.switchboard.conversation..",
+      "io.switchboard.automation..", "io.switchboard.channel..", "io.switchboard.contact..", "io.switchboard.conversation..", "io.switchboard.crm..",
       "io.switchboard.delivery..", "io.switchboard.inbox..", "io.switchboard.ingest..", "io.switchboard.live..",
       "io.switchboard.ops..", "io.switchboard.outbound..", "io.switchboard.rest.."};
   /** Domain code and its stores: no request, no socket. */
   static final String[] DOMAIN = {"io.switchboard.attachment", "io.switchboard.audit", "io.switchboard.auth",
-      "io.switchboard.automation", "io.switchboard.contact", "io.switchboard.conversation", "io.switchboard.delivery",
+      "io.switchboard.automation", "io.switchboard.contact", "io.switchboard.conversation", "io.switchboard.crm", "io.switchboard.delivery",
       "io.switchboard.event", "io.switchboard.inbox", "io.switchboard.ingest", "io.switchboard.outbound"};
   /** The concrete channels; only the wiring names them. */
   static final String[] CHANNELS = {"io.switchboard.channel.api..", "io.switchboard.channel.email..",

@@ -67,7 +67,6 @@ public final class AttachmentStore {
    * The file of the attachment row {@code found} yields, as it is served; null when there is no row or its bytes
    * were never stored (a download that failed).
    */
-  /** The file of the attachment row {@code found} yields; null when there is none or it is not stored. */
   public Future<StoredFile> file(Future<io.vertx.sqlclient.Row> found) {
     return found.map(r -> r == null || !"stored".equals(r.getString("status")) ? null
         : new StoredFile(path(r.getString("sha256")), r.getString("content_type"),

@@ -1,5 +1,6 @@
 package io.switchboard.conversation;
 
+import io.switchboard.auth.Actor;
 import io.switchboard.db.Db;
 import io.switchboard.common.Times;
 import io.vertx.core.Future;
@@ -10,9 +11,13 @@ import io.vertx.sqlclient.SqlClient;
 import io.switchboard.db.Tx;
 
 import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Set;
 
 /** Activities (messages, notes, calls, voicemails, system entries): how they are written, read and shown. */
 public final class Activities {
+
+  public static final Set<String> KINDS = Set.of("message", "note", "call", "voicemail", "system");
 
   private Activities() {
   }
@@ -49,6 +54,19 @@ public final class Activities {
         workspaceId, inboxId, conversationId, endpointId, d.kind(), d.direction(), d.status(), d.senderType(), d.senderId(),
         d.senderName(), d.subject(), d.text(), d.html(), d.providerId(), d.data() == null ? new JsonObject() : d.data())
         .map(r -> r.getLong(0));
+  }
+
+  /** A page of a conversation's history, newest first: of the given kinds (null: all), ids below {@code afterId}. */
+  public record Query(long conversationId, List<String> kinds, long afterId, int limit) {
+  }
+
+  /** The activities of the query, if the actor can see their conversation; 404 otherwise. */
+  public static Future<List<JsonObject>> list(SqlClient c, Actor a, Query q) {
+    return Conversations.visible(c, a, q.conversationId()).compose(conv -> Db.list(c, "SELECT " + COLUMNS + """
+         FROM activity a WHERE a.conversation_id = $1 AND ($2::text[] IS NULL OR a.kind = ANY($2)) AND a.id < $3
+        ORDER BY a.id DESC LIMIT $4""", q.conversationId(), q.kinds() == null ? null : q.kinds().toArray(String[]::new),
+        q.afterId(), q.limit()))
+        .map(rows -> rows.stream().map(Activities::json).toList());
   }
 
   public static Future<JsonObject> view(SqlClient c, long activityId) {

@@ -1,10 +1,15 @@
 package io.switchboard.conversation;
 
+import io.switchboard.auth.Actor;
 import io.switchboard.common.ApiError;
 import io.switchboard.db.Db;
 import io.switchboard.db.Tx;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
 /** Tags on conversations: a workspace's tag names, created on first use, and which conversations carry them. */
@@ -22,6 +27,39 @@ public final class Tags {
       throw ApiError.validation("tag", "a tag is 1–50 letters, digits, spaces or _ . : / -, starting with a letter or digit");
     }
     return t;
+  }
+
+  /** The workspace's tags, by name, each with how many of the conversations the actor can see carry it. */
+  public static Future<JsonArray> list(SqlClient c, Actor a) {
+    return Db.list(c, """
+        SELECT t.id, t.name, count(c.id) AS conversations FROM tag t
+        LEFT JOIN conversation_tag x ON x.tag_id = t.id
+        LEFT JOIN conversation c ON c.id = x.conversation_id
+          AND EXISTS (SELECT 1 FROM membership m WHERE m.inbox_id = c.inbox_id AND m.user_id = $2)
+        WHERE t.workspace_id = $1 GROUP BY t.id, t.name ORDER BY t.name""", a.workspaceId(), a.userId())
+        .map(rows -> {
+          JsonArray items = new JsonArray();
+          rows.forEach(r -> items.add(new JsonObject().put("id", r.getLong("id")).put("name", r.getString("name"))
+              .put("conversations", r.getLong("conversations"))));
+          return items;
+        });
+  }
+
+  /**
+   * An agent adds ({@code add}) or takes off a tag on a conversation they can see (404 otherwise). Idempotent: only
+   * a real change is a system activity and a {@code conversation.updated}. Returns the conversation as it is now.
+   */
+  public static Future<JsonObject> change(Tx tx, Actor a, long conversationId, String tag, boolean add) {
+    return Conversations.visibleForUpdate(tx, a, conversationId).compose(c -> {
+      long inbox = c.getLong("inbox_id");
+      Future<Boolean> changed = add ? add(tx, a.workspaceId(), a.userId(), conversationId, tag) : remove(tx, conversationId, tag);
+      return changed.compose(did -> {
+        if (!did) return Conversations.view(tx, conversationId);
+        String text = a.name() + (add ? " added the tag " : " removed the tag ") + tag;
+        return Timeline.changed(tx, a.workspaceId(), inbox, conversationId, List.of(Activities.Draft.system("user", a.userId(),
+            a.name(), text, new JsonObject().put("change", add ? "tag_added" : "tag_removed").put("tag", tag))), List.of("tags"), null);
+      });
+    });
   }
 
   /** Adds a tag (creating it in the workspace if new); false when the conversation already had it. */

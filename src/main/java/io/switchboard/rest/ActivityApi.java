@@ -1,27 +1,24 @@
 package io.switchboard.rest;
 
+import io.switchboard.attachment.Attachments;
 import io.switchboard.auth.web.Authenticator;
 import io.switchboard.conversation.Activities;
 import io.switchboard.conversation.Conversations;
+import io.switchboard.conversation.Reads;
 import io.switchboard.conversation.Timeline;
 import io.switchboard.node.Node;
 import io.switchboard.auth.Actor;
 import io.switchboard.auth.Permission;
-import io.switchboard.db.Db;
 import io.switchboard.http.Rest;
 import io.switchboard.http.Rest.Reply;
 import io.switchboard.common.ApiError;
 import io.switchboard.http.Input;
 import io.switchboard.http.Page;
-import io.switchboard.inbox.Endpoints;
-import io.switchboard.inbox.Endpoints.Endpoint;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Row;
-import io.switchboard.db.Tx;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -35,7 +32,6 @@ import java.util.Set;
  */
 public final class ActivityApi {
 
-  public static final Set<String> KINDS = Set.of("message", "note", "call", "voicemail", "system");
   private static final int MAX_TEXT = 32_768;
   private static final int MAX_HTML = 512 * 1024;
 
@@ -59,19 +55,16 @@ public final class ActivityApi {
     long id = Rest.pathId(ctx, "id", "conversation");
     Page page = Page.of(ctx);
     String kindParam = ctx.queryParams().get("kind");
-    String[] kinds = null;
+    List<String> kinds = null;
     if (kindParam != null && !kindParam.isBlank()) {
-      kinds = kindParam.split(",");
+      kinds = List.of(kindParam.split(","));
       for (String k : kinds) {
-        if (!KINDS.contains(k)) throw ApiError.validation("kind", "kind must be a list of message, note, call, voicemail, system");
+        if (!Activities.KINDS.contains(k)) throw ApiError.validation("kind", "kind must be a list of message, note, call, voicemail, system");
       }
     }
     long after = page.after() == null ? Long.MAX_VALUE : page.afterLong(0);
-    String[] k = kinds;
-    return Conversations.visible(node.db().pool(), a, id).compose(c -> node.db().list("SELECT " + Activities.COLUMNS + """
-         FROM activity a WHERE a.conversation_id = $1 AND ($2::text[] IS NULL OR a.kind = ANY($2)) AND a.id < $3
-        ORDER BY a.id DESC LIMIT $4""", id, k, after, page.limit() + 1))
-        .map(rows -> page.result(rows, Activities::json, r -> Page.cursor(r.getLong("id"))));
+    return Activities.list(node.db().pool(), a, new Activities.Query(id, kinds, after, page.limit() + 1))
+        .map(items -> page.result(items, x -> x, x -> Page.cursor(x.getLong("id"))));
   }
 
   private Future<?> note(RoutingContext ctx) {
@@ -93,15 +86,13 @@ public final class ActivityApi {
     // a reply with a send_at is taken by the automation routes mounted before these; reaching here means they are not
     if (in.has("send_at") && !in.isNull("send_at")) throw ApiError.validation("send_at", "scheduled sending is not enabled on this hub");
     Timeline.Message message = new Timeline.Message(reply.subject(), reply.shownText(), reply.html(), reply.data(),
-        files.isEmpty() ? null : (tx, activityId) -> linkFiles(tx, a, activityId, files));
+        files.isEmpty() ? null : (tx, activityId) -> Attachments.link(tx, a.userId(), activityId, files));
     return node.db().tx(tx -> Conversations.visibleForUpdate(tx, a, id).compose(c ->
         Timeline.fromEndpoint(tx, c, reply.fromEndpointId())
             .compose(ep -> timeline.queue(tx, c, ep, Timeline.Author.user(a.userId(), a.name()), message)
                 .recover(t -> Future.failedFuture(t instanceof Timeline.Refused r ? r.toApiError() : t)))
             // the author has read what they answered
-            .compose(activityId -> Db.query(tx, """
-                INSERT INTO conversation_read (user_id, conversation_id, last_read_at) VALUES ($1, $2, now())
-                ON CONFLICT (user_id, conversation_id) DO UPDATE SET last_read_at = now()""", a.userId(), id)
+            .compose(activityId -> Reads.mark(tx, a.userId(), id)
                 .compose(v -> Activities.view(tx, activityId)))))
         .map(Reply::created);
   }
@@ -172,15 +163,5 @@ public final class ActivityApi {
       ids.add(n.longValue());
     }
     return new ArrayList<>(ids);
-  }
-
-  /** Attaches files the user uploaded and has not attached elsewhere (nor reserved for a scheduled message). */
-  static Future<Void> linkFiles(Tx conn, Actor a, long activityId, List<Long> ids) {
-    if (ids.isEmpty()) return Future.succeededFuture();
-    return Db.query(conn, """
-        UPDATE attachment SET activity_id = $1
-        WHERE id = ANY($2) AND uploaded_by = $3 AND activity_id IS NULL AND scheduled_message_id IS NULL""",
-        activityId, ids.toArray(Long[]::new), a.userId()).compose(rs -> rs.rowCount() == ids.size() ? Future.succeededFuture()
-        : Future.failedFuture(ApiError.validation("attachments", "attachments must be files you uploaded and have not sent yet")));
   }
 }

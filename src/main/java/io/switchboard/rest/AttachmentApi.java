@@ -1,5 +1,6 @@
 package io.switchboard.rest;
 
+import io.switchboard.attachment.Attachments;
 import io.switchboard.auth.web.Authenticator;
 import io.switchboard.node.Node;
 import io.switchboard.http.Files;
@@ -9,10 +10,8 @@ import io.switchboard.http.Rest;
 import io.switchboard.http.Rest.Reply;
 import io.switchboard.common.ApiError;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Row;
 
 
 /**
@@ -40,12 +39,6 @@ public final class AttachmentApi {
     api.post(UPLOAD_PATH).handler(Rest.handle(a::upload));
   }
 
-  public static JsonObject json(Row r) {
-    return new JsonObject().put("id", r.getLong("id")).put("filename", r.getString("filename"))
-        .put("content_type", r.getString("content_type")).put("size", r.getLong("size"))
-        .put("status", r.getString("status")).put("url", "/api/v1/attachments/" + r.getLong("id"));
-  }
-
   private void download(RoutingContext ctx) {
     Actor a;
     long id;
@@ -56,12 +49,7 @@ public final class AttachmentApi {
       Rest.fail(ctx, e);
       return;
     }
-    Files.sendFound(ctx, attachments.file(node.db().one("""
-        SELECT x.* FROM attachment x LEFT JOIN activity act ON act.id = x.activity_id
-        WHERE x.id = $1 AND x.workspace_id = $2
-          AND ((x.activity_id IS NULL AND x.uploaded_by = $3)
-               OR EXISTS (SELECT 1 FROM membership m WHERE m.inbox_id = act.inbox_id AND m.user_id = $3))""",
-        id, a.workspaceId(), a.userId())), Files.Served.BROWSER, "attachment");
+    Files.sendFound(ctx, Attachments.file(node.db().pool(), attachments, a, id), Files.Served.BROWSER, "attachment");
   }
 
   private Future<?> upload(RoutingContext ctx) {
@@ -75,11 +63,7 @@ public final class AttachmentApi {
     String type = ctx.request().getHeader("Content-Type");
     if (type == null || type.isBlank() || type.length() > 100) type = "application/octet-stream";
     type = type.split(";")[0].trim().toLowerCase();
-    String contentType = type;
-    return attachments.put(body).compose(stored -> node.db().one("""
-        INSERT INTO attachment (workspace_id, uploaded_by, sha256, size, content_type, filename)
-        VALUES ($1, $2, $3, $4, $5, $6) RETURNING *""", a.workspaceId(), a.userId(), stored.sha256(), stored.size(),
-        contentType, filename)).map(r -> Reply.created(json(r)));
+    return Attachments.upload(node.db().pool(), attachments, a, new Attachments.Upload(filename, type, body))
+        .map(Reply::created);
   }
-
 }
