@@ -7,7 +7,6 @@ import io.switchboard.conversation.Timeline;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
 import io.switchboard.event.EventLog;
-import io.switchboard.event.Events;
 import io.switchboard.common.ApiError;
 import io.switchboard.common.Times;
 import io.vertx.core.Future;

@@ -55,7 +55,7 @@ public final class Properties {
     }
   }
 
-  public record Definition(long id, String scope, String key, String label, String type, int position) {
+  record Definition(long id, String scope, String key, String label, String type, int position) {
     static Definition of(Row r) {
       return new Definition(r.getLong("id"), r.getString("scope"), r.getString("key"), r.getString("label"),
           r.getString("type"), r.getInteger("position"));
