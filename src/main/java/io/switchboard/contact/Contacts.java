@@ -1,11 +1,12 @@
 package io.switchboard.contact;
 
+import io.switchboard.audit.Audit;
 import io.switchboard.auth.Actor;
 import io.switchboard.auth.Permission;
+import io.switchboard.conversation.Timeline;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
 import io.switchboard.event.EventLog;
-import io.switchboard.event.Events;
 import io.switchboard.common.ApiError;
 import io.switchboard.common.Times;
 import io.vertx.core.Future;
@@ -15,7 +16,10 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.switchboard.db.Tx;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Contacts as the API and the live stream show them, and who may see one.
@@ -43,12 +47,87 @@ public final class Contacts {
   /** Columns of a contact as the API shows it, with properties, identities and profiles; alias {@code ct}. */
   public static final String COLUMNS = """
       ct.id, ct.workspace_id, ct.name, ct.email, ct.phone, ct.company, ct.blocked, ct.created_at, ct.updated_at,
-      """ + Properties.valuesSql("contact_property", "contact_id", "ct.id") + """
+      """ + Properties.valuesSql(Properties.Owner.CONTACT, "ct.id") + """
        AS properties,
       COALESCE((SELECT json_agg(json_build_object('id', i.id, 'channel', i.channel, 'address', i.address) ORDER BY i.id)
                 FROM contact_identity i WHERE i.contact_id = ct.id), '[]') AS identities,
       COALESCE((SELECT json_agg(json_build_object('id', pr.id, 'name', pr.name) ORDER BY pr.name, pr.id)
                 FROM profile_contact pc JOIN profile pr ON pr.id = pc.profile_id WHERE pc.contact_id = ct.id), '[]') AS profiles""";
+
+  /** A contact's own fields as a client sent them; {@code sent} names those present (a PATCH leaves the others alone). */
+  public record Fields(String name, String email, String phone, String company, Boolean blocked, Set<String> sent) {
+  }
+
+  /** What the contact list is asked for: words to look up (or null), blocked or not (or null), and the page. */
+  public record Search(Lookup lookup, Boolean blocked, long beforeId, int limit) {
+  }
+
+  /** Visible contacts matching the search, newest first, as the API shows them: up to {@code limit}. */
+  public static Future<List<JsonObject>> search(SqlClient c, Actor a, Search s) {
+    Lookup q = s.lookup();
+    return Db.list(c, "SELECT " + COLUMNS + " FROM contact ct WHERE ct.workspace_id = $1 AND " + visibleSql("ct", 2, 3)
+            + " AND ($4::text[] IS NULL AND $5::text[] IS NULL OR " + Lookup.contactSql("ct", 4, 5) + ")"
+            + " AND ($6::boolean IS NULL OR ct.blocked = $6) AND ct.id < $7 ORDER BY ct.id DESC LIMIT $8",
+        a.workspaceId(), a.userId(), a.can(Permission.CONTACTS_MANAGE), q == null ? null : q.words(),
+        q == null ? null : q.phonePatterns(), s.blocked(), s.beforeId(), s.limit())
+        .map(rows -> rows.stream().map(Contacts::json).toList());
+  }
+
+  /** A new contact with these fields (not blocked unless it says so); its id. */
+  public static Future<Long> create(Tx conn, long workspaceId, Fields f) {
+    return Db.one(conn, """
+            INSERT INTO contact (workspace_id, name, email, phone, company, blocked)
+            VALUES ($1, $2, $3, $4, $5, COALESCE($6, false)) RETURNING id""",
+            workspaceId, f.name(), f.email(), f.phone(), f.company(), f.blocked())
+        .map(r -> r.getLong(0));
+  }
+
+  /** Sets the fields that were sent (blocked only when not null) and marks the contact updated. */
+  public static Future<Void> update(Tx conn, long id, Fields f) {
+    Set<String> sent = f.sent();
+    return Db.query(conn, """
+            UPDATE contact SET
+              name = CASE WHEN $2 THEN $3 ELSE name END,
+              email = CASE WHEN $4 THEN $5 ELSE email END,
+              phone = CASE WHEN $6 THEN $7 ELSE phone END,
+              company = CASE WHEN $8 THEN $9 ELSE company END,
+              blocked = COALESCE($10, blocked),
+              updated_at = now()
+            WHERE id = $1""", id, sent.contains("name"), f.name(), sent.contains("email"), f.email(),
+            sent.contains("phone"), f.phone(), sent.contains("company"), f.company(), f.blocked())
+        .mapEmpty();
+  }
+
+  /**
+   * Deletes a contact (from {@link #removable}) and with it its conversations, refused (409) while any of them is in
+   * an inbox the user is not a member of: nobody destroys what they cannot see. Audited; each inbox hears of it.
+   */
+  public static Future<Void> delete(Tx conn, Actor a, Row contact) {
+    long id = contact.getLong("id");
+    return allConversationsSeen(conn, a, id,
+        ApiError.conflict(null, "this contact has conversations in inboxes you are not a member of; ask someone who sees them all"))
+        .compose(convs -> {
+          Map<Long, JsonArray> byInbox = new LinkedHashMap<>();
+          convs.forEach(r -> byInbox.computeIfAbsent(r.getLong("inbox_id"), k -> new JsonArray()).add(r.getLong("id")));
+          Future<Void> f = Future.succeededFuture();
+          for (Map.Entry<Long, JsonArray> e : byInbox.entrySet()) {
+            for (Object conv : e.getValue()) {
+              f = f.compose(v -> Timeline.deleted(conn, a.workspaceId(), e.getKey(), (Long) conv, new JsonObject().put("contact_id", id)));
+            }
+            f = f.compose(v -> EventLog.append(conn, a.workspaceId(), e.getKey(), null, EventType.CONTACT_DELETED,
+                new JsonObject().put("contact_id", id).put("conversation_ids", e.getValue())));
+          }
+          return f.compose(v -> Audit.record(conn, a, "contact.deleted", "contact", id, new JsonObject()
+                  .put("name", contact.getString("name")).put("email", contact.getString("email"))
+                  .put("phone", contact.getString("phone")).put("conversations", convs.size())))
+              .compose(v -> deleteRow(conn, id));
+        });
+  }
+
+  /** Deletes the contact row; what hangs on it (identities, conversations, notes…) goes with it by cascade. */
+  static Future<Void> deleteRow(SqlClient c, long id) {
+    return Db.query(c, "DELETE FROM contact WHERE id = $1", id).mapEmpty();
+  }
 
   public static Future<JsonObject> view(SqlClient c, long id) {
     return Db.one(c, "SELECT " + COLUMNS + " FROM contact ct WHERE ct.id = $1", id).map(r -> r == null ? null : json(r));

@@ -1,10 +1,13 @@
 package io.switchboard.contact;
 
+import io.switchboard.common.ApiError;
 import io.switchboard.db.Db;
 import io.switchboard.db.Tx;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+
+import java.util.List;
 
 /**
  * Contacts by the address they reach us from (an identity: channel and address, one contact each per workspace):
@@ -13,6 +16,10 @@ import io.vertx.sqlclient.SqlClient;
 public final class Identities {
 
   private Identities() {
+  }
+
+  /** One address through which a contact reaches us. */
+  public record Identity(String channel, String address) {
   }
 
   private static final String FIND = """
@@ -58,9 +65,35 @@ public final class Identities {
         SELECT c.*, EXISTS (SELECT 1 FROM i) AS won FROM c""", workspaceId, name, email, phone, channel, address)
         .compose(r -> {
           if (r.getBoolean("won") || !joinExisting) return Future.succeededFuture(new Found(r, true));
-          return Db.query(tx, "DELETE FROM contact WHERE id = $1", r.getLong("id"))
+          return Contacts.deleteRow(tx, r.getLong("id"))
               .compose(v -> find(tx, workspaceId, channel, address))
               .map(ct -> new Found(ct, false));
         });
+  }
+
+  /**
+   * Gives the contact an identity unless it has it; an address another contact already has is 409 naming
+   * {@code field} (merge the two instead). It does not say which contact: that one may be invisible to the caller.
+   */
+  public static Future<Void> add(Tx conn, long workspaceId, long contactId, Identity id, String field) {
+    return Db.one(conn, """
+        INSERT INTO contact_identity (workspace_id, contact_id, channel, address) VALUES ($1, $2, $3, $4)
+        ON CONFLICT (workspace_id, channel, address) DO NOTHING RETURNING id""", workspaceId, contactId, id.channel(), id.address())
+        .compose(r -> r != null ? Future.succeededFuture() : Db.one(conn, """
+            SELECT contact_id FROM contact_identity WHERE workspace_id = $1 AND channel = $2 AND address = $3""",
+            workspaceId, id.channel(), id.address())
+            .compose(owner -> owner != null && owner.getLong(0) == contactId ? Future.<Void>succeededFuture()
+                : Future.failedFuture(ApiError.conflict(field, "another contact already has the " + id.channel()
+                    + " address " + id.address() + "; merge the two contacts instead"))));
+  }
+
+  /** Removes the contact's identities other than these (the first step of replacing them all). */
+  public static Future<Void> keepOnly(Tx conn, long contactId, List<Identity> ids) {
+    String[] channels = ids.stream().map(Identity::channel).toArray(String[]::new);
+    String[] addresses = ids.stream().map(Identity::address).toArray(String[]::new);
+    return Db.query(conn, """
+        DELETE FROM contact_identity WHERE contact_id = $1
+          AND (channel, address) NOT IN (SELECT * FROM unnest($2::text[], $3::text[]))""", contactId, channels, addresses)
+        .mapEmpty();
   }
 }

@@ -1,11 +1,11 @@
 package io.switchboard.contact;
 
+import io.switchboard.audit.Audit;
 import io.switchboard.auth.Actor;
 import io.switchboard.auth.Permission;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
 import io.switchboard.event.EventLog;
-import io.switchboard.event.Events;
 import io.switchboard.common.ApiError;
 import io.switchboard.common.Times;
 import io.vertx.core.Future;
@@ -43,7 +43,102 @@ public final class Profiles {
   }
 
   public static final String COLUMNS = "p.id, p.workspace_id, p.name, p.created_at, p.updated_at, "
-      + Properties.valuesSql("profile_property", "profile_id", "p.id") + " AS properties";
+      + Properties.valuesSql(Properties.Owner.PROFILE, "p.id") + " AS properties";
+
+  /** What the profile list is asked for: words to look up (or null), and the page after a name and id. */
+  public record Search(Lookup lookup, String afterName, long afterId, int limit) {
+  }
+
+  /** A profile as the list shows it, with the key it is sorted by (its name as the database lower-cases it). */
+  public record Listed(JsonObject profile, String sortName) {
+  }
+
+  /**
+   * Visible profiles by name, each with the number of its contacts the actor can see; the lookup matches the name and
+   * profile property values, or any visible member contact as the contact search does.
+   */
+  public static Future<List<Listed>> search(SqlClient c, Actor a, Search s) {
+    Lookup q = s.lookup();
+    return Db.list(c, "SELECT " + COLUMNS + ", lower(p.name) AS sort_name, (SELECT count(*) FROM profile_contact cc JOIN contact ct"
+            + " ON ct.id = cc.contact_id WHERE cc.profile_id = p.id AND " + Contacts.visibleSql("ct", 2, 3) + ") AS contact_count"
+            + " FROM profile p WHERE p.workspace_id = $1 AND " + visibleSql("p", 2, 3)
+            + " AND ($4::text[] IS NULL AND $5::text[] IS NULL OR " + Lookup.profileSql("p", 4, 5, 2, 3) + ")"
+            + " AND (lower(p.name), p.id) > ($6, $7) ORDER BY lower(p.name), p.id LIMIT $8",
+        a.workspaceId(), a.userId(), a.can(Permission.CONTACTS_MANAGE), q == null ? null : q.words(),
+        q == null ? null : q.phonePatterns(), s.afterName(), s.afterId(), s.limit())
+        .map(rows -> rows.stream()
+            .map(r -> new Listed(summary(r).put("contact_count", r.getLong("contact_count")), r.getString("sort_name")))
+            .toList());
+  }
+
+  /** A new, empty profile; its id. */
+  public static Future<Long> create(Tx conn, long workspaceId, String name) {
+    return Db.one(conn, "INSERT INTO profile (workspace_id, name) VALUES ($1, $2) RETURNING id", workspaceId, name)
+        .map(r -> r.getLong(0));
+  }
+
+  /** Renames the profile ({@code name} null keeps it) and marks it updated. */
+  public static Future<Void> update(Tx conn, long id, String name) {
+    return Db.query(conn, "UPDATE profile SET name = COALESCE($2, name), updated_at = now() WHERE id = $1", id, name).mapEmpty();
+  }
+
+  /**
+   * Deletes the profile (from {@link #editable}) for good; its contacts, their conversations and properties stay, and
+   * each contact's inboxes hear that its profiles changed. Audited.
+   */
+  public static Future<Void> delete(Tx conn, Actor a, Row profile) {
+    long id = profile.getLong("id");
+    return contactIds(conn, id).compose(contacts ->
+        announce(conn, a.workspaceId(), id, EventType.PROFILE_DELETED, "deleted", null, List.of())
+            .compose(v -> Audit.record(conn, a, "profile.deleted", "profile", id,
+                new JsonObject().put("name", profile.getString("name")).put("contact_ids", new JsonArray(contacts))))
+            .compose(v -> Db.query(conn, "DELETE FROM profile WHERE id = $1", id))
+            .compose(v -> {
+              Future<Void> f = Future.succeededFuture();
+              for (long c : contacts) f = f.compose(x -> profilesChanged(conn, a, c));
+              return f;
+            }));
+  }
+
+  /**
+   * Attaches a contact the actor can see (404 naming the contact when the field is {@code contact_id}, else 400 "no
+   * such contact" naming {@code field}); 409 naming {@code field} when it is already attached. Announces the profile
+   * and the contact, whose list of profiles changed.
+   */
+  public static Future<Void> attach(Tx conn, Actor a, long profileId, long contactId, String field) {
+    return Contacts.visible(conn, a, contactId)
+        .recover(t -> Future.failedFuture(t instanceof ApiError e && e.status == 404 && !field.equals("contact_id")
+            ? ApiError.validation(field, "no such contact") : t))
+        .compose(c -> Db.one(conn, """
+            INSERT INTO profile_contact (workspace_id, profile_id, contact_id) VALUES ($1, $2, $3)
+            ON CONFLICT (profile_id, contact_id) DO NOTHING RETURNING contact_id""", a.workspaceId(), profileId, contactId))
+        .compose(r -> r == null
+            ? Future.failedFuture(ApiError.conflict(field, "the contact is already attached to this profile"))
+            : touch(conn, profileId)
+                .compose(v -> announce(conn, a.workspaceId(), profileId, EventType.PROFILE_UPDATED, "contact_attached",
+                    contactId, List.of()))
+                .compose(v -> profilesChanged(conn, a, contactId)));
+  }
+
+  /** Detaches a contact (404 when it is not in the profile) and announces the profile and the contact. */
+  public static Future<Void> detach(Tx conn, Actor a, long profileId, long contactId) {
+    return Db.one(conn, "DELETE FROM profile_contact WHERE profile_id = $1 AND contact_id = $2 RETURNING contact_id",
+            profileId, contactId)
+        .compose(r -> r == null ? Future.failedFuture(ApiError.notFound("contact in this profile"))
+            : touch(conn, profileId)
+                .compose(v -> announce(conn, a.workspaceId(), profileId, EventType.PROFILE_UPDATED, "contact_detached",
+                    contactId, List.of(contactId)))
+                .compose(v -> profilesChanged(conn, a, contactId)));
+  }
+
+  private static Future<Void> touch(Tx conn, long id) {
+    return Db.query(conn, "UPDATE profile SET updated_at = now() WHERE id = $1", id).mapEmpty();
+  }
+
+  /** The contact's list of profiles changed: a contact.updated in its inboxes. */
+  private static Future<Void> profilesChanged(Tx conn, Actor a, long contactId) {
+    return Contacts.announce(conn, a.workspaceId(), contactId, new JsonArray().add("profiles")).mapEmpty();
+  }
 
   /** The profile row if visible to the actor; 404 otherwise. */
   public static Future<Row> visible(SqlClient c, Actor a, long id, boolean lock) {
@@ -114,6 +209,11 @@ public final class Profiles {
   public static Future<List<Long>> contactIds(SqlClient c, long profileId) {
     return Db.list(c, "SELECT contact_id FROM profile_contact WHERE profile_id = $1", profileId)
         .map(rows -> rows.stream().map(r -> r.getLong(0)).toList());
+  }
+
+  /** Appends a {@code profile.updated} about the profile itself (no contact named) with {@code change}. */
+  public static Future<Void> announce(Tx conn, long workspaceId, long profileId, String change) {
+    return announce(conn, workspaceId, profileId, EventType.PROFILE_UPDATED, change, null, List.of());
   }
 
   /**

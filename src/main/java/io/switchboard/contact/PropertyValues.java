@@ -8,8 +8,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.switchboard.db.Tx;
 
-import java.util.Map;
-
 /**
  * Contact property values for features other than the contact API (a chatbot storing an answer): the same type
  * checks and the same {@code contact.updated} announcement as an agent's edit.
@@ -36,17 +34,10 @@ public final class PropertyValues {
     }
     return Db.one(conn, "SELECT id FROM contact WHERE id = $1 FOR NO KEY UPDATE", contactId).compose(ct -> {
       if (ct == null) return Future.failedFuture(ApiError.notFound("contact"));
-      return Properties.definitions(conn, workspaceId, "contact").compose(defs -> {
-        Map<Long, String> values;
-        try {
-          values = Properties.check(new JsonObject().put(key, value), defs);
-        } catch (ApiError e) {
-          return Future.failedFuture(e);
-        }
-        return Properties.write(conn, "contact_property", "contact_id", contactId, values)
-            .compose(v -> Db.query(conn, "UPDATE contact SET updated_at = now() WHERE id = $1", contactId))
-            .compose(v -> Contacts.announce(conn, workspaceId, contactId, new JsonArray().add("properties")));
-      });
+      return Properties.values(conn, workspaceId, Properties.Owner.CONTACT, new JsonObject().put(key, value))
+          .compose(values -> Properties.write(conn, Properties.Owner.CONTACT, contactId, values))
+          .compose(v -> Db.query(conn, "UPDATE contact SET updated_at = now() WHERE id = $1", contactId))
+          .compose(v -> Contacts.announce(conn, workspaceId, contactId, new JsonArray().add("properties")));
     });
   }
 }

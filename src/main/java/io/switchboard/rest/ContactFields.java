@@ -1,7 +1,9 @@
 package io.switchboard.rest;
 
-import io.switchboard.db.Db;
 import io.switchboard.common.ApiError;
+import io.switchboard.contact.Contacts;
+import io.switchboard.contact.Identities;
+import io.switchboard.contact.Identities.Identity;
 import io.switchboard.http.Input;
 import io.switchboard.inbox.Addresses;
 import io.vertx.core.Future;
@@ -13,6 +15,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A contact's fields as a client sends them, checked and in normal form (e-mail lower-case, phone E.164), and the
@@ -23,10 +27,6 @@ public record ContactFields(Input in, String name, String email, String phone, S
 
   static final int MAX_NAME = 200;
   static final Set<String> CHANNELS = Set.of("email", "phone", "whatsapp", "messenger", "instagram", "widget", "api");
-
-  /** One address through which a contact reaches us. */
-  record Identity(String channel, String address) {
-  }
 
   public static ContactFields read(Input in, String region) {
     String name = trimmed(in.optText("name", MAX_NAME));
@@ -43,6 +43,12 @@ public record ContactFields(Input in, String name, String email, String phone, S
 
   public boolean has(String field) {
     return in.has(field);
+  }
+
+  /** The contact's own fields, for the store. */
+  public Contacts.Fields fields() {
+    Set<String> sent = Stream.of("name", "email", "phone", "company", "blocked").filter(in::has).collect(Collectors.toSet());
+    return new Contacts.Fields(name, email, phone, company, blocked, sent);
   }
 
   private static List<Identity> identities(JsonArray raw, String region) {
@@ -80,42 +86,21 @@ public record ContactFields(Input in, String name, String email, String phone, S
   }
 
   /**
-   * Gives the contact an identity unless it has it; an address another contact already has is 409 naming the field
-   * (merge the two instead). It does not say which contact: that one may be invisible to the caller.
+   * Stores the identities sent, replacing all the contact had (PATCH identities), then those its e-mail and phone
+   * imply, so the person's next message finds this contact. An address another contact has is a 409 naming the field.
    */
-  static Future<Void> addIdentity(Tx conn, long workspaceId, long contactId, Identity id, String field) {
-    return Db.one(conn, """
-        INSERT INTO contact_identity (workspace_id, contact_id, channel, address) VALUES ($1, $2, $3, $4)
-        ON CONFLICT (workspace_id, channel, address) DO NOTHING RETURNING id""", workspaceId, contactId, id.channel(), id.address())
-        .compose(r -> r != null ? Future.succeededFuture() : Db.one(conn, """
-            SELECT contact_id FROM contact_identity WHERE workspace_id = $1 AND channel = $2 AND address = $3""",
-            workspaceId, id.channel(), id.address())
-            .compose(owner -> owner != null && owner.getLong(0) == contactId ? Future.<Void>succeededFuture()
-                : Future.failedFuture(ApiError.conflict(field, "another contact already has the " + id.channel()
-                    + " address " + id.address() + "; merge the two contacts instead"))));
-  }
-
-  /** Replaces the contact's identities by exactly these (PATCH identities). */
-  public static Future<Void> replaceIdentities(Tx conn, long workspaceId, long contactId, List<Identity> ids) {
-    String[] channels = ids.stream().map(Identity::channel).toArray(String[]::new);
-    String[] addresses = ids.stream().map(Identity::address).toArray(String[]::new);
-    Future<Void> f = Db.query(conn, """
-        DELETE FROM contact_identity WHERE contact_id = $1
-          AND (channel, address) NOT IN (SELECT * FROM unnest($2::text[], $3::text[]))""", contactId, channels, addresses)
-        .mapEmpty();
-    for (int i = 0; i < ids.size(); i++) {
-      Identity id = ids.get(i);
-      String field = "identities[" + i + "]";
-      f = f.compose(v -> addIdentity(conn, workspaceId, contactId, id, field));
-    }
-    return f;
-  }
-
-  /** The identities a client's e-mail and phone fields imply, so the person's next message finds this contact. */
-  public Future<Void> addImplied(Tx conn, long workspaceId, long contactId) {
+  public Future<Void> saveIdentities(Tx conn, long workspaceId, long contactId) {
     Future<Void> f = Future.succeededFuture();
-    if (email != null) f = f.compose(v -> addIdentity(conn, workspaceId, contactId, new Identity("email", email), "email"));
-    if (phone != null) f = f.compose(v -> addIdentity(conn, workspaceId, contactId, new Identity("phone", phone), "phone"));
+    if (identities != null) {
+      f = Identities.keepOnly(conn, contactId, identities);
+      for (int i = 0; i < identities.size(); i++) {
+        Identity id = identities.get(i);
+        String field = "identities[" + i + "]";
+        f = f.compose(v -> Identities.add(conn, workspaceId, contactId, id, field));
+      }
+    }
+    if (email != null) f = f.compose(v -> Identities.add(conn, workspaceId, contactId, new Identity("email", email), "email"));
+    if (phone != null) f = f.compose(v -> Identities.add(conn, workspaceId, contactId, new Identity("phone", phone), "phone"));
     return f;
   }
 

@@ -5,13 +5,11 @@ import io.switchboard.contact.Contacts;
 import io.switchboard.contact.Lookup;
 import io.switchboard.contact.Profiles;
 import io.switchboard.contact.Properties;
+import io.switchboard.contact.Properties.Owner;
 import io.switchboard.node.Node;
-import io.switchboard.audit.Audit;
 import io.switchboard.auth.Actor;
 import io.switchboard.auth.Permission;
 import io.switchboard.conversation.Conversations;
-import io.switchboard.db.Db;
-import io.switchboard.event.EventType;
 import io.switchboard.http.Rest;
 import io.switchboard.http.Rest.Reply;
 import io.switchboard.common.ApiError;
@@ -23,9 +21,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.switchboard.db.Tx;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * {@code /profiles}: named groups of contacts (a customer writing as several contacts, or a company). Search,
@@ -63,15 +58,9 @@ public final class ProfileApi {
     Lookup q = Lookup.of(ctx.queryParams().get("q"));
     String afterName = page.after() == null ? "" : page.afterString(0);
     long afterId = page.after() == null ? 0 : page.afterLong(1);
-    return node.db().list("SELECT " + Profiles.COLUMNS + ", lower(p.name) AS sort_name, (SELECT count(*) FROM profile_contact cc JOIN contact ct"
-            + " ON ct.id = cc.contact_id WHERE cc.profile_id = p.id AND " + Contacts.visibleSql("ct", 2, 3) + ") AS contact_count"
-            + " FROM profile p WHERE p.workspace_id = $1 AND " + Profiles.visibleSql("p", 2, 3)
-            + " AND ($4::text[] IS NULL AND $5::text[] IS NULL OR " + Lookup.profileSql("p", 4, 5, 2, 3) + ")"
-            + " AND (lower(p.name), p.id) > ($6, $7) ORDER BY lower(p.name), p.id LIMIT $8",
-        a.workspaceId(), a.userId(), a.can(Permission.CONTACTS_MANAGE), q == null ? null : q.words(),
-        q == null ? null : q.phonePatterns(), afterName, afterId, page.limit() + 1)
-        .map(rows -> page.result(rows, r -> Profiles.summary(r).put("contact_count", r.getLong("contact_count")),
-            r -> Page.cursor(r.getString("sort_name"), r.getLong("id"))));
+    return Profiles.search(node.db().pool(), a, new Profiles.Search(q, afterName, afterId, page.limit() + 1))
+        .map(items -> page.result(items, Profiles.Listed::profile,
+            p -> Page.cursor(p.sortName(), p.profile().getLong("id"))));
   }
 
   private Future<?> get(RoutingContext ctx) {
@@ -88,15 +77,13 @@ public final class ProfileApi {
     String name = in.text("name", Profiles.MAX_NAME).trim();
     JsonObject properties = in.optObject("properties");
     JsonArray contactIds = in.optArray("contact_ids", 100);
-    return node.db().tx(conn -> Properties.definitions(conn, a.workspaceId(), "profile").compose(defs -> {
-      Map<Long, String> values = properties == null ? Map.of() : Properties.check(properties, defs);
-      return Db.one(conn, "INSERT INTO profile (workspace_id, name) VALUES ($1, $2) RETURNING id", a.workspaceId(), name)
-          .map(r -> r.getLong(0))
-          .compose(id -> Properties.write(conn, "profile_property", "profile_id", id, values)
-              .compose(v -> attachAll(conn, a, id, contactIds))
-              .compose(v -> Profiles.announce(conn, a.workspaceId(), id, EventType.PROFILE_UPDATED, "created", null, List.of()))
-              .compose(v -> Profiles.view(conn, a, id)));
-    })).map(Reply::created);
+    return node.db().tx(conn -> Properties.values(conn, a.workspaceId(), Owner.PROFILE, properties)
+        .compose(values -> Profiles.create(conn, a.workspaceId(), name)
+            .compose(id -> Properties.write(conn, Owner.PROFILE, id, values)
+                .compose(v -> attachAll(conn, a, id, contactIds))
+                .compose(v -> Profiles.announce(conn, a.workspaceId(), id, "created"))
+                .compose(v -> Profiles.view(conn, a, id)))))
+        .map(Reply::created);
   }
 
   private Future<Void> attachAll(Tx conn, Actor a, long profileId, JsonArray contactIds) {
@@ -108,7 +95,7 @@ public final class ProfileApi {
         return Future.failedFuture(ApiError.validation(field, field + " must be a contact id"));
       }
       long contactId = n.longValue();
-      f = f.compose(v -> link(conn, a, profileId, contactId, field));
+      f = f.compose(v -> Profiles.attach(conn, a, profileId, contactId, field));
     }
     return f;
   }
@@ -120,26 +107,18 @@ public final class ProfileApi {
     String name = in.has("name") ? in.text("name", Profiles.MAX_NAME).trim() : null;
     JsonObject properties = in.optObject("properties");
     return node.db().tx(conn -> Profiles.editable(conn, a, id)
-        .compose(p -> Properties.definitions(conn, a.workspaceId(), "profile"))
-        .compose(defs -> {
-          Map<Long, String> values = properties == null ? Map.of() : Properties.check(properties, defs);
-          return Db.query(conn, "UPDATE profile SET name = COALESCE($2, name), updated_at = now() WHERE id = $1", id, name)
-              .compose(v -> Properties.write(conn, "profile_property", "profile_id", id, values))
-              .compose(v -> Profiles.announce(conn, a.workspaceId(), id, EventType.PROFILE_UPDATED, "updated", null, List.of()))
-              .compose(v -> Profiles.view(conn, a, id));
-        }));
+        .compose(p -> Properties.values(conn, a.workspaceId(), Owner.PROFILE, properties))
+        .compose(values -> Profiles.update(conn, id, name)
+            .compose(v -> Properties.write(conn, Owner.PROFILE, id, values))
+            .compose(v -> Profiles.announce(conn, a.workspaceId(), id, "updated"))
+            .compose(v -> Profiles.view(conn, a, id))));
   }
 
   /** Deletes the profile for good; its contacts, their conversations and properties stay. Audited. */
   private Future<?> delete(RoutingContext ctx) {
     Actor a = Authenticator.actor(ctx);
     long id = Rest.pathId(ctx, "id", "profile");
-    return node.db().tx(conn -> Profiles.editable(conn, a, id).compose(p -> Profiles.contactIds(conn, id).compose(contacts ->
-        Profiles.announce(conn, a.workspaceId(), id, EventType.PROFILE_DELETED, "deleted", null, List.of())
-            .compose(v -> Audit.record(conn, a, "profile.deleted", "profile", id,
-                new JsonObject().put("name", p.getString("name")).put("contact_ids", new JsonArray(contacts))))
-            .compose(v -> Db.query(conn, "DELETE FROM profile WHERE id = $1", id))
-            .compose(v -> announceContacts(conn, a, contacts)))));
+    return node.db().tx(conn -> Profiles.editable(conn, a, id).compose(p -> Profiles.delete(conn, a, p)));
   }
 
   private Future<?> attach(RoutingContext ctx) {
@@ -147,7 +126,7 @@ public final class ProfileApi {
     long id = Rest.pathId(ctx, "id", "profile");
     long contactId = Rest.pathId(ctx, "contact_id", "contact");
     return node.db().tx(conn -> Profiles.editable(conn, a, id)
-        .compose(p -> link(conn, a, id, contactId, "contact_id"))
+        .compose(p -> Profiles.attach(conn, a, id, contactId, "contact_id"))
         .compose(v -> Profiles.view(conn, a, id)));
   }
 
@@ -157,14 +136,7 @@ public final class ProfileApi {
     long contactId = Rest.pathId(ctx, "contact_id", "contact");
     return node.db().tx(conn -> Profiles.editable(conn, a, id)
         .compose(p -> Contacts.visible(conn, a, contactId))
-        .compose(c -> Db.one(conn, "DELETE FROM profile_contact WHERE profile_id = $1 AND contact_id = $2 RETURNING contact_id",
-            id, contactId))
-        .compose(r -> r == null ? Future.failedFuture(ApiError.notFound("contact in this profile"))
-            : Db.query(conn, "UPDATE profile SET updated_at = now() WHERE id = $1", id)
-                .compose(v -> Profiles.announce(conn, a.workspaceId(), id, EventType.PROFILE_UPDATED, "contact_detached",
-                    contactId, List.of(contactId)))
-                .compose(v -> Contacts.announce(conn, a.workspaceId(), contactId, new JsonArray().add("profiles")))
-                .mapEmpty()));
+        .compose(c -> Profiles.detach(conn, a, id, contactId)));
   }
 
   /**
@@ -187,39 +159,12 @@ public final class ProfileApi {
         return Profiles.visible(conn, a, profileId, true)
             .recover(t -> Future.failedFuture(t instanceof ApiError e && e.status == 404
                 ? ApiError.validation("profile_id", "no such profile") : t))
-            .compose(p -> link(conn, a, profileId, contactId, "profile_id"))
+            .compose(p -> Profiles.attach(conn, a, profileId, contactId, "profile_id"))
             .compose(v -> Profiles.view(conn, a, profileId)).map(j -> (Object) j);
       }
-      return Db.one(conn, "INSERT INTO profile (workspace_id, name) VALUES ($1, $2) RETURNING id", a.workspaceId(), name.trim())
-          .map(r -> r.getLong(0))
-          .compose(id -> link(conn, a, id, contactId, "profile_id")
+      return Profiles.create(conn, a.workspaceId(), name.trim())
+          .compose(id -> Profiles.attach(conn, a, id, contactId, "profile_id")
               .compose(v -> Profiles.view(conn, a, id)).map(j -> (Object) Reply.created(j)));
     }));
-  }
-
-  /**
-   * Attaches a visible contact; 409 naming {@code field} when it is already attached. Announces the profile and the
-   * contact (whose list of profiles changed).
-   */
-  private static Future<Void> link(Tx conn, Actor a, long profileId, long contactId, String field) {
-    return Contacts.visible(conn, a, contactId)
-        .recover(t -> Future.failedFuture(t instanceof ApiError e && e.status == 404 && !field.equals("contact_id")
-            ? ApiError.validation(field, "no such contact") : t))
-        .compose(c -> Db.one(conn, """
-            INSERT INTO profile_contact (workspace_id, profile_id, contact_id) VALUES ($1, $2, $3)
-            ON CONFLICT (profile_id, contact_id) DO NOTHING RETURNING contact_id""", a.workspaceId(), profileId, contactId))
-        .compose(r -> r == null
-            ? Future.failedFuture(ApiError.conflict(field, "the contact is already attached to this profile"))
-            : Db.query(conn, "UPDATE profile SET updated_at = now() WHERE id = $1", profileId)
-                .compose(v -> Profiles.announce(conn, a.workspaceId(), profileId, EventType.PROFILE_UPDATED, "contact_attached",
-                    contactId, List.of()))
-                .compose(v -> Contacts.announce(conn, a.workspaceId(), contactId, new JsonArray().add("profiles")))
-                .mapEmpty());
-  }
-
-  private static Future<Void> announceContacts(Tx conn, Actor a, List<Long> contacts) {
-    Future<Void> f = Future.succeededFuture();
-    for (long c : contacts) f = f.compose(v -> Contacts.announce(conn, a.workspaceId(), c, new JsonArray().add("profiles")).mapEmpty());
-    return f;
   }
 }
