@@ -8,7 +8,6 @@ import io.switchboard.db.Db;
 import io.switchboard.db.Tx;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 
 import java.util.List;

@@ -1,8 +1,6 @@
 package io.switchboard.auth.web;
 
 import io.switchboard.auth.Actor;
-import io.switchboard.auth.Passwords;
-import io.switchboard.auth.Permission;
 import io.switchboard.auth.Roles;
 import io.switchboard.auth.Secrets;
 import io.switchboard.auth.Sessions;
