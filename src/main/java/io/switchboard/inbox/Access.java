@@ -22,8 +22,8 @@ public final class Access {
 
   /** Fails with 404 unless the actor is a member of the inbox. */
   public static Future<Void> requireMember(SqlClient db, Actor a, long inboxId) {
-    return Db.one(db, "SELECT 1 FROM membership WHERE inbox_id = $1 AND user_id = $2", inboxId, a.userId())
-        .compose(r -> r == null ? Future.failedFuture(ApiError.notFound("inbox")) : Future.succeededFuture());
+    return Members.isMember(db, inboxId, a.userId())
+        .compose(member -> member ? Future.succeededFuture() : Future.failedFuture(ApiError.notFound("inbox")));
   }
 
   /** The inbox row (with {@code member}) if the actor may see its settings; 404 otherwise. */

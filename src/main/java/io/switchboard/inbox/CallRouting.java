@@ -1,8 +1,11 @@
 package io.switchboard.inbox;
 
+import io.switchboard.auth.Users;
 import io.switchboard.common.ApiError;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
 
 import java.util.List;
 
@@ -58,5 +61,14 @@ public final class CallRouting {
     if (routing == null) return List.of();
     return routing.getJsonArray("ring", new JsonArray()).stream()
         .filter(x -> x instanceof Number).map(x -> ((Number) x).longValue()).toList();
+  }
+
+  /** Users rung by call routing must be active users of the workspace. */
+  public static Future<Void> checkRingUsers(SqlClient c, long workspaceId, JsonObject routing) {
+    List<Long> ids = userIds(routing);
+    if (ids.isEmpty()) return Future.succeededFuture();
+    return Users.allActive(c, workspaceId, ids).compose(all -> all
+        ? Future.succeededFuture()
+        : Future.failedFuture(ApiError.validation("call_routing", "call_routing.ring names a user who does not exist or is inactive")));
   }
 }

@@ -4,21 +4,20 @@ import io.switchboard.auth.Actor;
 import io.switchboard.auth.web.Authenticator;
 import io.switchboard.auth.PasswordRules;
 import io.switchboard.auth.Passwords;
-import io.switchboard.auth.Secrets;
+import io.switchboard.auth.Sessions;
+import io.switchboard.auth.Tokens;
 import io.switchboard.auth.Users;
+import io.switchboard.inbox.Members;
 import io.switchboard.node.Node;
 import io.switchboard.event.UserSignals;
 import io.switchboard.auth.LoginLimiter;
 import io.switchboard.auth.Roles;
-import io.switchboard.db.Db;
 import io.switchboard.http.Rest;
 import io.switchboard.http.Rest.Reply;
 import io.switchboard.common.ApiError;
 import io.switchboard.http.Input;
 import io.switchboard.http.Page;
-import io.switchboard.common.Times;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -33,6 +32,7 @@ public final class AuthApi {
   private final Passwords passwords;
   private final Roles roles;
   private final LoginLimiter loginLimiter;
+  private final Tokens tokens;
 
   private AuthApi(Node node, Authenticator auth, Passwords passwords, Roles roles, LoginLimiter loginLimiter) {
     this.node = node;
@@ -40,6 +40,7 @@ public final class AuthApi {
     this.passwords = passwords;
     this.roles = roles;
     this.loginLimiter = loginLimiter;
+    this.tokens = new Tokens(node.db(), roles);
   }
 
   /** Routes that need no user: mounted before the authentication handler. */
@@ -68,16 +69,15 @@ public final class AuthApi {
     if (place == null) return Future.failedFuture(ApiError.rateLimited(1));
     return loginLimiter.begin(email, ip).compose(attempt -> {
       if (attempt.refused()) return Future.failedFuture(ApiError.rateLimited(attempt.retryAfter()));
-      return node.db().one("SELECT " + Users.COLUMNS + ", workspace_id, password_hash FROM app_user WHERE lower(email) = $1 AND active",
-              email)
-          .compose(user -> place.verify(password, user == null ? null : user.getString("password_hash")).map(ok -> ok ? user : null))
+      return Users.signIn(node.db().pool(), email)
+          .compose(user -> place.verify(password, user == null ? null : user.passwordHash()).map(ok -> ok ? user : null))
           // not checked after all (the look-up or the check failed): the attempt does not count
           .recover(t -> loginLimiter.takeBack(attempt).transform(ar -> Future.failedFuture(t)))
           .compose(user -> {
             if (user == null) return Future.failedFuture(ApiError.unauthorized("wrong e-mail or password"));
             return loginLimiter.succeeded(email, attempt)
-                .compose(v -> auth.startSession(user.getLong("id"), user.getLong("workspace_id"), ctx.request(), ctx.response()))
-                .compose(csrf -> profile(user.getLong("id"), user.getString("role"))
+                .compose(v -> auth.startSession(user.id(), user.workspaceId(), ctx.request(), ctx.response()))
+                .compose(csrf -> profile(user.id(), user.role())
                     .map(u -> new JsonObject().put("user", u).put("csrf_token", csrf)));
           });
     }).onComplete(ar -> place.release());
@@ -105,17 +105,7 @@ public final class AuthApi {
 
   /** A user with their permissions and the inboxes they are a member of. */
   private Future<JsonObject> profile(long userId, String role) {
-    return node.db().one("SELECT " + Users.COLUMNS + ", ARRAY(SELECT inbox_id FROM membership WHERE user_id = $1 ORDER BY inbox_id) AS inboxes "
-        + "FROM app_user WHERE id = $1", userId).map(r -> {
-          JsonObject u = Users.json(r);
-          JsonArray perms = new JsonArray();
-          roles.permissions(role).forEach(p -> perms.add(p.key));
-          u.put("permissions", perms);
-          JsonArray inboxes = new JsonArray();
-          for (Long id : r.getArrayOfLongs("inboxes")) inboxes.add(id);
-          u.put("inbox_ids", inboxes);
-          return u;
-        });
+    return Users.profile(node.db().pool(), roles, userId, role);
   }
 
   /** Users change their own name, password (with the current one), default inbox and phone number. */
@@ -131,21 +121,18 @@ public final class AuthApi {
     Long defaultInbox = in.optId("default_inbox_id");
     String phone = UsersApi.phone(node, in);
     Future<Void> check = password == null ? Future.succeededFuture()
-        : node.db().one("SELECT password_hash FROM app_user WHERE id = $1", a.userId())
-            .compose(r -> passwords.verify(current, r.getString("password_hash")))
+        : Users.passwordHash(node.db().pool(), a.userId())
+            .compose(hash -> passwords.verify(current, hash))
             .compose(ok -> ok ? Future.succeededFuture() : Future.failedFuture(ApiError.validation("current_password", "current_password is wrong")));
     // a new password ends the user's other sessions and their tokens; the one that changed it stays signed in
     byte[] keep = Authenticator.credentialKey(ctx.request(), a);
     return check
-        .compose(v -> UsersApi.checkDefaultInbox(node, a.userId(), defaultInbox))
+        .compose(v -> Members.checkDefaultInbox(node.db().pool(), a.userId(), defaultInbox))
         .compose(v -> password == null ? Future.succeededFuture((String) null) : passwords.hash(password))
-        .compose(hash -> node.db().tx(conn -> Db.query(conn, """
-            UPDATE app_user SET name = COALESCE($2, name), password_hash = COALESCE($3, password_hash),
-              default_inbox_id = CASE WHEN $4 THEN $5 ELSE default_inbox_id END,
-              phone = CASE WHEN $6 THEN $7 ELSE phone END, updated_at = now()
-            WHERE id = $1""", a.userId(), name == null ? null : name.trim(), hash, in.has("default_inbox_id"), defaultInbox,
-            in.has("phone"), phone)
-            .compose(v -> UsersApi.afterAccessChange(conn, a.userId(), true, password != null, keep))))
+        // the same change as an admin's, of the fields users may change themselves
+        .compose(hash -> node.db().tx(conn -> Users.update(conn, a.userId(), new Users.Change(null, name == null ? null : name.trim(),
+                null, hash, null, in.has("default_inbox_id"), defaultInbox, in.has("phone"), phone))
+            .compose(v -> Sessions.afterAccessChange(conn, a.userId(), true, password != null, keep))))
         .compose(ended -> {
           UserSignals.sessionsEnded(node.vertx(), a.userId(), ended);
           return profile(a.userId(), a.role());
@@ -157,13 +144,8 @@ public final class AuthApi {
     Actor a = Authenticator.actor(ctx);
     Page page = Page.of(ctx);
     long after = page.after() == null ? Long.MAX_VALUE : page.afterLong(0);
-    return node.db().list("""
-        SELECT id, name, created_at, last_used_at, expires_at FROM access_token
-        WHERE user_id = $1 AND revoked_at IS NULL AND id < $2 ORDER BY id DESC LIMIT $3""",
-        a.userId(), after, page.limit() + 1).map(rows -> page.result(rows, r -> new JsonObject()
-        .put("id", r.getLong("id")).put("name", r.getString("name"))
-        .put("created_at", Times.iso(r, "created_at")).put("last_used_at", Times.iso(r, "last_used_at"))
-        .put("expires_at", Times.iso(r, "expires_at")), r -> Page.cursor(r.getLong("id"))));
+    return tokens.list(a.userId(), after, page.limit() + 1)
+        .map(list -> page.result(list, t -> t, t -> Page.cursor(t.getLong("id"))));
   }
 
   private Future<?> createToken(RoutingContext ctx) {
@@ -171,24 +153,16 @@ public final class AuthApi {
     Input in = Input.orEmpty(ctx);
     String name = in.optText("name", 200);
     Long days = in.optLong("expires_in_days", 1, 3650);
-    String token = "sbp_" + Secrets.token(32);
-    return node.db().one("""
-        INSERT INTO access_token (workspace_id, user_id, name, token_hash, expires_at)
-        VALUES ($1, $2, $3, $4, CASE WHEN $5::int IS NULL THEN NULL ELSE now() + make_interval(days => $5::int) END)
-        RETURNING id, created_at, expires_at""",
-        a.workspaceId(), a.userId(), name == null || name.isBlank() ? "token" : name.trim(), Secrets.sha256(token),
-        days == null ? null : days.intValue())
-        .map(r -> Reply.created(new JsonObject().put("id", r.getLong("id")).put("token", token)
-            .put("created_at", Times.iso(r, "created_at")).put("expires_at", Times.iso(r, "expires_at"))));
+    return tokens.create(a.workspaceId(), a.userId(), name == null || name.isBlank() ? "token" : name.trim(), days)
+        .map(Reply::created);
   }
 
   private Future<?> revokeToken(RoutingContext ctx) {
     Actor a = Authenticator.actor(ctx);
     long id = Rest.pathId(ctx, "id", "token");
-    return node.db().query("UPDATE access_token SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
-        id, a.userId()).map(rs -> {
-          if (rs.rowCount() == 0) throw ApiError.notFound("token");
-          return null;
-        });
+    return tokens.revoke(id, a.userId()).map(revoked -> {
+      if (!revoked) throw ApiError.notFound("token");
+      return null;
+    });
   }
 }

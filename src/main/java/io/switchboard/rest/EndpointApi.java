@@ -2,9 +2,8 @@ package io.switchboard.rest;
 
 import io.switchboard.auth.web.Authenticator;
 import io.switchboard.inbox.Access;
-import io.switchboard.inbox.Addresses;
 import io.switchboard.inbox.Endpoints;
-import io.switchboard.inbox.SecretBox;
+import io.switchboard.inbox.InboxEndpoints;
 import io.switchboard.node.Node;
 import io.switchboard.channel.Channel;
 import io.switchboard.channel.Channels;
@@ -12,30 +11,25 @@ import io.switchboard.inbox.EndpointCache;
 import io.switchboard.audit.Audit;
 import io.switchboard.auth.Actor;
 import io.switchboard.auth.Secrets;
-import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
 import io.switchboard.event.EventLog;
-import io.switchboard.event.Events;
 import io.switchboard.http.Rest;
 import io.switchboard.http.Rest.Reply;
 import io.switchboard.common.ApiError;
 import io.switchboard.http.Input;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Row;
 import io.switchboard.db.Tx;
-
-import java.net.URI;
-import java.util.regex.Pattern;
 
 /**
  * {@code /api/v1/inboxes/{id}/endpoints} and {@code /api/v1/endpoints/{id}}: the addresses an inbox owns. An
  * address routes to exactly one inbox; an inbox with phone numbers has exactly one primary number.
  */
 public final class EndpointApi {
+
+  private static final String ADDRESS_TAKEN = "this address already belongs to an inbox";
 
   private final Node node;
   private final EndpointCache endpoints;
@@ -60,28 +54,14 @@ public final class EndpointApi {
     Actor a = Authenticator.actor(ctx);
     long inbox = Rest.pathId(ctx, "id", "inbox");
     return Access.settingsVisible(node.db().pool(), a, inbox)
-        .compose(r -> node.db().list("SELECT * FROM endpoint WHERE inbox_id = $1 ORDER BY channel, id", inbox))
-        .map(rows -> {
-          JsonArray items = new JsonArray();
-          rows.forEach(r -> items.add(Endpoints.json(r)));
-          return new JsonObject().put("items", items).put("next_cursor", null);
-        });
+        .compose(r -> InboxEndpoints.list(node.db().pool(), inbox))
+        .map(items -> new JsonObject().put("items", items).put("next_cursor", null));
   }
 
   private Future<?> get(RoutingContext ctx) {
     Actor a = Authenticator.actor(ctx);
     long id = Rest.pathId(ctx, "id", "endpoint");
-    return visible(node.db().pool(), a, id, false).map(Endpoints::json);
-  }
-
-  /** The endpoint row if its inbox's settings are visible (editable when asked), 404 otherwise. */
-  private static Future<Row> visible(io.vertx.sqlclient.SqlClient c, Actor a, long id, boolean edit) {
-    return Db.one(c, "SELECT * FROM endpoint WHERE id = $1 AND workspace_id = $2", id, a.workspaceId()).compose(r -> {
-      if (r == null) return Future.failedFuture(ApiError.notFound("endpoint"));
-      long inbox = r.getLong("inbox_id");
-      return (edit ? Access.settingsEditable(c, a, inbox) : Access.settingsVisible(c, a, inbox)).map(r)
-          .recover(t -> Future.failedFuture(t instanceof ApiError e && e.status == 404 ? ApiError.notFound("endpoint") : t));
-    });
+    return InboxEndpoints.get(node.db().pool(), a, id);
   }
 
   private Future<?> create(RoutingContext ctx) {
@@ -109,28 +89,16 @@ public final class EndpointApi {
     if (primary != null && !adapter.hasPrimary()) throw ApiError.validation("primary", "only phone numbers have a primary");
     validateSettings(adapter, channel, settings, secrets);
     String secret = generatedSecret;
+    InboxEndpoints.New endpoint = new InboxEndpoints.New(inbox, channel, address, name, primary, adapter.hasPrimary(), enabled,
+        enabled ? null : disabledReason, settings, secrets);
     return node.db().tx(conn -> Access.settingsEditable(conn, a, inbox)
-        .compose(v -> Db.one(conn, "SELECT id FROM endpoint WHERE inbox_id = $1 AND is_primary FOR UPDATE", inbox))
-        .compose(existingPrimary -> {
-          if (Boolean.TRUE.equals(primary) && existingPrimary != null) {
-            return Future.failedFuture(ApiError.conflict("primary",
-                "this inbox already has a primary number; make this number primary with PATCH once it exists"));
-          }
-          boolean isPrimary = adapter.hasPrimary() && existingPrimary == null;
-          return Rest.orConflict(Db.one(conn, """
-              INSERT INTO endpoint (workspace_id, inbox_id, channel, address, name, is_primary, enabled, disabled_reason, settings, secrets)
-              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *""",
-              a.workspaceId(), inbox, channel, address, name, isPrimary, enabled, enabled ? null : disabledReason, settings,
-              SecretBox.seal(secrets)),
-              "address", "this address already belongs to an inbox");
-        })
-        .compose(r -> Audit.record(conn, a, "endpoint.created", "endpoint", r.getLong("id"),
+        .compose(v -> Rest.orConflict(InboxEndpoints.create(conn, a.workspaceId(), endpoint), "address", ADDRESS_TAKEN))
+        .compose(e -> Audit.record(conn, a, "endpoint.created", "endpoint", e.getLong("id"),
                 new JsonObject().put("inbox_id", inbox).put("channel", channel).put("address", address))
-            .compose(v -> changed(conn, a, r, false)).map(r)))
-        .map(r -> {
-          JsonObject out = Endpoints.json(r);
-          if (secret != null) out.put("key", address).put("secret", secret);
-          return Reply.created(out);
+            .compose(v -> changed(conn, a, inbox, shown(e))).map(e)))
+        .map(e -> {
+          if (secret != null) e.put("key", address).put("secret", secret);
+          return Reply.created(e);
         });
   }
 
@@ -143,75 +111,61 @@ public final class EndpointApi {
     Boolean enabled = in.optBool("enabled");
     String disabledReason = in.optText("disabled_reason", 300);
     JsonObject patch = in.optObject("settings");
-    return node.db().tx(conn -> visible(conn, a, id, true).compose(before -> {
-      String channel = before.getString("channel");
+    return node.db().tx(conn -> InboxEndpoints.editable(conn, a, id).compose(before -> {
+      String channel = before.channel();
       Channel adapter = channels.get(channel, "channel");
       String address = in.has("address") ? adapter.address(channel, in.text("address", 254)) : null;
       if (in.has("address") && address == null) throw ApiError.validation("address", "a generated key cannot be changed");
       if (primary != null && !adapter.hasPrimary()) throw ApiError.validation("primary", "only phone numbers have a primary");
-      if (Boolean.FALSE.equals(primary) && before.getBoolean("is_primary")) {
+      if (Boolean.FALSE.equals(primary) && before.primary()) {
         throw ApiError.validation("primary", "an inbox keeps exactly one primary number: make another number primary instead");
       }
-      JsonObject settings = before.getJsonObject("settings");
-      JsonObject secrets = SecretBox.open(before.getJsonObject("secrets"));
+      JsonObject settings = before.settings();
+      JsonObject secrets = before.secrets();
       if (patch != null) {
         JsonObject[] split = Endpoints.split(patch);
         settings = Endpoints.merge(settings, split[0]);
         secrets = Endpoints.merge(secrets, split[1]);
         validateSettings(adapter, channel, settings, secrets);
       }
-      boolean enabledNow = enabled == null ? before.getBoolean("enabled") : enabled;
-      String reason = enabledNow ? null : (disabledReason != null ? disabledReason : before.getString("disabled_reason"));
-      Future<?> demote = Boolean.TRUE.equals(primary) && !before.getBoolean("is_primary")
-          ? Db.query(conn, "UPDATE endpoint SET is_primary = false WHERE inbox_id = $1 AND is_primary", before.getLong("inbox_id"))
-          : Future.succeededFuture();
-      JsonObject s = settings;
-      JsonObject x = SecretBox.seal(secrets);
-      return demote.compose(v -> Rest.orConflict(Db.one(conn, """
-              UPDATE endpoint SET name = CASE WHEN $2 THEN $3 ELSE name END, address = COALESCE($4, address),
-                is_primary = is_primary OR COALESCE($5, false), enabled = $6, disabled_reason = $7,
-                settings = $8, secrets = $9, updated_at = now()
-              WHERE id = $1 RETURNING *""", id, in.has("name"), name, address, primary, enabledNow, reason, s, x),
-              "address", "this address already belongs to an inbox"))
-          .compose(r -> Audit.record(conn, a, "endpoint.updated", "endpoint", id, auditable(in.json()))
-              .compose(v -> changed(conn, a, r, false)).map(r));
-    })).map(r -> {
+      boolean enabledNow = enabled == null ? before.enabled() : enabled;
+      String reason = enabledNow ? null : (disabledReason != null ? disabledReason : before.disabledReason());
+      InboxEndpoints.Change change = new InboxEndpoints.Change(in.has("name"), name, address, primary, enabledNow, reason,
+          settings, secrets);
+      return Rest.orConflict(InboxEndpoints.update(conn, before, change), "address", ADDRESS_TAKEN)
+          .compose(e -> Audit.record(conn, a, "endpoint.updated", "endpoint", id, auditable(in.json()))
+              .compose(v -> changed(conn, a, before.inboxId(), shown(e))).map(e));
+    })).map(e -> {
       endpoints.invalidate(id);
-      return Endpoints.json(r);
+      return e;
     });
   }
 
   private Future<?> delete(RoutingContext ctx) {
     Actor a = Authenticator.actor(ctx);
     long id = Rest.pathId(ctx, "id", "endpoint");
-    return node.db().tx(conn -> visible(conn, a, id, true).compose(r ->
-        Db.one(conn, "SELECT EXISTS (SELECT 1 FROM conversation WHERE endpoint_id = $1)", id).compose(has -> {
-          if (has.getBoolean(0)) {
-            return Future.failedFuture(ApiError.conflict(null,
-                "this endpoint has conversations; disable it instead to keep their history"));
-          }
-          return Db.query(conn, "DELETE FROM endpoint WHERE id = $1", id)
-              // the inbox keeps a primary number while it has numbers
-              .compose(v -> !r.getBoolean("is_primary") ? Future.succeededFuture() : Db.query(conn, """
-                  UPDATE endpoint SET is_primary = true WHERE id = (
-                    SELECT id FROM endpoint WHERE inbox_id = $1 AND channel = 'phone' ORDER BY id LIMIT 1)""",
-                  r.getLong("inbox_id")))
-              .compose(v -> Audit.record(conn, a, "endpoint.deleted", "endpoint", id,
-                  new JsonObject().put("channel", r.getString("channel")).put("address", r.getString("address"))))
-              .compose(v -> changed(conn, a, r, true));
-        }))).map(v -> {
+    return node.db().tx(conn -> InboxEndpoints.editable(conn, a, id).compose(e -> InboxEndpoints.delete(conn, e)
+        .compose(v -> Audit.record(conn, a, "endpoint.deleted", "endpoint", id,
+            new JsonObject().put("channel", e.channel()).put("address", e.address())))
+        .compose(v -> changed(conn, a, e.inboxId(), new JsonObject().put("id", id).put("deleted", true)))))
+        .map(v -> {
           endpoints.invalidate(id);
           return null;
         });
   }
 
   /** Agents' screens show an inbox's endpoints (the from-number picker), so endpoint changes go live. */
-  private static Future<Void> changed(Tx conn, Actor a, Row endpoint, boolean deleted) {
-    JsonObject e = deleted ? new JsonObject().put("id", endpoint.getLong("id")).put("deleted", true) : Endpoints.json(endpoint);
+  private static Future<Void> changed(Tx conn, Actor a, long inboxId, JsonObject endpoint) {
+    return EventLog.append(conn, a.workspaceId(), inboxId, null, EventType.INBOX_UPDATED,
+        new JsonObject().put("inbox", new JsonObject().put("id", inboxId)).put("endpoint", endpoint));
+  }
+
+  /** What agents' screens are shown of an endpoint: neither its settings nor which secrets it has. */
+  private static JsonObject shown(JsonObject endpoint) {
+    JsonObject e = endpoint.copy();
     e.remove("settings");
     e.remove("secrets_set");
-    return EventLog.append(conn, a.workspaceId(), endpoint.getLong("inbox_id"), null, EventType.INBOX_UPDATED,
-        new JsonObject().put("inbox", new JsonObject().put("id", endpoint.getLong("inbox_id"))).put("endpoint", e));
+    return e;
   }
 
   private static void validateSettings(Channel adapter, String channel, JsonObject settings, JsonObject secrets) {

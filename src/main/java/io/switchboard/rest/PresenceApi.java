@@ -1,5 +1,6 @@
 package io.switchboard.rest;
 
+import io.switchboard.auth.Users;
 import io.switchboard.auth.web.Authenticator;
 import io.switchboard.node.Node;
 import io.switchboard.live.Presence;
@@ -18,13 +19,11 @@ public final class PresenceApi {
   public static void mount(Router api, Node node, Presence presence) {
     api.get("/presence").handler(Rest.handle(ctx -> {
       Actor a = Authenticator.actor(ctx);
-      return node.db().list("SELECT id, name FROM app_user WHERE workspace_id = $1 AND active ORDER BY lower(name), id", a.workspaceId())
-          .map(rows -> {
-            JsonArray items = new JsonArray();
-            rows.forEach(r -> items.add(new JsonObject().put("user_id", r.getLong("id")).put("name", r.getString("name"))
-                .put("status", presence.status(r.getLong("id")))));
-            return new JsonObject().put("items", items).put("next_cursor", null);
-          });
+      return Users.active(node.db().pool(), a.workspaceId()).map(users -> {
+        JsonArray items = new JsonArray();
+        users.forEach(u -> items.add(u.put("status", presence.status(u.getLong("user_id")))));
+        return new JsonObject().put("items", items).put("next_cursor", null);
+      });
     }));
   }
 }

@@ -8,26 +8,24 @@ import io.switchboard.auth.Users;
 import io.switchboard.node.Node;
 import io.switchboard.auth.Roles;
 import io.switchboard.auth.Passwords;
+import io.switchboard.auth.Sessions;
 import io.switchboard.audit.Audit;
-import io.switchboard.db.Db;
 import io.switchboard.event.UserSignals;
 import io.switchboard.http.Rest;
 import io.switchboard.http.Rest.Reply;
 import io.switchboard.common.ApiError;
-import io.switchboard.common.Failures;
 import io.switchboard.http.Input;
 import io.switchboard.http.Page;
 import io.switchboard.inbox.Addresses;
+import io.switchboard.inbox.Members;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Row;
-import io.switchboard.db.Tx;
 
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * {@code /api/v1/users}: everyone in a workspace can list its users (to assign, to mention); only
@@ -35,6 +33,8 @@ import java.util.List;
  * what they wrote, so DELETE deactivates, ends their sessions and tokens, and disconnects their sockets.
  */
 public final class UsersApi {
+
+  private static final String EMAIL_TAKEN = "a user with this e-mail already exists";
 
   private final Node node;
   private final Passwords passwords;
@@ -62,29 +62,18 @@ public final class UsersApi {
     String role = ctx.queryParams().get("role");
     String afterName = page.after() == null ? "" : page.afterString(0);
     long afterId = page.after() == null ? 0 : page.afterLong(1);
-    return node.db().list("SELECT " + Users.COLUMNS + """
-        , lower(name) AS sort FROM app_user
-        WHERE workspace_id = $1
-          AND ($2::text IS NULL OR name ILIKE $2 OR email ILIKE $2)
-          AND ($3::text IS NULL OR role = $3)
-          AND (lower(name), id) > ($4, $5)
-        ORDER BY lower(name), id LIMIT $6""", a.workspaceId(), Db.contains(q), blankToNull(role), afterName, afterId,
-        page.limit() + 1)
-        .map(rows -> page.result(rows, Users::json, r -> Page.cursor(r.getString("sort"), r.getLong("id"))));
+    return Users.list(node.db().pool(), a.workspaceId(), new Users.Search(q, blankToNull(role), afterName, afterId, page.limit() + 1))
+        .map(users -> page.result(users, Users.Listed::user, u -> Page.cursor(u.sortName(), u.user().getLong("id"))));
   }
 
   private Future<?> get(RoutingContext ctx) {
     Actor a = Authenticator.actor(ctx);
     long id = Rest.pathId(ctx, "id", "user");
-    return load(a, id).map(Users::json);
+    return load(a, id);
   }
 
-  private Future<Row> load(Actor a, long id) {
-    return node.db().one("SELECT " + Users.COLUMNS + " FROM app_user WHERE id = $1 AND workspace_id = $2", id, a.workspaceId())
-        .map(r -> {
-          if (r == null) throw ApiError.notFound("user");
-          return r;
-        });
+  private Future<JsonObject> load(Actor a, long id) {
+    return Users.get(node.db().pool(), a.workspaceId(), id);
   }
 
   private Future<?> create(RoutingContext ctx) {
@@ -102,11 +91,10 @@ public final class UsersApi {
     }
     String phone = phone(node, in);
     return passwords.hash(password).compose(hash -> node.db().tx(conn ->
-        Rest.orConflict(Db.one(conn, "INSERT INTO app_user (workspace_id, email, name, role, password_hash, phone) VALUES ($1, $2, $3, $4, $5, $6) RETURNING "
-            + Users.COLUMNS, a.workspaceId(), email, name, role, hash, phone), "email", "a user with this e-mail already exists")
-            .compose(r -> Audit.record(conn, a, "user.created", "user", r.getLong("id"),
-                new JsonObject().put("email", email).put("role", role)).map(r))))
-        .map(r -> Reply.created(Users.json(r)));
+        Rest.orConflict(Users.create(conn, a.workspaceId(), new Users.NewUser(email, name, role, hash, phone)), "email", EMAIL_TAKEN)
+            .compose(u -> Audit.record(conn, a, "user.created", "user", u.getLong("id"),
+                new JsonObject().put("email", email).put("role", role)).map(u))))
+        .map(Reply::created);
   }
 
   private Future<?> update(RoutingContext ctx) {
@@ -137,26 +125,21 @@ public final class UsersApi {
           if (password != null && email == null) PasswordRules.check("password", password, before.getString("email"));
           return before;
         })
-        .compose(before -> checkDefaultInbox(node, id, defaultInbox).map(before))
+        .compose(before -> Members.checkDefaultInbox(node.db().pool(), id, defaultInbox).map(before))
         .compose(before -> (password == null ? Future.succeededFuture((String) null) : passwords.hash(password))
-            .compose(hash -> node.db().tx(conn -> keepsAnAdmin(conn, a.workspaceId(), id, role, active)
-                .compose(v -> Rest.orConflict(Db.one(conn, """
-                    UPDATE app_user SET email = COALESCE($2, email), name = COALESCE($3, name), role = COALESCE($4, role),
-                      password_hash = COALESCE($5, password_hash), active = COALESCE($6, active),
-                      default_inbox_id = CASE WHEN $7 THEN $8 ELSE default_inbox_id END,
-                      phone = CASE WHEN $9 THEN $10 ELSE phone END, updated_at = now()
-                    WHERE id = $1 RETURNING\s""" + Users.COLUMNS, id, email, name, role, hash, active,
-                    in.has("default_inbox_id"), defaultInbox, in.has("phone"), phone), "email", "a user with this e-mail already exists"))
-                .compose(r -> afterAccessChange(conn, id, r.getBoolean("active"), password != null, keep)
+            .compose(hash -> node.db().tx(conn -> Users.keepAnAdmin(conn, a.workspaceId(), id, role, active)
+                .compose(v -> Rest.orConflict(Users.update(conn, id, new Users.Change(email, name, role, hash, active,
+                    in.has("default_inbox_id"), defaultInbox, in.has("phone"), phone)), "email", EMAIL_TAKEN))
+                .compose(u -> Sessions.afterAccessChange(conn, id, u.getBoolean("active"), password != null, keep)
                     .compose(ended -> {
                       endedSessions.addAll(ended);
-                      return Audit.record(conn, a, "user.updated", "user", id, changes(before, r, password != null));
+                      return Audit.record(conn, a, "user.updated", "user", id, changes(before, u, password != null));
                     })
-                    .map(r)))))
-        .map(r -> {
-          if (!r.getBoolean("active")) UserSignals.deactivated(node.vertx(), id);
+                    .map(u)))))
+        .map(u -> {
+          if (!u.getBoolean("active")) UserSignals.deactivated(node.vertx(), id);
           else UserSignals.sessionsEnded(node.vertx(), id, endedSessions);
-          return Users.json(r);
+          return u;
         });
   }
 
@@ -165,53 +148,15 @@ public final class UsersApi {
     a.require(Permission.SETTINGS_MANAGE);
     long id = Rest.pathId(ctx, "id", "user");
     if (id == a.userId()) throw ApiError.validation(null, "you cannot deactivate yourself");
-    return load(a, id).compose(before -> node.db().tx(conn -> keepsAnAdmin(conn, a.workspaceId(), id, null, false)
-            .compose(v -> Db.one(conn, "UPDATE app_user SET active = false, updated_at = now() WHERE id = $1 RETURNING " + Users.COLUMNS, id))
-            .compose(r -> afterAccessChange(conn, id, false, false, null)
-                .compose(v -> Audit.record(conn, a, "user.deactivated", "user", id, new JsonObject().put("email", r.getString("email"))))
-                .map(r))))
+    return load(a, id).compose(before -> node.db().tx(conn -> Users.keepAnAdmin(conn, a.workspaceId(), id, null, false)
+            .compose(v -> Users.update(conn, id, Users.Change.deactivation()))
+            .compose(u -> Sessions.afterAccessChange(conn, id, false, false, null)
+                .compose(v -> Audit.record(conn, a, "user.deactivated", "user", id, new JsonObject().put("email", u.getString("email"))))
+                .map(u))))
         .map(r -> {
           UserSignals.deactivated(node.vertx(), id);
           return null;
         });
-  }
-
-  /**
-   * What a change of access ends, in the transaction of the change: deactivation ends every session and personal
-   * token of the user, a new password every one but {@code keep} (the key of the credential that changed one's own
-   * password; null for none). Returns the keys (hex) of the sessions ended.
-   */
-  static Future<List<String>> afterAccessChange(Tx conn, long userId, boolean active, boolean passwordChanged,
-                                                 byte[] keep) {
-    if (active && !passwordChanged) return Future.succeededFuture(List.of());
-    return Db.list(conn, "DELETE FROM session WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2 RETURNING token_hash", userId, keep)
-        .compose(ended -> Db.query(conn, """
-            UPDATE access_token SET revoked_at = now()
-            WHERE user_id = $1 AND revoked_at IS NULL AND token_hash IS DISTINCT FROM $2""", userId, keep)
-            .map(v -> ended.stream().map(r -> HexFormat.of().formatHex(r.getBuffer("token_hash").getBytes())).toList()));
-  }
-
-  /** The workspace must keep at least one active admin. */
-  private static Future<Void> keepsAnAdmin(Tx conn, long workspaceId, long userId, String newRole, Boolean active) {
-    boolean losesAdmin = (newRole != null && !newRole.equals("admin")) || Boolean.FALSE.equals(active);
-    if (!losesAdmin) return Future.succeededFuture();
-    // lock the admins so two concurrent demotions cannot both pass
-    return Db.list(conn, "SELECT id FROM app_user WHERE workspace_id = $1 AND role = 'admin' AND active FOR UPDATE", workspaceId)
-        .compose(rows -> {
-          boolean isAdmin = rows.stream().anyMatch(r -> r.getLong("id") == userId);
-          if (isAdmin && rows.size() == 1) {
-            return Future.failedFuture(ApiError.conflict("role", "the workspace must keep at least one active admin"));
-          }
-          return Future.succeededFuture();
-        });
-  }
-
-  /** A default inbox must be one the user is a member of. */
-  static Future<Void> checkDefaultInbox(Node node, long userId, Long inboxId) {
-    if (inboxId == null) return Future.succeededFuture();
-    return node.db().one("SELECT 1 FROM membership WHERE user_id = $1 AND inbox_id = $2", userId, inboxId).compose(r -> r != null
-        ? Future.succeededFuture()
-        : Future.failedFuture(ApiError.validation("default_inbox_id", "the default inbox must be an inbox the user is a member of")));
   }
 
   /**
@@ -223,13 +168,14 @@ public final class UsersApi {
     return raw == null || raw.isBlank() ? null : Addresses.phone("phone", raw, node.config().phone().defaultRegion());
   }
 
-  private static JsonObject changes(Row before, Row after, boolean passwordChanged) {
+  /** What an audit row keeps of a change: the fields that differ, and that the password changed (never what to). */
+  private static JsonObject changes(JsonObject before, JsonObject after, boolean passwordChanged) {
     JsonObject c = new JsonObject();
     for (String f : new String[] {"email", "name", "role", "phone"}) {
-      if (!java.util.Objects.equals(before.getString(f), after.getString(f))) c.put(f, after.getString(f));
+      if (!Objects.equals(before.getString(f), after.getString(f))) c.put(f, after.getString(f));
     }
     if (!before.getBoolean("active").equals(after.getBoolean("active"))) c.put("active", after.getBoolean("active"));
-    if (!java.util.Objects.equals(before.getLong("default_inbox_id"), after.getLong("default_inbox_id"))) {
+    if (!Objects.equals(before.getLong("default_inbox_id"), after.getLong("default_inbox_id"))) {
       c.put("default_inbox_id", after.getLong("default_inbox_id"));
     }
     if (passwordChanged) c.put("password", "changed");

@@ -1,10 +1,10 @@
 package io.switchboard.auth.web;
 
 import io.switchboard.auth.Actor;
-import io.switchboard.auth.Passwords;
-import io.switchboard.auth.Permission;
 import io.switchboard.auth.Roles;
 import io.switchboard.auth.Secrets;
+import io.switchboard.auth.Sessions;
+import io.switchboard.auth.Tokens;
 import io.switchboard.db.Db;
 import io.switchboard.http.Rest;
 import io.switchboard.common.ApiError;
@@ -17,7 +17,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Row;
 
 import java.time.Duration;
 
@@ -32,8 +31,8 @@ public final class Authenticator {
   public static final String COOKIE = "sb_session";
   public static final String CSRF_HEADER = "X-CSRF-Token";
 
-  private final Db db;
-  private final Roles roles;
+  private final Sessions sessions;
+  private final Tokens tokens;
   private final boolean secureCookie;
   private final Duration sessionTtl;
   private final ClientAddress clients;
@@ -46,8 +45,8 @@ public final class Authenticator {
   }
 
   public Authenticator(Db db, Roles roles, boolean secureCookie, Duration sessionTtl, ClientAddress clients) {
-    this.db = db;
-    this.roles = roles;
+    this.sessions = new Sessions(db, roles, sessionTtl);
+    this.tokens = new Tokens(db, roles);
     this.secureCookie = secureCookie;
     this.sessionTtl = sessionTtl;
     this.clients = clients;
@@ -87,9 +86,9 @@ public final class Authenticator {
    */
   public Future<Actor> authenticate(HttpServerRequest req, boolean allowQueryToken) {
     String token = bearer(req, allowQueryToken);
-    if (token != null) return byToken(token);
+    if (token != null) return tokens.actor(token);
     Cookie c = req.getCookie(COOKIE);
-    if (c != null && !c.getValue().isEmpty()) return bySession(c.getValue());
+    if (c != null && !c.getValue().isEmpty()) return sessions.actor(c.getValue());
     return Future.succeededFuture(null);
   }
 
@@ -110,56 +109,12 @@ public final class Authenticator {
     return Secrets.sha256(req.getCookie(COOKIE).getValue());
   }
 
-  private Future<Actor> byToken(String token) {
-    return db.one("""
-        SELECT u.id, u.workspace_id, u.email, u.name, u.role, t.id AS token_id,
-               (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute') AS stale
-        FROM access_token t JOIN app_user u ON u.id = t.user_id
-        WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.active""",
-        Secrets.sha256(token)).map(r -> {
-          if (r == null) return null;
-          if (r.getBoolean("stale")) db.query("UPDATE access_token SET last_used_at = now() WHERE id = $1", r.getLong("token_id"));
-          return actor(r, null, true);
-        });
-  }
-
-  private Future<Actor> bySession(String token) {
-    byte[] hash = Secrets.sha256(token);
-    return db.one("""
-        SELECT u.id, u.workspace_id, u.email, u.name, u.role, s.csrf_token,
-               (s.last_seen_at < now() - interval '10 minutes') AS stale
-        FROM session s JOIN app_user u ON u.id = s.user_id
-        WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active""", hash).map(r -> {
-          if (r == null) return null;
-          if (r.getBoolean("stale")) {
-            // sliding expiry, written at most every ten minutes per session
-            db.query("UPDATE session SET last_seen_at = now(), expires_at = now() + make_interval(secs => $2) WHERE token_hash = $1",
-                hash, (double) sessionTtl.toSeconds());
-          }
-          return actor(r, r.getString("csrf_token"), false);
-        });
-  }
-
-  private Actor actor(Row r, String csrf, boolean viaToken) {
-    String role = r.getString("role");
-    return new Actor(r.getLong("id"), r.getLong("workspace_id"), r.getString("email"), r.getString("name"), role,
-        roles.permissions(role), csrf, viaToken);
-  }
-
   /** Starts a session for a user who proved their password; returns the CSRF token. */
   public Future<String> startSession(long userId, long workspaceId, HttpServerRequest req, HttpServerResponse res) {
-    String token = Secrets.token(32);
-    String csrf = Secrets.token(24);
-    String ua = req.getHeader("User-Agent");
-    return db.query("""
-        INSERT INTO session (token_hash, workspace_id, user_id, csrf_token, ip, user_agent, expires_at)
-        VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))""",
-        Secrets.sha256(token), workspaceId, userId, csrf, clientIp(req),
-        ua == null ? null : ua.substring(0, Math.min(300, ua.length())), (double) sessionTtl.toSeconds())
-        .map(v -> {
-          res.addCookie(cookie(token).setMaxAge(sessionTtl.toSeconds()));
-          return csrf;
-        });
+    return sessions.start(userId, workspaceId, clientIp(req), req.getHeader("User-Agent")).map(started -> {
+      res.addCookie(cookie(started.token()).setMaxAge(sessionTtl.toSeconds()));
+      return started.csrfToken();
+    });
   }
 
   /**
@@ -173,15 +128,15 @@ public final class Authenticator {
       res.addCookie(cookie("").setMaxAge(0));
       return Future.succeededFuture();
     }
-    byte[] hash = Secrets.sha256(c.getValue());
-    return db.one("SELECT csrf_token FROM session WHERE token_hash = $1 AND expires_at > now()", hash).compose(r -> {
-      if (r != null && !Secrets.constantTimeEquals(req.getHeader(CSRF_HEADER), r.getString("csrf_token"))) {
+    // csrf is null when the session is no longer live
+    return sessions.csrfToken(c.getValue()).compose(csrf -> {
+      if (csrf != null && !Secrets.constantTimeEquals(req.getHeader(CSRF_HEADER), csrf)) {
         return Future.failedFuture(ApiError.forbidden("missing or wrong " + CSRF_HEADER + " header"));
       }
       res.addCookie(cookie("").setMaxAge(0));
-      if (r == null) return Future.succeededFuture();
-      return db.one("DELETE FROM session WHERE token_hash = $1 RETURNING user_id", hash)
-          .map(d -> d == null ? null : new String[] {String.valueOf(d.getLong(0)), java.util.HexFormat.of().formatHex(hash)});
+      if (csrf == null) return Future.succeededFuture();
+      return sessions.end(c.getValue())
+          .map(ended -> ended == null ? null : new String[] {String.valueOf(ended.userId()), ended.key()});
     });
   }
 
