@@ -3,8 +3,7 @@ package io.switchboard.live;
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.LiveClient;
 import io.switchboard.testing.TestHub;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.switchboard.testing.WithHub;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -16,19 +15,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@WithHub({"live.heartbeat_seconds=1", "live.sockets_per_user=3"})
 class LiveLimitsTest {
 
   static TestHub hub;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start(Map.of("live.heartbeat_seconds", 1, "live.sockets_per_user", 3));
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
-  }
 
   @Test
   @DisplayName("a user may hold only so many sockets at once; closing one frees a place")

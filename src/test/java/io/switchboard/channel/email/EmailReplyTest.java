@@ -6,6 +6,7 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.TestDatabase;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.mail.Message;
@@ -36,6 +37,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Replies leave through the endpoint's SMTP server (a GreenMail server here) and the customer's answers thread. */
+@WithHub("outbox.backoff_ms=60000")
 class EmailReplyTest {
 
   static GreenMail customerServer;
@@ -43,10 +45,9 @@ class EmailReplyTest {
   static long inbox;
 
   @BeforeAll
-  static void start() {
+  static void setUp() {
     customerServer = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
     customerServer.start();
-    hub = TestHub.start(Map.of("outbox.backoff_ms", 60_000));
     inbox = hub.inbox("Replies");
     Mail.endpoint(hub, inbox, "support@acme.test", new JsonObject().put("smtp", new JsonObject()
         .put("host", "127.0.0.1").put("port", customerServer.getSmtp().getPort()).put("security", "none")));
@@ -56,7 +57,6 @@ class EmailReplyTest {
 
   @AfterAll
   static void stop() {
-    hub.close();
     customerServer.stop();
   }
 

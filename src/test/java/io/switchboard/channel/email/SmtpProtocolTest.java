@@ -2,8 +2,8 @@ package io.switchboard.channel.email;
 
 import io.switchboard.testing.TestDatabase;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -13,11 +13,11 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The listener spoken to over a raw socket: every reply code a misbehaving or unusual client can meet. */
+@WithHub({"smtp.max_message_bytes=20000", "smtp.max_connections=5"})
 class SmtpProtocolTest {
 
   static TestHub hub;
@@ -25,17 +25,11 @@ class SmtpProtocolTest {
   static long sales;
 
   @BeforeAll
-  static void start() {
-    hub = TestHub.start(Map.of("smtp.max_message_bytes", 20_000, "smtp.max_connections", 5));
+  static void setUp() {
     inbox = hub.inbox("Protocol");
     sales = hub.inbox("Protocol Sales");
     Mail.endpoint(hub, inbox, "help@proto.test", null);
     Mail.endpoint(hub, sales, "sales@proto.test", null);
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
   }
 
   @Test

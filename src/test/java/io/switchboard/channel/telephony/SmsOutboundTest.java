@@ -1,8 +1,10 @@
 package io.switchboard.channel.telephony;
 
 import io.switchboard.testing.ApiClient;
+import io.switchboard.testing.HubConfig;
 import io.switchboard.testing.LiveClient;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +21,7 @@ import java.util.function.Predicate;
 import static io.switchboard.channel.telephony.Webhooks.params;
 import static org.assertj.core.api.Assertions.assertThat;
 
+@WithHub({"http.public_url=" + Webhooks.PUBLIC, "http.cookie_secure=false", "outbox.backoff_ms=100"})
 class SmsOutboundTest {
 
   static final String ACCOUNT = "AC" + "2".repeat(32);
@@ -38,11 +41,15 @@ class SmsOutboundTest {
   static long supportNumberId;
   static ApiClient agent;
 
-  @BeforeAll
-  static void start() {
+  /** The provider is a stand-in on this machine. */
+  @HubConfig
+  static Map<String, Object> config() {
     twilio = new FakeTwilio();
-    hub = TestHub.start(Map.of("http.public_url", Webhooks.PUBLIC, "http.cookie_secure", "false",
-        "twilio.api_base", twilio.base(), "outbox.backoff_ms", 100));
+    return Map.of("twilio.api_base", twilio.base());
+  }
+
+  @BeforeAll
+  static void setUp() {
     hooks = new Webhooks(hub);
     sales = hub.inbox("Out Sales");
     support = hub.inbox("Out Support");
@@ -56,7 +63,6 @@ class SmsOutboundTest {
 
   @AfterAll
   static void stop() {
-    hub.close();
     twilio.close();
   }
 

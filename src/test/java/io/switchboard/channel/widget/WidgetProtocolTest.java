@@ -4,10 +4,9 @@ import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.LiveClient;
 import io.switchboard.testing.TestDatabase;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -29,20 +28,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The visitor side of the widget, spoken by a plain WebSocket client. */
+@WithHub({"widget.messages_per_minute=5"})
 class WidgetProtocolTest {
 
   static final String SITE = "https://shop.example";
   static TestHub hub;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start(Map.of("widget.messages_per_minute", 5));
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
-  }
 
   /** A widget endpoint on a new inbox: {id, key, secret, inbox_id}. */
   static JsonObject widget(String inboxName, JsonObject settings) {
