@@ -2,28 +2,29 @@ package io.switchboard.web;
 
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.Browser;
-import io.switchboard.testing.BrowserWatcher;
 import io.switchboard.testing.CallbackServer;
 import io.switchboard.testing.CallbackServer.Answer;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithBrowser;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.WebElement;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The contact view: the chat with its channel tabs, filter, history and composer, and the sidebar. */
+@WithHub({"outbox.max_attempts=2", "outbox.backoff_ms=100"})
+@WithBrowser
 class ContactViewTest {
 
   static TestHub hub;
@@ -33,19 +34,14 @@ class ContactViewTest {
   static JsonObject shop;
   static JsonObject app;
 
-  @RegisterExtension
-  final BrowserWatcher watcher = new BrowserWatcher(() -> browser);
-
   @BeforeAll
-  static void start() {
-    hub = TestHub.start(Map.of("outbox.max_attempts", 2, "outbox.backoff_ms", 100));
+  static void setUp() {
     crm = new CallbackServer();
     crm.answer(r -> r.path().equals("/refuse") ? new Answer(400, "{\"error\":\"unknown customer\"}", "application/json")
         : Answer.ok("{\"id\":\"crm-1\"}"));
     inbox = hub.inbox("Contact Desk");
     shop = named(hub.apiEndpoint(inbox, crm.url("/ok")), "Web shop");
     app = named(hub.apiEndpoint(inbox, crm.url("/ok")), "Mobile app");
-    browser = Browser.start(hub.base());
     AgentApp.signIn(browser, TestHub.ADMIN_EMAIL, TestHub.ADMIN_PASSWORD);
     AgentApp.awaitLive(browser);
   }
@@ -57,9 +53,7 @@ class ContactViewTest {
 
   @AfterAll
   static void stop() {
-    if (browser != null) browser.close();
     crm.close();
-    hub.close();
   }
 
   @AfterEach

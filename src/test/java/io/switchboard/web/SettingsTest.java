@@ -2,16 +2,15 @@ package io.switchboard.web;
 
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.Browser;
-import io.switchboard.testing.BrowserWatcher;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithBrowser;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -19,26 +18,17 @@ import org.openqa.selenium.support.ui.Select;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What an admin does in settings, checked through the API the rest of the hub uses. */
+@WithHub
+@WithBrowser
 class SettingsTest {
 
   static TestHub hub;
   static Browser browser;
 
-  @RegisterExtension
-  final BrowserWatcher watcher = new BrowserWatcher(() -> browser);
-
   @BeforeAll
-  static void start() {
-    hub = TestHub.start();
-    browser = Browser.start(hub.base());
+  static void setUp() {
     AgentApp.signIn(browser, TestHub.ADMIN_EMAIL, TestHub.ADMIN_PASSWORD);
     AgentApp.awaitLive(browser);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.close();
-    hub.close();
   }
 
   @AfterEach
