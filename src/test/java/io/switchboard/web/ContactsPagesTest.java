@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
@@ -28,11 +27,6 @@ class ContactsPagesTest {
   static void setUp() {
     AgentApp.signIn(browser, TestHub.ADMIN_EMAIL, TestHub.ADMIN_PASSWORD);
     AgentApp.awaitLive(browser);
-  }
-
-  @BeforeEach
-  void contactsApi() {
-    ApiAvailability.assume(hub, "/api/v1/contacts", "the contacts API (issue 8) has not landed on this branch yet");
   }
 
   @AfterEach
