@@ -181,7 +181,7 @@ class SettingsTest {
     b.click("[data-card=routing-test] .routing-lines a");
     b.await(".composer");
     b.awaitText(".conv-title", "Mail Desk");
-    assertThat(b.text(".history")).contains("reaches the inbox Mail Desk");
+    b.awaitText(".history", "reaches the inbox Mail Desk");
   }
 
   @Test
