@@ -92,7 +92,7 @@ class ScheduledMessagesTest {
       assertThat(after.getLong("lateness_ms")).isBetween(0L, 5_000L);
       // once: the cancel comes too late, and no second delivery follows
       assertThat(hub.admin().delete("/api/v1/scheduled/" + id).expect(409).errorField()).isEqualTo("status");
-      sleep(2500);
+      sleep(2500); // a fixed wait, on purpose: a second delivery would show up now
       assertThat(deliveries(crm, activity)).isEqualTo(1);
     }
   }
@@ -114,7 +114,7 @@ class ScheduledMessagesTest {
         .map(o -> ((JsonObject) o).getLong("id")).toList()).containsExactly(keep);
 
     Eventually.that("the kept one is sent", 15_000, () -> "sent".equals(scheduled(agent, conversation, keep).getString("status")));
-    sleep(2500);
+    sleep(2500); // a fixed wait, on purpose: the canceled one would have gone out by now
     assertThat(crm.received.stream().filter(r -> r.path().equals("/cancel")).map(r -> new JsonObject(r.body())
         .getJsonObject("message").getString("text")).toList()).containsExactly("this one goes");
     assertThat(scheduled(agent, conversation, drop).getString("status")).isEqualTo("canceled");

@@ -1,5 +1,6 @@
 package io.switchboard.channel.email;
 
+import io.switchboard.testing.Eventually;
 import io.switchboard.testing.TestDatabase;
 import io.switchboard.testing.TestHub;
 import io.switchboard.testing.WithHub;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -223,7 +223,7 @@ class SmtpProtocolTest {
     } finally {
       for (Mail.Wire w : open) w.close();
     }
-    String greeting = Mail.await("a free connection slot", Duration.ofSeconds(10), () -> {
+    String greeting = Eventually.found("a free connection slot", 10_000, 100, () -> {
       try (Mail.Wire w = new Mail.Wire(hub)) {
         String g = w.reply();
         return g.startsWith("220") ? g : null;
@@ -257,7 +257,7 @@ class SmtpProtocolTest {
           setConnections(own, db, true);
         }
       }
-      String answer = Mail.await("the database to be back", Duration.ofSeconds(20), () -> {
+      String answer = Eventually.found("the database to be back", 20_000, 100, () -> {
         try (Mail.Wire w = new Mail.Wire(own)) {
           w.reply();
           w.cmd("EHLO client.test");
@@ -320,7 +320,7 @@ class SmtpProtocolTest {
           + "Message-ID: <nul-smtp-1@sender.test>\r\n\r\nzero\u0000byte\r\n.\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
       assertThat(w.reply()).startsWith("250 ");
     }
-    JsonObject a = Mail.await("the mail", Duration.ofSeconds(10), () -> {
+    JsonObject a = Eventually.found("the mail", 10_000, 100, () -> {
       for (Object c : Mail.conversations(hub.admin(), inbox)) {
         for (Object x : Mail.activities(hub.admin(), ((JsonObject) c).getLong("id"))) {
           if ("Zerosubject".equals(((JsonObject) x).getString("subject"))) return (JsonObject) x;

@@ -1,6 +1,7 @@
 package io.switchboard.channel.meta;
 
 import io.switchboard.testing.ApiClient;
+import io.switchboard.testing.Eventually;
 import io.switchboard.testing.HubConfig;
 import io.switchboard.testing.LiveClient;
 import io.switchboard.testing.TestDatabase;
@@ -87,22 +88,8 @@ class MetaOutboundTest {
   }
 
   static JsonObject awaitActivity(long conversation, long id, String status) {
-    long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    JsonObject a = null;
-    while (System.nanoTime() < end) {
-      a = activity(conversation, id);
-      if (status.equals(a.getString("status"))) return a;
-      sleep(100);
-    }
-    throw new AssertionError("activity never became " + status + ": " + a);
-  }
-
-  static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
+    return Eventually.value("activity " + id + " becomes " + status, 15_000, 100, () -> activity(conversation, id),
+        a -> status.equals(a.getString("status")));
   }
 
   static void incomingHoursAgo(long conversation, int hours) throws Exception {

@@ -1,6 +1,7 @@
 package io.switchboard.channel.widget;
 
 import io.switchboard.testing.ApiClient;
+import io.switchboard.testing.Eventually;
 import io.switchboard.testing.LiveClient;
 import io.switchboard.testing.TestDatabase;
 import io.switchboard.testing.TestHub;
@@ -388,19 +389,13 @@ class WidgetProtocolTest {
   }
 
   static void awaitRestStatus(ApiClient client, long conversation, long activity, String status) {
-    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < end) {
+    Eventually.that("activity " + activity + " becomes " + status, 10_000, 100, () -> {
       for (Object o : client.get("/api/v1/conversations/" + conversation + "/activities").expect(200).items()) {
         JsonObject a = (JsonObject) o;
-        if (a.getLong("id") == activity && status.equals(a.getString("status"))) return;
+        if (a.getLong("id") == activity && status.equals(a.getString("status"))) return true;
       }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("activity " + activity + " never became " + status);
+      return false;
+    });
   }
 
   @Test
