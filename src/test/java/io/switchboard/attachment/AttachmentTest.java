@@ -16,7 +16,7 @@ import java.nio.file.Files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@WithHub({"attachments.max_bytes=100000"})
+@WithHub("attachments.max_bytes=100000")
 class AttachmentTest {
 
   static TestHub hub;

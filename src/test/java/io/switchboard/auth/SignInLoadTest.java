@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * occupying the event loops or the shared worker pool.
  */
 // no sign-in limit to speak of: only the bounded password pool protects the hub here
-@WithHub({"auth.login_attempts_per_minute=100000"})
+@WithHub("auth.login_attempts_per_minute=100000")
 class SignInLoadTest {
 
   static TestHub hub;

@@ -18,7 +18,7 @@ import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@WithHub({"automation.bot_replies_per_minute=4"})
+@WithHub("automation.bot_replies_per_minute=4")
 class ChatbotsTest {
 
   static TestHub hub;

@@ -16,7 +16,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A gap too large to replay: the hub answers "resync" and the app reloads what it shows over REST. */
-@WithHub({"live.resume_limit=2"})
+@WithHub("live.resume_limit=2")
 class LiveResyncTest {
 
   static TestHub hub;

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The visitor side of the widget, spoken by a plain WebSocket client. */
-@WithHub({"widget.messages_per_minute=5"})
+@WithHub("widget.messages_per_minute=5")
 class WidgetProtocolTest {
 
   static final String SITE = "https://shop.example";
