@@ -1,14 +1,12 @@
 package io.switchboard.apidocs;
 
 import io.switchboard.testing.Browser;
-import io.switchboard.testing.BrowserWatcher;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithBrowser;
+import io.switchboard.testing.WithHub;
 import io.switchboard.web.AgentApp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,25 +16,12 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@WithHub
+@WithBrowser
 class ApiReferencePageTest {
 
   static TestHub hub;
   static Browser browser;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start();
-    browser = Browser.start(hub.base());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.close();
-    hub.close();
-  }
-
-  @RegisterExtension
-  final BrowserWatcher watcher = new BrowserWatcher(() -> browser);
 
   @Test
   @DisplayName("the reference page lists the API's operations under the hub's Content-Security-Policy, with no violation or script error")

@@ -4,9 +4,9 @@ import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.ApiClient.Response;
 import io.switchboard.testing.ApiContract;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Answers of the real hub held to the OpenAPI document: every call below (successes and refusals alike) is checked by
  * {@link ApiContract} for a documented status and a body its schema accepts, with no undocumented field.
  */
+@WithHub
 class OpenApiAnswersTest {
 
   static TestHub hub;
@@ -32,18 +33,12 @@ class OpenApiAnswersTest {
   ApiContract.Recording recording;
 
   @BeforeAll
-  static void start() {
-    hub = TestHub.start();
+  static void setUp() {
     admin = hub.admin();
     inbox = hub.inbox("Answers");
     api = hub.apiEndpoint(inbox, "http://127.0.0.1:9/replies");
     agent = hub.user("answers-agent@example.com", "agent");
     hub.member(inbox, agent.userId());
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
   }
 
   @BeforeEach

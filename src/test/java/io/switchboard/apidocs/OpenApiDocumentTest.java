@@ -8,10 +8,9 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import io.switchboard.testing.ApiContract;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +34,7 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@WithHub
 class OpenApiDocumentTest {
 
   /** The JSON Schema of OpenAPI 3.1 documents, kept as a test resource (see its NOTICE.md). */
@@ -42,16 +42,6 @@ class OpenApiDocumentTest {
   private static final String JSON_SCHEMA_2020_12 = "https://json-schema.org/draft/2020-12/schema";
 
   static TestHub hub;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
-  }
 
   @Test
   @DisplayName("anyone can read the document at /api/v1/openapi.json, as JSON, without signing in")

@@ -4,6 +4,7 @@ import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.ApiClient.Response;
 import io.switchboard.testing.CallbackServer;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -12,24 +13,22 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@WithHub("attachments.max_bytes=100000")
 class AttachmentTest {
 
   static TestHub hub;
   static CallbackServer crm;
 
   @BeforeAll
-  static void start() {
-    hub = TestHub.start(Map.of("attachments.max_bytes", 100_000));
+  static void setUp() {
     crm = new CallbackServer();
   }
 
   @AfterAll
   static void stop() {
-    hub.close();
     crm.close();
   }
 

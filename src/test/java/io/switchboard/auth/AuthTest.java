@@ -3,9 +3,8 @@ package io.switchboard.auth;
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.ApiClient.Response;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -13,19 +12,10 @@ import java.net.http.HttpResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@WithHub
 class AuthTest {
 
   static TestHub hub;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
-  }
 
   @Test
   @DisplayName("the first start creates admin@localhost; signing in sets an HttpOnly session cookie and returns a CSRF token")

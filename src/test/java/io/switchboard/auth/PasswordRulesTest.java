@@ -3,9 +3,8 @@ package io.switchboard.auth;
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.ApiClient.Response;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -15,19 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Wherever a password is set, the common ones and ones made of the e-mail address are refused, saying why. */
+@WithHub
 class PasswordRulesTest {
 
   static TestHub hub;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
-  }
 
   private static Response create(String email, String password) {
     return hub.admin().post("/api/v1/users", new JsonObject().put("email", email).put("name", "New").put("role", "agent")

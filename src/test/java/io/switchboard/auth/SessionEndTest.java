@@ -4,9 +4,8 @@ import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.ApiClient.Response;
 import io.switchboard.testing.LiveClient;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -19,19 +18,10 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Signing out, and what a changed password ends: the other sessions, the personal tokens and their live sockets. */
+@WithHub
 class SessionEndTest {
 
   static TestHub hub;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
-  }
 
   @Test
   @DisplayName("signing out with the session cookie but without X-CSRF-Token is refused (403) and the session lives on")

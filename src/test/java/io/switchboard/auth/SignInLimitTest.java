@@ -1,9 +1,8 @@
 package io.switchboard.auth;
 
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
@@ -26,20 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * so a burst cannot slip past the count. Each test signs in from its own address (through a trusted proxy), as
  * different clients would.
  */
+// a password queue large enough to take every attempt of a burst: what stops them here is the limit itself
+@WithHub({"http.trusted_proxies=127.0.0.1", "auth.password_queue=200"})
 class SignInLimitTest {
 
   static TestHub hub;
-
-  @BeforeAll
-  static void start() {
-    // a password queue large enough to take every attempt of a burst: what stops them here is the limit itself
-    hub = TestHub.start(Map.of("http.trusted_proxies", "127.0.0.1", "auth.password_queue", 200));
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
-  }
 
   @Test
   @DisplayName("60 wrong passwords for one e-mail sent at once: 10 are checked (401), the rest are refused with 429")

@@ -2,9 +2,8 @@ package io.switchboard.auth;
 
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,20 +28,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * pool of its own with a bounded queue, and what does not fit is refused at once (429, Retry-After) instead of
  * occupying the event loops or the shared worker pool.
  */
+// no sign-in limit to speak of: only the bounded password pool protects the hub here
+@WithHub("auth.login_attempts_per_minute=100000")
 class SignInLoadTest {
 
   static TestHub hub;
-
-  @BeforeAll
-  static void start() {
-    // no sign-in limit to speak of: only the bounded password pool protects the hub here
-    hub = TestHub.start(Map.of("auth.login_attempts_per_minute", 100_000));
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
-  }
 
   @Test
   @DisplayName("during a burst of 400 sign-ins (100 a second), /health and an API-channel webhook keep answering quickly (p99 < 500 ms)")

@@ -50,7 +50,7 @@ class AcrossNodesTest {
         assertThat(Instant.now()).as("all were scheduled before the first was due").isBefore(base);
 
         Eventually.that("500 deliveries arrive", 120_000, () -> crm.received.size() >= 500);
-        Thread.sleep(3000);
+        Thread.sleep(3000); // a fixed wait, on purpose: anything sent twice would show up now
         Map<String, Integer> perDelivery = new HashMap<>();
         for (CallbackServer.Received r : crm.received) perDelivery.merge(r.headers().get("X-Switchboard-Delivery"), 1, Integer::sum);
         assertThat(perDelivery).hasSize(500);
@@ -89,7 +89,7 @@ class AcrossNodesTest {
         TestHub[] hubs = {first, second};
         for (int i = 0; i < 40; i++) hubs[i % 2].ingestApi(ep, "bot-node-" + i, "hi " + i, null).expect(200);
         Eventually.that("40 answers", 30_000, () -> crm.received.size() >= 40);
-        Thread.sleep(3000);
+        Thread.sleep(3000); // a fixed wait, on purpose: a second answer would show up now
         Map<String, Integer> perConversation = new HashMap<>();
         for (CallbackServer.Received r : crm.received) {
           perConversation.merge(String.valueOf(new JsonObject(r.body()).getLong("conversation_id")), 1, Integer::sum);
@@ -113,6 +113,7 @@ class AcrossNodesTest {
       long id = before.admin().post("/api/v1/conversations/" + conversation + "/messages",
           new JsonObject().put("text", "sorry for the wait").put("send_at", due.toString())).expect(201).json().getLong("id");
       before.close();
+      // a fixed wait, on purpose: the message falls due while no hub runs, and nothing sends it
       Thread.sleep(Math.max(0, due.toEpochMilli() - System.currentTimeMillis()) + 4000);
       assertThat(crm.received).isEmpty();
 
@@ -125,7 +126,7 @@ class AcrossNodesTest {
         JsonObject activity = after.admin().get("/api/v1/conversations/" + conversation + "/activities?kind=message").items().stream()
             .map(o -> (JsonObject) o).filter(a -> a.getLong("id").equals(s.getLong("activity_id"))).findFirst().orElseThrow();
         assertThat(activity.getJsonObject("data").getLong("lateness_ms")).isEqualTo(s.getLong("lateness_ms"));
-        Thread.sleep(2000);
+        Thread.sleep(2000); // a fixed wait, on purpose: it is not sent a second time
         assertThat(crm.received).hasSize(1);
       }
     }

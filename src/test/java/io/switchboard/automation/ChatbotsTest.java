@@ -4,6 +4,7 @@ import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.CallbackServer;
 import io.switchboard.testing.Eventually;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -12,12 +13,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@WithHub("automation.bot_replies_per_minute=4")
 class ChatbotsTest {
 
   static TestHub hub;
@@ -25,15 +26,13 @@ class ChatbotsTest {
   static final ExecutorService echoes = Executors.newSingleThreadExecutor();
 
   @BeforeAll
-  static void start() {
-    hub = TestHub.start(Map.of("automation.bot_replies_per_minute", 4));
+  static void setUp() {
     crm = new CallbackServer();
   }
 
   @AfterAll
   static void stop() {
     echoes.shutdownNow();
-    hub.close();
     crm.close();
   }
 

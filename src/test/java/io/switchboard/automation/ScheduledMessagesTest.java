@@ -5,6 +5,7 @@ import io.switchboard.testing.CallbackServer;
 import io.switchboard.testing.Eventually;
 import io.switchboard.testing.LiveClient;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -19,20 +20,19 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@WithHub
 class ScheduledMessagesTest {
 
   static TestHub hub;
   static CallbackServer crm;
 
   @BeforeAll
-  static void start() {
-    hub = TestHub.start();
+  static void setUp() {
     crm = new CallbackServer();
   }
 
   @AfterAll
   static void stop() {
-    hub.close();
     crm.close();
   }
 
@@ -92,7 +92,7 @@ class ScheduledMessagesTest {
       assertThat(after.getLong("lateness_ms")).isBetween(0L, 5_000L);
       // once: the cancel comes too late, and no second delivery follows
       assertThat(hub.admin().delete("/api/v1/scheduled/" + id).expect(409).errorField()).isEqualTo("status");
-      sleep(2500);
+      sleep(2500); // a fixed wait, on purpose: a second delivery would show up now
       assertThat(deliveries(crm, activity)).isEqualTo(1);
     }
   }
@@ -114,7 +114,7 @@ class ScheduledMessagesTest {
         .map(o -> ((JsonObject) o).getLong("id")).toList()).containsExactly(keep);
 
     Eventually.that("the kept one is sent", 15_000, () -> "sent".equals(scheduled(agent, conversation, keep).getString("status")));
-    sleep(2500);
+    sleep(2500); // a fixed wait, on purpose: the canceled one would have gone out by now
     assertThat(crm.received.stream().filter(r -> r.path().equals("/cancel")).map(r -> new JsonObject(r.body())
         .getJsonObject("message").getString("text")).toList()).containsExactly("this one goes");
     assertThat(scheduled(agent, conversation, drop).getString("status")).isEqualTo("canceled");

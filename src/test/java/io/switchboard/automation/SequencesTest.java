@@ -5,6 +5,7 @@ import io.switchboard.testing.CallbackServer;
 import io.switchboard.testing.Eventually;
 import io.switchboard.testing.LiveClient;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -17,20 +18,19 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@WithHub
 class SequencesTest {
 
   static TestHub hub;
   static CallbackServer crm;
 
   @BeforeAll
-  static void start() {
-    hub = TestHub.start();
+  static void setUp() {
     crm = new CallbackServer();
   }
 
   @AfterAll
   static void stop() {
-    hub.close();
     crm.close();
   }
 

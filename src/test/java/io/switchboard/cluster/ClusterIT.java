@@ -2,6 +2,7 @@ package io.switchboard.cluster;
 
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.CallbackServer;
+import io.switchboard.testing.Eventually;
 import io.switchboard.testing.LiveClient;
 import io.switchboard.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -97,9 +97,8 @@ class ClusterIT {
         admins.get(i % 3).post("/api/v1/conversations/" + conversation + "/messages", new JsonObject().put("text", "reply " + i))
             .expect(201);
       }
-      long end = System.currentTimeMillis() + 120_000;
-      while (crm.received.size() < 500 && System.currentTimeMillis() < end) Thread.sleep(100);
-      Thread.sleep(2000); // anything sent twice would show up now
+      Eventually.that("500 deliveries arrive", 120_000, 100, () -> crm.received.size() >= 500);
+      Thread.sleep(2000); // a fixed wait, on purpose: anything sent twice would show up now
       Map<String, Integer> perDelivery = new HashMap<>();
       for (CallbackServer.Received r : crm.received) perDelivery.merge(r.headers().get("X-Switchboard-Delivery"), 1, Integer::sum);
       assertThat(perDelivery).hasSize(500);
@@ -203,19 +202,16 @@ class ClusterIT {
     return new Node(p, port, log);
   }
 
-  private static void awaitReady(Node n) throws Exception {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+  private static void awaitReady(Node n) {
     ApiClient anon = new ApiClient(n.base());
-    while (System.nanoTime() < end) {
+    Eventually.that("node on port " + n.port + " is ready (its log is in the test output)", 120_000, 250, () -> {
       if (!n.process.isAlive()) throw new AssertionError("node exited:\n" + String.join("\n", n.log));
       try {
-        if (anon.get("/ready").status() == 200) return;
+        return anon.get("/ready").status() == 200;
       } catch (IllegalStateException notYet) {
-        // not listening yet
+        return false; // not listening yet
       }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("node not ready:\n" + String.join("\n", n.log));
+    });
   }
 
   private static int freePort() throws Exception {

@@ -4,9 +4,9 @@ import io.switchboard.ingest.IngestResult;
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.LiveClient;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -22,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The product's core rule: nothing leaks. An agent who is not a member of an inbox cannot reach its contacts, or their
  * messages and files, through any contact, search, profile or attachment endpoint, nor hear of them live.
  */
+@WithHub
 class ContactVisibilityTest {
 
   static TestHub hub;
@@ -35,8 +36,7 @@ class ContactVisibilityTest {
   static long secretProfile;     // holds only the secret one
 
   @BeforeAll
-  static void start() {
-    hub = TestHub.start();
+  static void setUp() {
     admin = hub.admin();
     long sales = hub.inbox("Vis Sales");
     long hidden = hub.inbox("Vis Secret");
@@ -59,11 +59,6 @@ class ContactVisibilityTest {
     hub.member(sales, outsider.userId());
     insider = hub.user("insider@vis.example", "agent");
     hub.member(hidden, insider.userId());
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
   }
 
   static String q(String s) {

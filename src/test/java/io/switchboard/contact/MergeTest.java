@@ -5,9 +5,9 @@ import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.ApiClient.Response;
 import io.switchboard.testing.TestDatabase;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -18,24 +18,19 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@WithHub
 class MergeTest {
 
   static TestHub hub;
   static ApiClient admin;
 
   @BeforeAll
-  static void start() {
-    hub = TestHub.start();
+  static void setUp() {
     admin = hub.admin();
     admin.post("/api/v1/properties", new JsonObject().put("scope", "contact").put("key", "tier").put("label", "Tier").put("type", "text"))
         .expect(201);
     admin.post("/api/v1/properties", new JsonObject().put("scope", "contact").put("key", "city").put("label", "City").put("type", "text"))
         .expect(201);
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
   }
 
   static List<String> identities(JsonObject contact) {

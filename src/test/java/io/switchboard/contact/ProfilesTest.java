@@ -4,9 +4,9 @@ import io.switchboard.ingest.IngestResult;
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.ApiClient.Response;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -15,20 +15,15 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@WithHub
 class ProfilesTest {
 
   static TestHub hub;
   static ApiClient admin;
 
   @BeforeAll
-  static void start() {
-    hub = TestHub.start();
+  static void setUp() {
     admin = hub.admin();
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
   }
 
   static List<Long> ids(JsonArray items) {

@@ -3,10 +3,9 @@ package io.switchboard.conversation;
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.TestDatabase;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -15,19 +14,10 @@ import java.sql.Connection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Where an agent may start a conversation with a contact on another channel. */
+@WithHub
 class ContactChannelsTest {
 
   static TestHub hub;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
-  }
 
   static JsonObject endpoint(long inbox, JsonObject body) {
     return hub.admin().post("/api/v1/inboxes/" + inbox + "/endpoints", body).expect(201).json();

@@ -3,9 +3,9 @@ package io.switchboard.conversation;
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.ApiClient.Response;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -15,6 +15,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@WithHub
 class ConversationApiTest {
 
   static TestHub hub;
@@ -24,19 +25,13 @@ class ConversationApiTest {
   static ApiClient supervisor;
 
   @BeforeAll
-  static void start() {
-    hub = TestHub.start();
+  static void setUp() {
     inbox = hub.inbox("Conversations");
     ep = hub.apiEndpoint(inbox, null);
     agent = hub.user("conv-agent@example.com", "agent");
     supervisor = hub.user("conv-super@example.com", "supervisor");
     hub.member(inbox, agent.userId());
     hub.member(inbox, supervisor.userId());
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
   }
 
   static long conversation(String from, String text) {

@@ -2,10 +2,9 @@ package io.switchboard.conversation;
 
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -13,19 +12,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@WithHub
 class TagsTest {
 
   static TestHub hub;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
-  }
 
   static long count(JsonArray tags, String name) {
     return tags.stream().map(o -> (JsonObject) o).filter(t -> t.getString("name").equals(name)).findFirst()

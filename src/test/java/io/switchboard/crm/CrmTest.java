@@ -4,9 +4,9 @@ import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.ApiClient.Response;
 import io.switchboard.testing.LiveClient;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -16,6 +16,7 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@WithHub
 class CrmTest {
 
   static TestHub hub;
@@ -24,16 +25,10 @@ class CrmTest {
   static JsonObject endpoint;
 
   @BeforeAll
-  static void start() {
-    hub = TestHub.start();
+  static void setUp() {
     admin = hub.admin();
     inbox = hub.inbox("CRM");
     endpoint = hub.apiEndpoint(inbox, null);
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
   }
 
   /** A customer writing in through the API channel: {conversation_id, contact_id}. */

@@ -75,7 +75,7 @@ class EmbeddedPostgresIT {
     long postmaster = JarHub.postmasterPid(pg);
 
     first.kill9WithChildren(); // nothing of the hub's own is left to stop PostgreSQL
-    Thread.sleep(2000);
+    Thread.sleep(2000); // a fixed wait, on purpose: PostgreSQL does not stop by itself once its hub is gone
     assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive)).as("PostgreSQL outlived its hub").contains(true);
 
     JarHub second = JarHub.start(folder, Map.of(), RESTART_LIMIT);

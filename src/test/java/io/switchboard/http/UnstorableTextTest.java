@@ -3,8 +3,8 @@ package io.switchboard.http;
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.ApiClient.Response;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * PostgreSQL cannot store U+0000 in text or jsonb, and an unpaired UTF-16 surrogate has no UTF-8 form at all. REST
  * input carrying either is the client's mistake: a 400 naming the field or query parameter, and nothing stored.
  */
+@WithHub
 class UnstorableTextTest {
 
   static TestHub hub;
@@ -26,8 +27,7 @@ class UnstorableTextTest {
   static long widget;
 
   @BeforeAll
-  static void start() {
-    hub = TestHub.start();
+  static void setUp() {
     admin = hub.admin();
     long inbox = hub.inbox("Unstorable");
     JsonObject ep = hub.apiEndpoint(inbox, null);
@@ -39,11 +39,6 @@ class UnstorableTextTest {
         .put("type", "text")).expect(201);
     widget = admin.post("/api/v1/inboxes/" + inbox + "/endpoints", new JsonObject().put("channel", "widget"))
         .expect(201).json().getLong("id");
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
   }
 
   static void refused(Response r, String field) {

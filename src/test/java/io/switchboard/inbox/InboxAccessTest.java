@@ -4,10 +4,9 @@ import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.ApiClient.Response;
 import io.switchboard.testing.TestDatabase;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -16,19 +15,10 @@ import java.sql.ResultSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@WithHub
 class InboxAccessTest {
 
   static TestHub hub;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
-  }
 
   @Test
   @DisplayName("the new-user walk: an agent who is a member of one inbox sees exactly that one, 404 for the other, and cannot manage settings")

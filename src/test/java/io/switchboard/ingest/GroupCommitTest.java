@@ -143,7 +143,7 @@ class GroupCommitTest {
           String sender = "sender-" + (i % 6);
           answers.add(pool.submit(() -> hub.ingestApi(ep, sender, text, id)));
         }
-        Thread.sleep(500);
+        Thread.sleep(500); // the burst queues behind the stalled commit
       }
       for (int i = 0; i < 30; i++) {
         Response r = answers.get(i).get();

@@ -4,9 +4,8 @@ import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.LiveClient;
 import io.switchboard.testing.TestDatabase;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -18,19 +17,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@WithHub({"live.queue_limit=200", "live.frames_per_second=20"})
 class LiveGatewayTest {
 
   static TestHub hub;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start(Map.of("live.queue_limit", 200, "live.frames_per_second", 20));
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
-  }
 
   private static boolean isMessage(JsonObject f, String text) {
     return "message.created".equals(f.getString("type"))

@@ -1,10 +1,10 @@
 package io.switchboard.live;
 
 import io.switchboard.testing.ApiClient;
+import io.switchboard.testing.Eventually;
 import io.switchboard.testing.LiveClient;
 import io.switchboard.testing.TestHub;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.switchboard.testing.WithHub;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -16,19 +16,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@WithHub({"live.heartbeat_seconds=1", "live.sockets_per_user=3"})
 class LiveLimitsTest {
 
   static TestHub hub;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start(Map.of("live.heartbeat_seconds", 1, "live.sockets_per_user", 3));
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
-  }
 
   @Test
   @DisplayName("a user may hold only so many sockets at once; closing one frees a place")
@@ -59,6 +50,7 @@ class LiveLimitsTest {
     LiveClient dead = LiveClient.connect(hub.wsUrl("/live"), Map.of("Cookie", agent.cookieHeader()), false);
     try (LiveClient alive = LiveClient.agent(hub, agent)) {
       alive.awaitType("hello");
+      // a fixed wait, on purpose: several heartbeats go by, and the live socket must not be closed meanwhile
       try {
         Thread.sleep(4_000);
       } catch (InterruptedException e) {
@@ -73,17 +65,12 @@ class LiveLimitsTest {
   }
 
   private static LiveClient retryConnect(ApiClient agent) {
-    for (int i = 0; i < 50; i++) {
+    return Eventually.found("the closed socket frees its place", 5_000, 100, () -> {
       try {
         return LiveClient.agent(hub, agent);
       } catch (LiveClient.Refused stillCounted) {
-        try {
-          Thread.sleep(100);
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
+        return null;
       }
-    }
-    throw new AssertionError("the closed socket never freed its place");
+    });
   }
 }

@@ -7,9 +7,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.TestHub;
-import org.junit.jupiter.api.AfterAll;
+import io.switchboard.testing.WithHub;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -26,21 +25,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Whatever a sender puts in a request, the hub's log stays one line per entry and carries no terminal escapes: the
  * log is what operators read and grep, and what log shippers split into records.
  */
+@WithHub
 class LogLinesTest {
 
   static TestHub hub;
   ByteArrayOutputStream captured;
   OutputStreamAppender<ILoggingEvent> appender;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
-  }
 
   /** Captures the log as the console shows it: the layout of src/main/resources/logback.xml, unchanged. */
   @BeforeEach

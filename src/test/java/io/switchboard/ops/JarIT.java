@@ -1,6 +1,7 @@
 package io.switchboard.ops;
 
 import io.switchboard.testing.ApiClient;
+import io.switchboard.testing.Eventually;
 import io.switchboard.testing.LiveClient;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
@@ -75,7 +76,6 @@ class JarIT {
     pb.environment().put("SWITCHBOARD_SMTP_HOST", "127.0.0.1");
     pb.environment().remove("SWITCHBOARD_ADMIN_PASSWORD");
     if (adminPassword != null) pb.environment().put("SWITCHBOARD_ADMIN_PASSWORD", adminPassword);
-    long started = System.nanoTime();
     Process p = pb.start();
     List<String> log = new CopyOnWriteArrayList<>();
     Thread reader = new Thread(() -> {
@@ -92,16 +92,14 @@ class JarIT {
     reader.setDaemon(true);
     reader.start();
     ApiClient anon = new ApiClient("http://127.0.0.1:" + port);
-    while (true) {
+    Eventually.that("the hub is ready", 60_000, 250, () -> {
       if (!p.isAlive()) throw new AssertionError("the hub exited: " + String.join("\n", log));
-      if (System.nanoTime() - started > TimeUnit.SECONDS.toNanos(60)) throw new AssertionError("not ready within 60 s");
       try {
-        if (anon.get("/ready").status() == 200) break;
+        return anon.get("/ready").status() == 200;
       } catch (IllegalStateException notYet) {
-        // not listening yet
+        return false; // not listening yet
       }
-      Thread.sleep(250);
-    }
+    });
     assertThat(log.stream().anyMatch(l -> l.contains("switchboard listening http=" + port))).isTrue();
     return new Running(p, log, port, reader);
   }

@@ -2,26 +2,16 @@ package io.switchboard.ops;
 
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.TestHub;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.switchboard.testing.WithHub;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@WithHub
 class OpsTest {
 
   static TestHub hub;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
-  }
 
   @Test
   @DisplayName("/health, /ready and (from this machine) /metrics answer without signing in")

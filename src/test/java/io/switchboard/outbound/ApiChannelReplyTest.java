@@ -5,6 +5,7 @@ import io.switchboard.testing.CallbackServer;
 import io.switchboard.testing.CallbackServer.Answer;
 import io.switchboard.testing.Eventually;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,24 +16,22 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@WithHub({"outbox.max_attempts=3", "outbox.backoff_ms=100"})
 class ApiChannelReplyTest {
 
   static TestHub hub;
   static CallbackServer crm;
 
   @BeforeAll
-  static void start() {
-    hub = TestHub.start(Map.of("outbox.max_attempts", 3, "outbox.backoff_ms", 100));
+  static void setUp() {
     crm = new CallbackServer();
   }
 
   @AfterAll
   static void stop() {
-    hub.close();
     crm.close();
   }
 

@@ -60,16 +60,10 @@ public final class CallbackServer implements AutoCloseable {
   }
 
   public Received await(java.util.function.Predicate<Received> match, long timeoutMs) {
-    long end = System.currentTimeMillis() + timeoutMs;
-    while (System.currentTimeMillis() < end) {
-      for (Received r : received) if (match.test(r)) return r;
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("nothing matching arrived within " + timeoutMs + " ms; got " + received.size() + " requests");
+    // what a timeout shows is how many requests did arrive
+    Eventually.value("a matching request arrives; requests so far", timeoutMs, received::size,
+        n -> received.stream().anyMatch(match));
+    return received.stream().filter(match).findFirst().orElseThrow();
   }
 
   @Override

@@ -81,25 +81,26 @@ public final class JarHub {
     });
     reader.setDaemon(true);
     reader.start();
-    int port = 0;
-    while (true) {
-      if (!p.isAlive()) throw new AssertionError("the hub exited (" + p.exitValue() + "): " + String.join("\n", log));
-      if (System.nanoTime() - started > limit.toNanos()) {
-        p.destroyForcibly();
-        throw new AssertionError("not ready within " + limit.toSeconds() + " s: " + String.join("\n", log));
-      }
-      if (port == 0) {
-        port = log.stream().filter(l -> l.contains("switchboard listening http=")).findFirst()
-            .map(l -> Integer.parseInt(l.replaceAll(".*switchboard listening http=(\\d+).*", "$1"))).orElse(0);
-      }
-      try {
-        if (port != 0 && new ApiClient("http://127.0.0.1:" + port).get("/ready").status() == 200) break;
-      } catch (IllegalStateException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(200);
+    int[] port = {0};
+    try {
+      Eventually.that("the hub is ready", limit.toMillis(), 200, () -> {
+        if (!p.isAlive()) throw new AssertionError("the hub exited (" + p.exitValue() + "): " + String.join("\n", log));
+        if (port[0] == 0) {
+          port[0] = log.stream().filter(l -> l.contains("switchboard listening http=")).findFirst()
+              .map(l -> Integer.parseInt(l.replaceAll(".*switchboard listening http=(\\d+).*", "$1"))).orElse(0);
+        }
+        try {
+          return port[0] != 0 && new ApiClient("http://127.0.0.1:" + port[0]).get("/ready").status() == 200;
+        } catch (IllegalStateException notYet) {
+          return false; // not listening yet
+        }
+      });
+    } catch (AssertionError notReady) {
+      if (!p.isAlive()) throw notReady;
+      p.destroyForcibly();
+      throw new AssertionError("not ready within " + limit.toSeconds() + " s: " + String.join("\n", log));
     }
-    return new JarHub(p, log, port, folder, Duration.ofNanos(System.nanoTime() - started), reader);
+    return new JarHub(p, log, port[0], folder, Duration.ofNanos(System.nanoTime() - started), reader);
   }
 
   public String base() {
@@ -197,13 +198,13 @@ public final class JarHub {
   }
 
   /** Waits up to {@code limit} until no postgres process serves {@code pgDir}; true when none is left. */
-  public static boolean awaitNoPostgres(Path pgDir, Duration limit) throws InterruptedException {
-    long end = System.nanoTime() + limit.toNanos();
-    while (!postgresIn(pgDir).isEmpty()) {
-      if (System.nanoTime() > end) return false;
-      Thread.sleep(200);
+  public static boolean awaitNoPostgres(Path pgDir, Duration limit) {
+    try {
+      Eventually.that("no postgres process serves " + pgDir, limit.toMillis(), 200, () -> postgresIn(pgDir).isEmpty());
+      return true;
+    } catch (AssertionError stillThere) {
+      return false;
     }
-    return true;
   }
 
   /** JDBC to the embedded server's {@code switchboard} database; {@code password} null sends none. */
@@ -242,11 +243,7 @@ public final class JarHub {
         // killed below
       }
     }
-    try {
-      if (!awaitNoPostgres(pg, Duration.ofSeconds(15))) postgresIn(pg).forEach(ProcessHandle::destroyForcibly);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    if (!awaitNoPostgres(pg, Duration.ofSeconds(15))) postgresIn(pg).forEach(ProcessHandle::destroyForcibly);
     try (Stream<Path> files = Files.walk(folder)) {
       files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     } catch (IOException ignored) {

@@ -2,28 +2,29 @@ package io.switchboard.web;
 
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.Browser;
-import io.switchboard.testing.BrowserWatcher;
 import io.switchboard.testing.CallbackServer;
 import io.switchboard.testing.CallbackServer.Answer;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithBrowser;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.WebElement;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The contact view: the chat with its channel tabs, filter, history and composer, and the sidebar. */
+@WithHub({"outbox.max_attempts=2", "outbox.backoff_ms=100"})
+@WithBrowser
 class ContactViewTest {
 
   static TestHub hub;
@@ -33,19 +34,14 @@ class ContactViewTest {
   static JsonObject shop;
   static JsonObject app;
 
-  @RegisterExtension
-  final BrowserWatcher watcher = new BrowserWatcher(() -> browser);
-
   @BeforeAll
-  static void start() {
-    hub = TestHub.start(Map.of("outbox.max_attempts", 2, "outbox.backoff_ms", 100));
+  static void setUp() {
     crm = new CallbackServer();
     crm.answer(r -> r.path().equals("/refuse") ? new Answer(400, "{\"error\":\"unknown customer\"}", "application/json")
         : Answer.ok("{\"id\":\"crm-1\"}"));
     inbox = hub.inbox("Contact Desk");
     shop = named(hub.apiEndpoint(inbox, crm.url("/ok")), "Web shop");
     app = named(hub.apiEndpoint(inbox, crm.url("/ok")), "Mobile app");
-    browser = Browser.start(hub.base());
     AgentApp.signIn(browser, TestHub.ADMIN_EMAIL, TestHub.ADMIN_PASSWORD);
     AgentApp.awaitLive(browser);
   }
@@ -57,9 +53,7 @@ class ContactViewTest {
 
   @AfterAll
   static void stop() {
-    if (browser != null) browser.close();
     crm.close();
-    hub.close();
   }
 
   @AfterEach
@@ -222,7 +216,6 @@ class ContactViewTest {
   @Test
   @DisplayName("editing a contact's company in the sidebar saves it")
   void editContactField() {
-    ApiAvailability.assume(hub, "/api/v1/contacts", "the contacts API (issue 8) has not landed on this branch yet");
     long conversation = ingest(shop, "cv-edit", "please update my company");
     long contact = hub.admin().get("/api/v1/conversations/" + conversation).expect(200).json().getLong("contact_id");
     Browser b = browser;
@@ -239,8 +232,6 @@ class ContactViewTest {
   @DisplayName("a scheduled message is deleted from the sidebar only after confirming")
   void deleteScheduledMessage() {
     long conversation = ingest(shop, "cv-scheduled", "remind me tomorrow");
-    ApiAvailability.assume(hub, "/api/v1/conversations/" + conversation + "/scheduled",
-        "scheduled messages (issue 10, automation) have not landed on this branch yet");
     hub.admin().post("/api/v1/conversations/" + conversation + "/messages", new JsonObject().put("text", "Your reminder")
         .put("send_at", Instant.now().plus(Duration.ofDays(1)).toString())).expect(201);
     Browser b = browser;
@@ -264,7 +255,6 @@ class ContactViewTest {
   @Test
   @DisplayName("opportunities: added and edited in the sidebar, counted, and hidden by the active switch once won")
   void opportunities() {
-    ApiAvailability.assume(hub, "/api/v1/contacts", "opportunities (issue 8) have not landed on this branch yet");
     long conversation = ingest(shop, "cv-opportunity", "we need 40 seats");
     Browser b = browser;
     AgentApp.openConversation(b, conversation);
@@ -312,7 +302,6 @@ class ContactViewTest {
   @Test
   @DisplayName("a calendar event is added to the conversation from the sidebar, and deleted after confirming")
   void calendarEvents() {
-    ApiAvailability.assume(hub, "/api/v1/conversations/1/events", "calendar events (issue 8) have not landed on this branch yet");
     long conversation = ingest(shop, "cv-event", "can we meet?");
     Browser b = browser;
     AgentApp.openConversation(b, conversation);
@@ -331,7 +320,6 @@ class ContactViewTest {
   @Test
   @DisplayName("a chatbot is added to the conversation from the sidebar and removed again")
   void chatbots() {
-    ApiAvailability.assume(hub, "/api/v1/chatbots", "chatbots (issue 10, automation) have not landed on this branch yet");
     long bot = hub.admin().post("/api/v1/chatbots", new JsonObject().put("name", "Front desk").put("enabled", true)
         .put("rules", new io.vertx.core.json.JsonArray().add(new JsonObject()
             .put("trigger", new JsonObject().put("type", "keyword").put("keywords", new io.vertx.core.json.JsonArray().add("price")))
@@ -352,7 +340,6 @@ class ContactViewTest {
   @Test
   @DisplayName("a follow-up sequence is started from the sequences button and can be canceled there")
   void sequences() {
-    ApiAvailability.assume(hub, "/api/v1/sequences", "sequences (issue 10, automation) have not landed on this branch yet");
     long sequence = hub.admin().post("/api/v1/sequences", new JsonObject().put("name", "Quote follow-up")
         .put("steps", new io.vertx.core.json.JsonArray().add(new JsonObject().put("delay", "P2D").put("text", "Any questions about the quote?"))))
         .expect(201).json().getLong("id");

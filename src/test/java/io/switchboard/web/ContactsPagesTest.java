@@ -1,48 +1,32 @@
 package io.switchboard.web;
 
 import io.switchboard.testing.Browser;
-import io.switchboard.testing.BrowserWatcher;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithBrowser;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The contacts and profiles pages: search, open, edit, attach and detach, notes, delete after confirming. */
+@WithHub
+@WithBrowser
 class ContactsPagesTest {
 
   static TestHub hub;
   static Browser browser;
 
-  @RegisterExtension
-  final BrowserWatcher watcher = new BrowserWatcher(() -> browser);
-
   @BeforeAll
-  static void start() {
-    hub = TestHub.start();
-    browser = Browser.start(hub.base());
+  static void setUp() {
     AgentApp.signIn(browser, TestHub.ADMIN_EMAIL, TestHub.ADMIN_PASSWORD);
     AgentApp.awaitLive(browser);
-  }
-
-  @BeforeEach
-  void contactsApi() {
-    ApiAvailability.assume(hub, "/api/v1/contacts", "the contacts API (issue 8) has not landed on this branch yet");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.close();
-    hub.close();
   }
 
   @AfterEach

@@ -2,17 +2,16 @@ package io.switchboard.web;
 
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.Browser;
-import io.switchboard.testing.BrowserWatcher;
 import io.switchboard.testing.LiveClient;
 import io.switchboard.testing.TcpProxy;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithBrowser;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.support.ui.Select;
 
 import java.time.Duration;
@@ -23,6 +22,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The inbox as it changes under an agent's eyes: live, without reloading, across a dropped connection. */
+@WithHub
+@WithBrowser
 class LiveInboxTest {
 
   static TestHub hub;
@@ -30,23 +31,12 @@ class LiveInboxTest {
   static long inbox;
   static JsonObject endpoint;
 
-  @RegisterExtension
-  final BrowserWatcher watcher = new BrowserWatcher(() -> browser);
-
   @BeforeAll
-  static void start() {
-    hub = TestHub.start();
+  static void setUp() {
     inbox = hub.inbox("Live Desk");
     endpoint = hub.apiEndpoint(inbox, null);
-    browser = Browser.start(hub.base());
     AgentApp.signIn(browser, TestHub.ADMIN_EMAIL, TestHub.ADMIN_PASSWORD);
     AgentApp.awaitLive(browser);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.close();
-    hub.close();
   }
 
   @AfterEach

@@ -3,9 +3,8 @@ package io.switchboard.web;
 import io.switchboard.testing.Browser;
 import io.switchboard.testing.TcpProxy;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -13,24 +12,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A gap too large to replay: the hub answers "resync" and the app reloads what it shows over REST. */
+@WithHub("live.resume_limit=2")
 class LiveResyncTest {
 
   static TestHub hub;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start(Map.of("live.resume_limit", 2));
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
-  }
 
   @Test
   @DisplayName("after missing more than the hub replays, the open conversation and the list reload, each message once")

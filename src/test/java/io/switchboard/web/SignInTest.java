@@ -2,16 +2,14 @@ package io.switchboard.web;
 
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.Browser;
-import io.switchboard.testing.BrowserWatcher;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithBrowser;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,25 +20,12 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@WithHub
+@WithBrowser
 class SignInTest {
 
   static TestHub hub;
   static Browser browser;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start();
-    browser = Browser.start(hub.base());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.close();
-    hub.close();
-  }
-
-  @RegisterExtension
-  final BrowserWatcher watcher = new BrowserWatcher(() -> browser);
 
   @BeforeEach
   void signedOut() {

@@ -4,8 +4,10 @@ import com.sun.net.httpserver.HttpServer;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.switchboard.testing.ApiClient;
+import io.switchboard.testing.Eventually;
 import io.switchboard.testing.TestDatabase;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.mail.Message;
@@ -25,7 +27,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +37,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Replies leave through the endpoint's SMTP server (a GreenMail server here) and the customer's answers thread. */
+@WithHub("outbox.backoff_ms=60000")
 class EmailReplyTest {
 
   static GreenMail customerServer;
@@ -43,10 +45,9 @@ class EmailReplyTest {
   static long inbox;
 
   @BeforeAll
-  static void start() {
+  static void setUp() {
     customerServer = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
     customerServer.start();
-    hub = TestHub.start(Map.of("outbox.backoff_ms", 60_000));
     inbox = hub.inbox("Replies");
     Mail.endpoint(hub, inbox, "support@acme.test", new JsonObject().put("smtp", new JsonObject()
         .put("host", "127.0.0.1").put("port", customerServer.getSmtp().getPort()).put("security", "none")));
@@ -56,7 +57,6 @@ class EmailReplyTest {
 
   @AfterAll
   static void stop() {
-    hub.close();
     customerServer.stop();
   }
 
@@ -74,7 +74,7 @@ class EmailReplyTest {
     long file = admin.send("POST", "/api/v1/attachments?filename=label.txt", "tracking 42", "text/plain").json().getLong("id");
     JsonObject reply = admin.post("/api/v1/conversations/" + conv + "/messages",
         new JsonObject().put("text", "It ships today.").put("attachments", new JsonArray().add(file))).expect(201).json();
-    JsonObject sent = Mail.await("the reply to be sent", Duration.ofSeconds(20), () -> {
+    JsonObject sent = Eventually.found("the reply to be sent", 20_000, 100, () -> {
       JsonObject a = activity(conv, reply.getLong("id"));
       return "sent".equals(a.getString("status")) ? a : null;
     });
@@ -135,7 +135,7 @@ class EmailReplyTest {
 
     long c1 = conversation("Refused reply");
     long a1 = admin.post("/api/v1/conversations/" + c1 + "/messages", new JsonObject().put("text", "answer")).expect(201).json().getLong("id");
-    JsonObject failed = Mail.await("the refusal", Duration.ofSeconds(20), () -> {
+    JsonObject failed = Eventually.found("the refusal", 20_000, 100, () -> {
       JsonObject a = activity(c1, a1);
       return "failed".equals(a.getString("status")) ? a : null;
     });
@@ -144,7 +144,7 @@ class EmailReplyTest {
 
     long c2 = conversation("Unreachable reply");
     long a2 = admin.post("/api/v1/conversations/" + c2 + "/messages", new JsonObject().put("text", "answer")).expect(201).json().getLong("id");
-    JsonObject retrying = Mail.await("the first failed attempt", Duration.ofSeconds(20), () -> {
+    JsonObject retrying = Eventually.found("the first failed attempt", 20_000, 100, () -> {
       JsonObject a = activity(c2, a2);
       return a.getJsonObject("error") != null ? a : null;
     });
@@ -169,7 +169,7 @@ class EmailReplyTest {
       long conv = conversation(subject);
       long id = hub.admin().post("/api/v1/conversations/" + conv + "/messages", new JsonObject().put("text", "hi Ivy"))
           .expect(201).json().getLong("id");
-      JsonObject done = Mail.await("the reply's outcome", Duration.ofSeconds(20), () -> {
+      JsonObject done = Eventually.found("the reply's outcome", 20_000, 100, () -> {
         JsonObject a = activity(conv, id);
         return "sent".equals(a.getString("status")) || "failed".equals(a.getString("status")) ? a : null;
       });
@@ -279,7 +279,7 @@ class EmailReplyTest {
   }
 
   private static JsonObject outcome(long conversation, long id) {
-    return Mail.await("the reply's outcome", Duration.ofSeconds(20), () -> {
+    return Eventually.found("the reply's outcome", 20_000, 100, () -> {
       JsonObject a = activity(conversation, id);
       return "sent".equals(a.getString("status")) || "failed".equals(a.getString("status")) ? a : null;
     });

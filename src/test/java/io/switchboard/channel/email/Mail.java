@@ -16,10 +16,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Properties;
-import java.util.function.Supplier;
 
 /** Helpers the e-mail tests share: endpoints through the API, a Jakarta Mail SMTP client, a raw SMTP wire. */
 final class Mail {
@@ -60,21 +57,6 @@ final class Mail {
 
   static JsonArray activities(ApiClient c, long conversation) {
     return c.get("/api/v1/conversations/" + conversation + "/activities?kind=message").expect(200).items();
-  }
-
-  /** Polls until the supplier gives a non-null value, for what happens in the background (IMAP, sending). */
-  static <T> T await(String what, Duration timeout, Supplier<T> probe) {
-    Instant end = Instant.now().plus(timeout);
-    while (true) {
-      T v = probe.get();
-      if (v != null) return v;
-      if (Instant.now().isAfter(end)) throw new AssertionError("timed out waiting for " + what);
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
   }
 
   static void send(Session s, MimeMessage m) throws MessagingException {

@@ -5,6 +5,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.switchboard.testing.ApiClient;
+import io.switchboard.testing.Eventually;
 import io.switchboard.testing.TestDatabase;
 import io.switchboard.testing.TestHub;
 import io.vertx.core.json.JsonObject;
@@ -24,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,10 +59,10 @@ class MailboxTest {
     try {
       long inbox = first.inbox("Mailbox");
       endpoint = imapEndpoint(first, inbox, "once@mbox.test", "secret", null);
-      Mail.await("the first mail", Duration.ofSeconds(30), () -> count(dbUrl, endpoint, "Order 1") == 1 ? true : null);
+      Eventually.that("the first mail", 30_000, 100, () -> count(dbUrl, endpoint, "Order 1") == 1);
       append("once@mbox.test", "INBOX", mail("olga@customer.test", "once@mbox.test", "Order 2", "second mail"));
-      Mail.await("the second mail", Duration.ofSeconds(30), () -> count(dbUrl, endpoint, "Order 2") == 1 ? true : null);
-      JsonObject status = Mail.await("a connected status", Duration.ofSeconds(10), () -> {
+      Eventually.that("the second mail", 30_000, 100, () -> count(dbUrl, endpoint, "Order 2") == 1);
+      JsonObject status = Eventually.found("a connected status", 10_000, 100, () -> {
         JsonObject s = first.admin().get("/api/v1/endpoints/" + endpoint + "/mailbox").expect(200).json();
         return "connected".equals(s.getString("status")) ? s : null;
       });
@@ -76,10 +76,10 @@ class MailboxTest {
     }
     append("once@mbox.test", "INBOX", mail("olga@customer.test", "once@mbox.test", "Order 3", "sent while the hub was down"));
     try (TestHub second = TestHub.start(merge(FAST, Map.of("db.url", dbUrl)))) {
-      Mail.await("the mail that came during the restart", Duration.ofSeconds(30),
-          () -> count(dbUrl, endpoint, "Order 3") == 1 ? true : null);
+      Eventually.that("the mail that came during the restart", 30_000, 100,
+          () -> count(dbUrl, endpoint, "Order 3") == 1);
       long before = lastPoll(dbUrl, endpoint);
-      Mail.await("a few more polls", Duration.ofSeconds(30), () -> lastPoll(dbUrl, endpoint) > before + 1500 ? true : null);
+      Eventually.that("a few more polls", 30_000, 100, () -> lastPoll(dbUrl, endpoint) > before + 1500);
       assertThat(count(dbUrl, endpoint, "Order 1")).isEqualTo(1);
       assertThat(count(dbUrl, endpoint, "Order 2")).isEqualTo(1);
       assertThat(count(dbUrl, endpoint, "Order 3")).isEqualTo(1);
@@ -98,7 +98,7 @@ class MailboxTest {
       long inbox = hub.inbox("Sent box");
       imapEndpoint(hub, inbox, "sent@mbox.test", "secret", null);
       ApiClient admin = hub.admin();
-      JsonObject conv = Mail.await("the sent mail", Duration.ofSeconds(30), () -> Mail.conversations(admin, inbox).stream()
+      JsonObject conv = Eventually.found("the sent mail", 30_000, 100, () -> Mail.conversations(admin, inbox).stream()
           .map(o -> (JsonObject) o).filter(c -> "Our offer".equals(c.getString("subject"))).findFirst().orElse(null));
       assertThat(conv.getJsonObject("contact").getString("email")).isEqualTo("zoe@customer.test");
       assertThat(conv.getJsonObject("contact").getString("name")).isEqualTo("Zoe");
@@ -110,11 +110,11 @@ class MailboxTest {
       MimeMessage answer = mail("zoe@customer.test", "sent@mbox.test", "Re: Our offer", "Looks good.");
       answer.setHeader("In-Reply-To", offer.getHeader("Message-ID")[0]);
       append("sent@mbox.test", "INBOX", answer);
-      Mail.await("the answer", Duration.ofSeconds(30), () -> Mail.activities(admin, conv.getLong("id")).size() == 2 ? true : null);
+      Eventually.that("the answer", 30_000, 100, () -> Mail.activities(admin, conv.getLong("id")).size() == 2);
       assertThat(Mail.activities(admin, conv.getLong("id")).getJsonObject(0).getString("direction")).isEqualTo("in");
       // a copy of its own mail in the inbox folder (Bcc to itself) is outbound too
       append("sent@mbox.test", "INBOX", mail("sent@mbox.test", "yuri@customer.test", "Bcc copy", "Sent from my phone."));
-      JsonObject copy = Mail.await("the copy", Duration.ofSeconds(30), () -> Mail.conversations(admin, inbox).stream()
+      JsonObject copy = Eventually.found("the copy", 30_000, 100, () -> Mail.conversations(admin, inbox).stream()
           .map(o -> (JsonObject) o).filter(c -> "Bcc copy".equals(c.getString("subject"))).findFirst().orElse(null));
       assertThat(copy.getJsonObject("contact").getString("email")).isEqualTo("yuri@customer.test");
       assertThat(Mail.activities(admin, copy.getLong("id")).getJsonObject(0).getString("direction")).as(Mail.activities(admin, copy.getLong("id")).encodePrettily()).isEqualTo("out");
@@ -131,7 +131,7 @@ class MailboxTest {
     try {
       long inbox = a.inbox("Shared");
       long ep = imapEndpoint(a, inbox, "shared@mbox.test", "secret", null);
-      String poller = Mail.await("a node to poll", Duration.ofSeconds(40), () -> {
+      String poller = Eventually.found("a node to poll", 40_000, 100, () -> {
         JsonObject s = a.admin().get("/api/v1/endpoints/" + ep + "/mailbox").expect(200).json();
         return "connected".equals(s.getString("status")) ? s.getString("polled_by") : null;
       });
@@ -139,12 +139,12 @@ class MailboxTest {
       TestHub other = polling == a ? b : a;
       assertThat(poller).isIn(a.switchboard.node().nodeId(), b.switchboard.node().nodeId());
       append("shared@mbox.test", "INBOX", mail("pia@customer.test", "shared@mbox.test", "Before the handover", "one"));
-      Mail.await("the first mail", Duration.ofSeconds(30), () -> count(a.dbUrl, ep, "Before the handover") == 1 ? true : null);
+      Eventually.that("the first mail", 30_000, 100, () -> count(a.dbUrl, ep, "Before the handover") == 1);
       polling.close();
       open.remove(polling);
       append("shared@mbox.test", "INBOX", mail("pia@customer.test", "shared@mbox.test", "After the handover", "two"));
-      Mail.await("the other node to import", Duration.ofSeconds(40),
-          () -> count(a.dbUrl, ep, "After the handover") == 1 ? true : null);
+      Eventually.that("the other node to import", 40_000, 100,
+          () -> count(a.dbUrl, ep, "After the handover") == 1);
       assertThat(other.admin().get("/api/v1/endpoints/" + ep + "/mailbox").expect(200).json().getString("polled_by"))
           .isEqualTo(other.switchboard.node().nodeId());
       assertThat(count(a.dbUrl, ep, "Before the handover")).isEqualTo(1);
@@ -169,19 +169,19 @@ class MailboxTest {
       long inbox = hub.inbox("Failures");
       long wrong = imapEndpoint(hub, inbox, "fail@mbox.test", "wrong", null);
       long skipping = imapEndpoint(hub, inbox, "skip@mbox.test", "secret", null);
-      JsonObject failing = Mail.await("a failing status", Duration.ofSeconds(30), () -> {
+      JsonObject failing = Eventually.found("a failing status", 30_000, 100, () -> {
         JsonObject s = hub.admin().get("/api/v1/endpoints/" + wrong + "/mailbox").expect(200).json();
         return "failing".equals(s.getString("status")) ? s : null;
       });
       assertThat(failing.getString("error")).contains("Invalid login/password");
       assertThat(failing.getString("failing_since")).isNotNull();
 
-      Mail.await("the good mail", Duration.ofSeconds(30), () -> count(hub.dbUrl, skipping, "After the bad one") == 1 ? true : null);
+      Eventually.that("the good mail", 30_000, 100, () -> count(hub.dbUrl, skipping, "After the bad one") == 1);
       JsonObject status = hub.admin().get("/api/v1/endpoints/" + skipping + "/mailbox").expect(200).json();
       assertThat(status.getJsonArray("failures")).hasSize(1);
       assertThat(status.getJsonArray("failures").getJsonObject(0).getString("error")).contains("no sender");
       long before = lastPoll(hub.dbUrl, skipping);
-      Mail.await("a few more polls", Duration.ofSeconds(30), () -> lastPoll(hub.dbUrl, skipping) > before + 1500 ? true : null);
+      Eventually.that("a few more polls", 30_000, 100, () -> lastPoll(hub.dbUrl, skipping) > before + 1500);
       assertThat(hub.admin().get("/api/v1/endpoints/" + skipping + "/mailbox").expect(200).json().getJsonArray("failures")).hasSize(1);
       assertThat(count(hub.dbUrl, skipping, "Nobody sent this")).isZero();
     }
@@ -196,12 +196,12 @@ class MailboxTest {
     try (TestHub hub = TestHub.start(FAST)) {
       long inbox = hub.inbox("Renumbered");
       long ep = imapEndpoint(hub, inbox, "uv@mbox.test", "secret", "Support");
-      Mail.await("the first mail", Duration.ofSeconds(30), () -> count(hub.dbUrl, ep, "Before renumbering") == 1 ? true : null);
+      Eventually.that("the first mail", 30_000, 100, () -> count(hub.dbUrl, ep, "Before renumbering") == 1);
       long firstValidity = validity(hub.dbUrl, ep);
       // the server rebuilds the folder: same mail, new UIDs, new UIDVALIDITY
       Thread.sleep(5);
       recreate("uv@mbox.test", "Support", one, mail("uma@customer.test", "uv@mbox.test", "After renumbering", "two"));
-      Mail.await("the new mail", Duration.ofSeconds(60), () -> count(hub.dbUrl, ep, "After renumbering") == 1 ? true : null);
+      Eventually.that("the new mail", 60_000, 100, () -> count(hub.dbUrl, ep, "After renumbering") == 1);
       assertThat(validity(hub.dbUrl, ep)).isNotEqualTo(firstValidity);
       assertThat(count(hub.dbUrl, ep, "Before renumbering")).isEqualTo(1);
     }
@@ -229,7 +229,7 @@ class MailboxTest {
               .put("security", "none").put("username", "oauth@mbox.test"))
           .put("oauth2", new JsonObject().put("token_url", "http://127.0.0.1:" + provider.getAddress().getPort() + "/token")
               .put("client_id", "mailbox-client").put("refresh_token", "revoked-grant"))).getLong("id");
-      JsonObject failing = Mail.await("a failing status", Duration.ofSeconds(30), () -> {
+      JsonObject failing = Eventually.found("a failing status", 30_000, 100, () -> {
         JsonObject st = hub.admin().get("/api/v1/endpoints/" + id + "/mailbox").expect(200).json();
         return "failing".equals(st.getString("status")) ? st : null;
       });

@@ -3,8 +3,8 @@ package io.switchboard.channel.email;
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.TestDatabase;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -17,12 +17,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code POST /hooks/email/mime}: raw MIME posted by a provider, Mailgun-style, signed with the signing key. */
+@WithHub("email.webhook_signing_key=" + MimeHookTest.KEY)
 class MimeHookTest {
 
   static final String KEY = "key-test-signing-0123456789";
@@ -30,15 +30,9 @@ class MimeHookTest {
   static long inbox;
 
   @BeforeAll
-  static void start() {
-    hub = TestHub.start(Map.of("email.webhook_signing_key", KEY));
+  static void setUp() {
     inbox = hub.inbox("Webhook");
     Mail.endpoint(hub, inbox, "hello@hook.test", null);
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
   }
 
   static final String MIME = "From: Hanna <hanna@customer.test>\r\nTo: hello@hook.test\r\nSubject: %s\r\n"

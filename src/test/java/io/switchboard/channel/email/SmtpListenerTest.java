@@ -3,6 +3,7 @@ package io.switchboard.channel.email;
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.TestDatabase;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.activation.DataHandler;
@@ -14,7 +15,6 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.util.ByteArrayDataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -31,21 +31,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Mail sent by an ordinary SMTP client library (Jakarta Mail) to the hub's listener. */
+@WithHub
 class SmtpListenerTest {
 
   static TestHub hub;
   static long inbox;
 
   @BeforeAll
-  static void start() {
-    hub = TestHub.start();
+  static void setUp() {
     inbox = hub.inbox("Support");
     Mail.endpoint(hub, inbox, "support@acme.test", null);
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
   }
 
   @Test

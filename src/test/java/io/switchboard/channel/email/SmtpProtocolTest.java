@@ -1,23 +1,23 @@
 package io.switchboard.channel.email;
 
+import io.switchboard.testing.Eventually;
 import io.switchboard.testing.TestDatabase;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The listener spoken to over a raw socket: every reply code a misbehaving or unusual client can meet. */
+@WithHub({"smtp.max_message_bytes=20000", "smtp.max_connections=5"})
 class SmtpProtocolTest {
 
   static TestHub hub;
@@ -25,17 +25,11 @@ class SmtpProtocolTest {
   static long sales;
 
   @BeforeAll
-  static void start() {
-    hub = TestHub.start(Map.of("smtp.max_message_bytes", 20_000, "smtp.max_connections", 5));
+  static void setUp() {
     inbox = hub.inbox("Protocol");
     sales = hub.inbox("Protocol Sales");
     Mail.endpoint(hub, inbox, "help@proto.test", null);
     Mail.endpoint(hub, sales, "sales@proto.test", null);
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
   }
 
   @Test
@@ -229,7 +223,7 @@ class SmtpProtocolTest {
     } finally {
       for (Mail.Wire w : open) w.close();
     }
-    String greeting = Mail.await("a free connection slot", Duration.ofSeconds(10), () -> {
+    String greeting = Eventually.found("a free connection slot", 10_000, 100, () -> {
       try (Mail.Wire w = new Mail.Wire(hub)) {
         String g = w.reply();
         return g.startsWith("220") ? g : null;
@@ -263,7 +257,7 @@ class SmtpProtocolTest {
           setConnections(own, db, true);
         }
       }
-      String answer = Mail.await("the database to be back", Duration.ofSeconds(20), () -> {
+      String answer = Eventually.found("the database to be back", 20_000, 100, () -> {
         try (Mail.Wire w = new Mail.Wire(own)) {
           w.reply();
           w.cmd("EHLO client.test");
@@ -326,7 +320,7 @@ class SmtpProtocolTest {
           + "Message-ID: <nul-smtp-1@sender.test>\r\n\r\nzero\u0000byte\r\n.\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
       assertThat(w.reply()).startsWith("250 ");
     }
-    JsonObject a = Mail.await("the mail", Duration.ofSeconds(10), () -> {
+    JsonObject a = Eventually.found("the mail", 10_000, 100, () -> {
       for (Object c : Mail.conversations(hub.admin(), inbox)) {
         for (Object x : Mail.activities(hub.admin(), ((JsonObject) c).getLong("id"))) {
           if ("Zerosubject".equals(((JsonObject) x).getString("subject"))) return (JsonObject) x;

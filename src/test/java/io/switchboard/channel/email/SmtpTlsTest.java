@@ -1,9 +1,10 @@
 package io.switchboard.channel.email;
 
+import io.switchboard.testing.HubConfig;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonObject;
 import jakarta.mail.Session;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -19,15 +20,16 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** STARTTLS on the listener, with a certificate made for the test by the JDK's keytool. */
+@WithHub
 class SmtpTlsTest {
 
   static TestHub hub;
   static long inbox;
-  static Path dir;
 
-  @BeforeAll
-  static void start() throws Exception {
-    dir = Files.createTempDirectory("sb-tls");
+  /** The listener's certificate and key, made for this run. */
+  @HubConfig
+  static Map<String, Object> certificate() throws Exception {
+    Path dir = Files.createTempDirectory("sb-tls");
     Path store = dir.resolve("cert.p12");
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
         "-alias", "smtp", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname", "CN=localhost",
@@ -44,15 +46,14 @@ class SmtpTlsTest {
         + "\n-----END PRIVATE KEY-----\n");
     Files.writeString(dir.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----\n"
         + b64.encodeToString(ks.getCertificate("smtp").getEncoded()) + "\n-----END CERTIFICATE-----\n");
-    hub = TestHub.start(Map.of("smtp.tls_cert_path", dir.resolve("cert.pem").toString(),
-        "smtp.tls_key_path", dir.resolve("key.pem").toString()));
-    inbox = hub.inbox("Secure");
-    Mail.endpoint(hub, inbox, "secure@tls.test", null);
+    return Map.of("smtp.tls_cert_path", dir.resolve("cert.pem").toString(),
+        "smtp.tls_key_path", dir.resolve("key.pem").toString());
   }
 
-  @AfterAll
-  static void stop() {
-    hub.close();
+  @BeforeAll
+  static void setUp() {
+    inbox = hub.inbox("Secure");
+    Mail.endpoint(hub, inbox, "secure@tls.test", null);
   }
 
   @Test

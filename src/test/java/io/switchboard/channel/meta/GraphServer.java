@@ -1,5 +1,6 @@
 package io.switchboard.channel.meta;
 
+import io.switchboard.testing.Eventually;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -133,16 +134,9 @@ final class GraphServer implements AutoCloseable {
 
   /** Waits for a call that matches. */
   Call await(Predicate<Call> match, Duration timeout) {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < end) {
-      for (Call c : calls) if (match.test(c)) return c;
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("the Graph API was never called as expected; calls: " + calls);
+    List<Call> got = Eventually.value("the Graph API is called as expected", timeout.toMillis(),
+        () -> List.copyOf(calls), all -> all.stream().anyMatch(match));
+    return got.stream().filter(match).findFirst().orElseThrow();
   }
 
   @Override

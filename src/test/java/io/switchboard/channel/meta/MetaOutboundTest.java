@@ -1,9 +1,12 @@
 package io.switchboard.channel.meta;
 
 import io.switchboard.testing.ApiClient;
+import io.switchboard.testing.Eventually;
+import io.switchboard.testing.HubConfig;
 import io.switchboard.testing.LiveClient;
 import io.switchboard.testing.TestDatabase;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -31,6 +34,7 @@ import static io.switchboard.channel.meta.MetaPayloads.whatsapp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Replies through the Graph API, Meta's delivery reports on them, and the 24-hour windows. */
+@WithHub({"meta.app_secret=" + MetaPayloads.APP_SECRET, "outbox.backoff_ms=200"})
 class MetaOutboundTest {
 
   static GraphServer graph;
@@ -38,11 +42,15 @@ class MetaOutboundTest {
   static ApiClient admin;
   static long waInbox;
 
-  @BeforeAll
-  static void start() throws Exception {
+  /** The Graph API is a stand-in on this machine. */
+  @HubConfig
+  static Map<String, Object> config() throws Exception {
     graph = new GraphServer("wa-token");
-    hub = TestHub.start(Map.of("meta.graph_base", graph.base(), "meta.app_secret", MetaPayloads.APP_SECRET,
-        "outbox.backoff_ms", 200));
+    return Map.of("meta.graph_base", graph.base());
+  }
+
+  @BeforeAll
+  static void setUp() {
     admin = hub.admin();
     long wa = hub.inbox("WhatsApp Support");
     waInbox = wa;
@@ -55,7 +63,6 @@ class MetaOutboundTest {
 
   @AfterAll
   static void stop() throws Exception {
-    hub.close();
     graph.close();
   }
 
@@ -81,22 +88,8 @@ class MetaOutboundTest {
   }
 
   static JsonObject awaitActivity(long conversation, long id, String status) {
-    long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    JsonObject a = null;
-    while (System.nanoTime() < end) {
-      a = activity(conversation, id);
-      if (status.equals(a.getString("status"))) return a;
-      sleep(100);
-    }
-    throw new AssertionError("activity never became " + status + ": " + a);
-  }
-
-  static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
+    return Eventually.value("activity " + id + " becomes " + status, 15_000, 100, () -> activity(conversation, id),
+        a -> status.equals(a.getString("status")));
   }
 
   static void incomingHoursAgo(long conversation, int hours) throws Exception {

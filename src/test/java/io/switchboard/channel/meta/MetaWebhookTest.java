@@ -1,9 +1,11 @@
 package io.switchboard.channel.meta;
 
 import io.switchboard.testing.ApiClient;
+import io.switchboard.testing.HubConfig;
 import io.switchboard.testing.LiveClient;
 import io.switchboard.testing.TestDatabase;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -30,6 +32,7 @@ import static io.switchboard.channel.meta.MetaPayloads.whatsapp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Meta's webhooks as Meta sends them: signed JSON, several entries, redeliveries, and the shapes we do not handle. */
+@WithHub({"meta.app_secret=" + APP_SECRET, "meta.verify_token=verify-me", "outbox.backoff_ms=200"})
 class MetaWebhookTest {
 
   static GraphServer graph;
@@ -39,11 +42,15 @@ class MetaWebhookTest {
   static long igInbox;
   static final HttpClient http = HttpClient.newHttpClient();
 
-  @BeforeAll
-  static void start() throws Exception {
+  /** The Graph API is a stand-in on this machine. */
+  @HubConfig
+  static Map<String, Object> config() throws Exception {
     graph = new GraphServer("wa-token");
-    hub = TestHub.start(Map.of("meta.graph_base", graph.base(), "meta.app_secret", APP_SECRET, "meta.verify_token", "verify-me",
-        "outbox.backoff_ms", 200));
+    return Map.of("meta.graph_base", graph.base());
+  }
+
+  @BeforeAll
+  static void setUp() {
     waInbox = hub.inbox("WhatsApp Sales");
     pageInbox = hub.inbox("Facebook Page");
     igInbox = hub.inbox("Instagram DMs");
@@ -54,7 +61,6 @@ class MetaWebhookTest {
 
   @AfterAll
   static void stop() throws Exception {
-    hub.close();
     graph.close();
   }
 

@@ -2,8 +2,10 @@ package io.switchboard.channel.meta;
 
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.Browser;
-import io.switchboard.testing.BrowserWatcher;
+import io.switchboard.testing.HubConfig;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithBrowser;
+import io.switchboard.testing.WithHub;
 import io.switchboard.web.AgentApp;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +14,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
@@ -24,34 +25,35 @@ import static io.switchboard.channel.meta.MetaPayloads.whatsapp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** An agent answers a WhatsApp customer after the 24-hour window with an approved template, in a real browser. */
+@WithHub("meta.app_secret=" + MetaPayloads.APP_SECRET)
+@WithBrowser
 class TemplateComposerTest {
 
   static GraphServer graph;
   static TestHub hub;
   static Browser browser;
 
-  @RegisterExtension
-  final BrowserWatcher watcher = new BrowserWatcher(() -> browser);
+  /** The Graph API is a stand-in on this machine. */
+  @HubConfig
+  static Map<String, Object> config() throws Exception {
+    graph = new GraphServer("wa-token");
+    return Map.of("meta.graph_base", graph.base());
+  }
 
   @BeforeAll
-  static void start() throws Exception {
-    graph = new GraphServer("wa-token");
-    hub = TestHub.start(Map.of("meta.graph_base", graph.base(), "meta.app_secret", MetaPayloads.APP_SECRET));
+  static void setUp() {
     long inbox = hub.inbox("WhatsApp");
     hub.admin().post("/api/v1/inboxes/" + inbox + "/endpoints", new JsonObject().put("channel", "whatsapp").put("address", "1300003")
         .put("settings", new JsonObject().put("access_token", "wa-token").put("waba_id", "7770001"))).expect(201);
     graph.templates.put("7770001", new JsonObject().put("data", new JsonArray()
         .add(new JsonObject().put("name", "order_update").put("language", "en_US").put("status", "APPROVED")
             .put("components", new JsonArray().add(new JsonObject().put("type", "BODY").put("text", "Hi {{1}}, order {{2}} has shipped."))))));
-    browser = Browser.start(hub.base());
     AgentApp.signIn(browser, TestHub.ADMIN_EMAIL, TestHub.ADMIN_PASSWORD);
     AgentApp.awaitLive(browser);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (browser != null) browser.close();
-    hub.close();
     graph.close();
   }
 

@@ -1,5 +1,6 @@
 package io.switchboard.channel.telephony;
 
+import io.switchboard.testing.Eventually;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -86,12 +87,9 @@ final class FakeTwilio implements AutoCloseable {
 
   /** The first recorded request matching, waiting up to the timeout. */
   Received await(Predicate<Received> match, Duration timeout) {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < end) {
-      for (Received r : received) if (match.test(r)) return r;
-      sleep(20);
-    }
-    throw new AssertionError("the provider received no matching request within " + timeout + "; got " + received);
+    List<Received> got = Eventually.value("the provider receives a matching request", timeout.toMillis(),
+        () -> List.copyOf(received), all -> all.stream().anyMatch(match));
+    return got.stream().filter(match).findFirst().orElseThrow();
   }
 
   private void handle(HttpServerRequest req) {

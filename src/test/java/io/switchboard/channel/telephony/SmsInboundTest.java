@@ -1,9 +1,11 @@
 package io.switchboard.channel.telephony;
 
 import io.switchboard.testing.ApiClient;
+import io.switchboard.testing.HubConfig;
 import io.switchboard.testing.LiveClient;
 import io.switchboard.testing.TestDatabase;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +24,8 @@ import java.util.Map;
 import static io.switchboard.channel.telephony.Webhooks.params;
 import static org.assertj.core.api.Assertions.assertThat;
 
+@WithHub({"http.public_url=" + Webhooks.PUBLIC, "http.cookie_secure=false", "twilio.media_timeout_ms=1500",
+    "twilio.media_max_bytes=1000"})
 class SmsInboundTest {
 
   static final String ACCOUNT = "AC" + "1".repeat(32);
@@ -37,11 +41,15 @@ class SmsInboundTest {
   static ApiClient member;
   static ApiClient outsider;
 
-  @BeforeAll
-  static void start() {
+  /** The provider is a stand-in on this machine. */
+  @HubConfig
+  static Map<String, Object> config() {
     twilio = new FakeTwilio();
-    hub = TestHub.start(Map.of("http.public_url", Webhooks.PUBLIC, "http.cookie_secure", "false", "twilio.api_base", twilio.base(),
-        "twilio.media_timeout_ms", 1500, "twilio.media_max_bytes", 1000));
+    return Map.of("twilio.api_base", twilio.base());
+  }
+
+  @BeforeAll
+  static void setUp() {
     hooks = new Webhooks(hub);
     sales = hub.inbox("SMS Sales");
     long other = hub.inbox("SMS Other");
@@ -57,7 +65,6 @@ class SmsInboundTest {
 
   @AfterAll
   static void stop() {
-    hub.close();
     twilio.close();
   }
 

@@ -1,9 +1,11 @@
 package io.switchboard.channel.telephony;
 
 import io.switchboard.testing.ApiClient;
+import io.switchboard.testing.HubConfig;
 import io.switchboard.testing.LiveClient;
 import io.switchboard.testing.TestDatabase;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -33,6 +35,7 @@ import static io.switchboard.channel.telephony.Webhooks.params;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Incoming calls, routing by business hours, call and voicemail logging, and click-to-call. */
+@WithHub({"http.public_url=" + Webhooks.PUBLIC, "http.cookie_secure=false", "twilio.media_timeout_ms=3000"})
 class VoiceTest {
 
   static final String ACCOUNT = "AC" + "4".repeat(32);
@@ -57,16 +60,20 @@ class VoiceTest {
   static ApiClient outsider;
   static ApiClient boss;
 
-  @BeforeAll
-  static void start() throws Exception {
+  /** The provider is a stand-in on this machine; the hub's database is prepared before it starts. */
+  @HubConfig
+  static Map<String, Object> config() throws Exception {
     twilio = new FakeTwilio();
     // this workspace has taken calls.make away from agents, so the permission check can be seen working
     dbUrl = TestDatabase.fresh();
     try (Connection c = TestDatabase.connect(dbUrl)) {
       c.createStatement().execute("DELETE FROM role_permission WHERE role = 'agent' AND permission = 'calls.make'");
     }
-    hub = TestHub.start(Map.of("db.url", dbUrl, "http.public_url", Webhooks.PUBLIC, "http.cookie_secure", "false",
-        "twilio.api_base", twilio.base(), "twilio.media_timeout_ms", 3000));
+    return Map.of("db.url", dbUrl, "twilio.api_base", twilio.base());
+  }
+
+  @BeforeAll
+  static void setUp() {
     hooks = new Webhooks(hub);
     ApiClient admin = hub.admin();
     ringer = hub.user("ringer@example.com", "agent");
@@ -95,7 +102,6 @@ class VoiceTest {
 
   @AfterAll
   static void stop() {
-    hub.close();
     twilio.close();
   }
 

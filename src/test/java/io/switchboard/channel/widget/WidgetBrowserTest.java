@@ -1,14 +1,16 @@
 package io.switchboard.channel.widget;
 
 import io.switchboard.testing.ApiClient;
+import io.switchboard.testing.Browser;
 import io.switchboard.testing.LiveClient;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithBrowser;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -16,14 +18,8 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.SearchContext;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,38 +30,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A real browser: a shop's page, served from another origin than the hub, embeds widget.js; a visitor chats with
  * an agent who is on the live socket and answers over REST.
  */
+@WithHub
+@WithBrowser
 class WidgetBrowserTest {
 
   static TestHub hub;
-  static Vertx vertx;
   static HttpServer site;
-  static ChromeDriver browser;
-  static Path profile;
-
-  @BeforeAll
-  static void start() throws Exception {
-    hub = TestHub.start();
-    vertx = Vertx.vertx();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary("/usr/bin/chromium");
-    profile = Files.createTempDirectory("sb-chrome");
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-        "--user-data-dir=" + profile);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-    browser = new ChromeDriver(service, options);
-  }
+  static final Vertx vertx = Vertx.vertx();
+  static Browser browser;
 
   @AfterAll
   static void stop() throws Exception {
-    if (browser != null) browser.quit();
     if (site != null) site.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-    if (vertx != null) vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-    hub.close();
-    try (var files = Files.walk(profile)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
   /** The shop's page, on its own origin, with CSS that would wreck an unisolated widget. */
@@ -83,12 +60,12 @@ class WidgetBrowserTest {
   }
 
   static SearchContext widget() {
-    return new WebDriverWait(browser, Duration.ofSeconds(15))
+    return new WebDriverWait(browser.driver, Duration.ofSeconds(15))
         .until(d -> d.findElement(By.cssSelector("[data-switchboard-widget]")).getShadowRoot());
   }
 
   static WebElement awaitIn(SearchContext root, String css) {
-    return new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> {
+    return new WebDriverWait(browser.driver, Duration.ofSeconds(15)).until(d -> {
       List<WebElement> found = root.findElements(By.cssSelector(css));
       return found.isEmpty() ? null : found.get(found.size() - 1);
     });
@@ -115,7 +92,7 @@ class WidgetBrowserTest {
 
     try (LiveClient agent = LiveClient.agent(hub, admin)) {
       agent.awaitType("hello");
-      browser.get(url);
+      browser.driver.get(url);
       SearchContext root = widget();
       WebElement launcher = awaitIn(root, "[data-sb=launcher]");
       assertThat(launcher.isDisplayed()).as("the shop's CSS does not reach into the widget").isTrue();
@@ -135,7 +112,7 @@ class WidgetBrowserTest {
       assertThat(created.getJsonObject("data").getJsonObject("activity").getJsonObject("data").getString("origin")).isEqualTo(shopOrigin);
 
       agent.send(new JsonObject().put("op", "typing").put("conversation", conversation));
-      new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> awaitIn(root, "[data-sb=typing]").getText().contains("is typing"));
+      new WebDriverWait(browser.driver, Duration.ofSeconds(15)).until(d -> awaitIn(root, "[data-sb=typing]").getText().contains("is typing"));
 
       String agentText = "Yes! <script>window.pwned=2</script> Ships today: https://shop.example/kettles/blue";
       long reply = admin.post("/api/v1/conversations/" + conversation + "/messages", new JsonObject().put("text", agentText))
@@ -144,14 +121,14 @@ class WidgetBrowserTest {
       assertThat(answer.getText()).isEqualTo(agentText);
       assertThat(root.findElements(By.cssSelector(".msg b, .msg script, .msg img"))).as("text is never HTML").isEmpty();
       assertThat(answer.findElement(By.cssSelector("a")).getDomAttribute("href")).isEqualTo("https://shop.example/kettles/blue");
-      assertThat(((JavascriptExecutor) browser).executeScript("return window.pwned === undefined")).isEqualTo(true);
+      assertThat(((JavascriptExecutor) browser.driver).executeScript("return window.pwned === undefined")).isEqualTo(true);
       assertThat(bubbles(root)).containsExactly(visitorText, agentText);
       // the panel is open on a visible page: the reply was read
       WidgetProtocolTest.awaitStatus(agent, reply, "read");
 
-      browser.navigate().refresh();
+      browser.driver.navigate().refresh();
       SearchContext again = widget();
-      new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> bubbles(again).size() == 2);
+      new WebDriverWait(browser.driver, Duration.ofSeconds(15)).until(d -> bubbles(again).size() == 2);
       assertThat(bubbles(again)).containsExactly(visitorText, agentText);
       WebElement input2 = awaitIn(again, "[data-sb=input]");
       input2.sendKeys("Great, I'll order it now");
@@ -159,7 +136,7 @@ class WidgetBrowserTest {
       JsonObject second = agent.await(f -> "message.created".equals(f.getString("type"))
           && "Great, I'll order it now".equals(f.getJsonObject("data").getJsonObject("activity").getString("text")), Duration.ofSeconds(15));
       assertThat(second.getLong("conversation")).as("the reload continued the same conversation").isEqualTo(conversation);
-      new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> again.findElements(By.cssSelector(".msg[data-from=visitor][data-id]")).size() == 2);
+      new WebDriverWait(browser.driver, Duration.ofSeconds(15)).until(d -> again.findElements(By.cssSelector(".msg[data-from=visitor][data-id]")).size() == 2);
 
       // with the panel closed a reply counts as unread on the launcher, and is read once the visitor opens it
       awaitIn(again, "[data-sb=close]").click();

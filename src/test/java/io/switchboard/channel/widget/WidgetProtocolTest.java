@@ -1,13 +1,13 @@
 package io.switchboard.channel.widget;
 
 import io.switchboard.testing.ApiClient;
+import io.switchboard.testing.Eventually;
 import io.switchboard.testing.LiveClient;
 import io.switchboard.testing.TestDatabase;
 import io.switchboard.testing.TestHub;
+import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -29,20 +29,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The visitor side of the widget, spoken by a plain WebSocket client. */
+@WithHub("widget.messages_per_minute=5")
 class WidgetProtocolTest {
 
   static final String SITE = "https://shop.example";
   static TestHub hub;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start(Map.of("widget.messages_per_minute", 5));
-  }
-
-  @AfterAll
-  static void stop() {
-    hub.close();
-  }
 
   /** A widget endpoint on a new inbox: {id, key, secret, inbox_id}. */
   static JsonObject widget(String inboxName, JsonObject settings) {
@@ -398,19 +389,13 @@ class WidgetProtocolTest {
   }
 
   static void awaitRestStatus(ApiClient client, long conversation, long activity, String status) {
-    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < end) {
+    Eventually.that("activity " + activity + " becomes " + status, 10_000, 100, () -> {
       for (Object o : client.get("/api/v1/conversations/" + conversation + "/activities").expect(200).items()) {
         JsonObject a = (JsonObject) o;
-        if (a.getLong("id") == activity && status.equals(a.getString("status"))) return;
+        if (a.getLong("id") == activity && status.equals(a.getString("status"))) return true;
       }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("activity " + activity + " never became " + status);
+      return false;
+    });
   }
 
   @Test
