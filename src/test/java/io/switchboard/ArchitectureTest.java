@@ -9,9 +9,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -95,6 +103,28 @@ class ArchitectureTest {
           .resideInAnyPackage("io.switchboard", channel).check(main);
     }
   }
+
+  @Test
+  @DisplayName("REST resources hold no SQL: every statement is in a store")
+  void noSqlInRestResources() throws IOException {
+    Path root = Path.of("src/main/java/io/switchboard");
+    List<String> found = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path f : files.filter(p -> p.toString().endsWith("Api.java") || p.startsWith(root.resolve("rest")) && p.toString().endsWith(".java")).toList()) {
+        String source = Files.readString(f);
+        Matcher literal = LITERAL.matcher(source);
+        while (literal.find()) {
+          if (SQL.matcher(literal.group()).find()) found.add(root.relativize(f) + ": " + literal.group().strip().lines().findFirst().orElse(""));
+        }
+      }
+    }
+    assertThat(found).as("SQL in REST resources").isEmpty();
+  }
+
+  /** Text blocks and string literals. */
+  private static final Pattern LITERAL = Pattern.compile("\"\"\"[\\s\\S]*?\"\"\"|\"(?:\\\\.|[^\"\\\\\\n])*\"");
+  private static final Pattern SQL = Pattern.compile(
+      "\\b(SELECT\\s|INSERT\\s+INTO|UPDATE\\s+\\w+\\s+SET|DELETE\\s+FROM|WHERE\\s|JOIN\\s|ON CONFLICT|RETURNING\\s)");
 
   @Test
   @DisplayName("no two classes share a simple name")
