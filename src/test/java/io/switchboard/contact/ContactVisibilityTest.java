@@ -40,10 +40,10 @@ class ContactVisibilityTest {
     admin = hub.admin();
     long sales = hub.inbox("Vis Sales");
     long hidden = hub.inbox("Vis Secret");
-    String phone = Channels.phoneEndpoint(hub, sales, "+31 20 555 0401");
-    String email = Channels.emailEndpoint(hub, hidden, "board@secret.example");
-    visible = Channels.sms(hub, phone, "+31644440001", "Vera Visible", "hi sales");
-    secret = Channels.emailWithFile(hub, email, "sam@hidden.example", "Sam Secret", "contract.pdf", "%PDF secret terms");
+    String phone = CustomerMessages.phoneEndpoint(hub, sales, "+31 20 555 0401");
+    String email = CustomerMessages.emailEndpoint(hub, hidden, "board@secret.example");
+    visible = CustomerMessages.sms(hub, phone, "+31644440001", "Vera Visible", "hi sales");
+    secret = CustomerMessages.emailWithFile(hub, email, "sam@hidden.example", "Sam Secret", "contract.pdf", "%PDF secret terms");
     attachmentId = admin.get("/api/v1/conversations/" + secret.conversationId() + "/activities").items().getJsonObject(0)
         .getJsonArray("attachments").getJsonObject(0).getLong("id");
     admin.patch("/api/v1/contacts/" + secret.contactId(), new JsonObject().put("phone", "+31 6 9999 0001")

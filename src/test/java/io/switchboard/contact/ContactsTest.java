@@ -42,11 +42,11 @@ class ContactsTest {
   @Test
   @DisplayName("a customer who writes by SMS and then by e-mail appears as two contacts, each with its identity")
   void twoChannelsTwoContacts() {
-    long inbox = hub.inbox("Two Channels");
-    String phone = Channels.phoneEndpoint(hub, inbox, "+31 20 555 0101");
-    String email = Channels.emailEndpoint(hub, inbox, "hello@two.example");
-    IngestResult bySms = Channels.sms(hub, phone, "+31611110001", "Grace Hopper", "hi by text");
-    IngestResult byMail = Channels.email(hub, email, "grace@navy.example", "Grace Hopper", "Hello", "hi by mail");
+    long inbox = hub.inbox("Two CustomerMessages");
+    String phone = CustomerMessages.phoneEndpoint(hub, inbox, "+31 20 555 0101");
+    String email = CustomerMessages.emailEndpoint(hub, inbox, "hello@two.example");
+    IngestResult bySms = CustomerMessages.sms(hub, phone, "+31611110001", "Grace Hopper", "hi by text");
+    IngestResult byMail = CustomerMessages.email(hub, email, "grace@navy.example", "Grace Hopper", "Hello", "hi by mail");
     assertThat(bySms.contactId()).isNotEqualTo(byMail.contactId());
 
     JsonObject smsContact = admin.get("/api/v1/contacts/" + bySms.contactId()).expect(200).json();
@@ -206,12 +206,12 @@ class ContactsTest {
   @DisplayName("a blocked contact's messages are still stored, but reopen nothing; blocking is a contact update")
   void blocking() {
     long inbox = hub.inbox("Blocking");
-    String phone = Channels.phoneEndpoint(hub, inbox, "+31 20 555 0102");
-    IngestResult first = Channels.sms(hub, phone, "+31611110002", "Spammer", "buy now");
+    String phone = CustomerMessages.phoneEndpoint(hub, inbox, "+31 20 555 0102");
+    IngestResult first = CustomerMessages.sms(hub, phone, "+31611110002", "Spammer", "buy now");
     admin.patch("/api/v1/conversations/" + first.conversationId(), new JsonObject().put("status", "resolved")).expect(200);
     assertThat(admin.patch("/api/v1/contacts/" + first.contactId(), new JsonObject().put("blocked", true)).expect(200)
         .json().getBoolean("blocked")).isTrue();
-    Channels.sms(hub, phone, "+31611110002", "Spammer", "buy now again");
+    CustomerMessages.sms(hub, phone, "+31611110002", "Spammer", "buy now again");
     JsonObject conv = admin.get("/api/v1/conversations/" + first.conversationId()).expect(200).json();
     assertThat(conv.getString("status")).isEqualTo("resolved");
     assertThat(admin.get("/api/v1/conversations/" + first.conversationId() + "/activities?kind=message").items()).hasSize(2);
@@ -223,13 +223,13 @@ class ContactsTest {
   void delete() {
     long mine = hub.inbox("Delete Mine");
     long theirs = hub.inbox("Delete Theirs");
-    String a = Channels.phoneEndpoint(hub, mine, "+31 20 555 0103");
-    String b = Channels.emailEndpoint(hub, theirs, "theirs@delete.example");
-    IngestResult sms = Channels.sms(hub, a, "+31611110003", "Two Places", "hi");
+    String a = CustomerMessages.phoneEndpoint(hub, mine, "+31 20 555 0103");
+    String b = CustomerMessages.emailEndpoint(hub, theirs, "theirs@delete.example");
+    IngestResult sms = CustomerMessages.sms(hub, a, "+31611110003", "Two Places", "hi");
     ApiClient agent = hub.user("deleter@example.com", "agent");
     hub.member(mine, agent.userId());
     // a second contact with conversations in both inboxes (merged), and the agent only in one
-    IngestResult mail = Channels.email(hub, b, "two@places.example", "Two Places", "s", "hi");
+    IngestResult mail = CustomerMessages.email(hub, b, "two@places.example", "Two Places", "s", "hi");
     admin.post("/api/v1/contacts/" + sms.contactId() + "/merge", new JsonObject().put("from_contact_id", mail.contactId())).expect(200);
     Response refused = agent.delete("/api/v1/contacts/" + sms.contactId());
     assertThat(refused.status()).isEqualTo(409);

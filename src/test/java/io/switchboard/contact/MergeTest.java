@@ -43,10 +43,10 @@ class MergeTest {
   void mergeMovesEverything() {
     long sms = hub.inbox("Merge SMS");
     long mail = hub.inbox("Merge Mail");
-    String phone = Channels.phoneEndpoint(hub, sms, "+31 20 555 0301");
-    String email = Channels.emailEndpoint(hub, mail, "desk@merge.example");
-    IngestResult text = Channels.sms(hub, phone, "+31633330001", null, "hello by text");
-    IngestResult letter = Channels.email(hub, email, "lin@merge.example", "Lin Chen", "Hello", "hello by mail");
+    String phone = CustomerMessages.phoneEndpoint(hub, sms, "+31 20 555 0301");
+    String email = CustomerMessages.emailEndpoint(hub, mail, "desk@merge.example");
+    IngestResult text = CustomerMessages.sms(hub, phone, "+31633330001", null, "hello by text");
+    IngestResult letter = CustomerMessages.email(hub, email, "lin@merge.example", "Lin Chen", "Hello", "hello by mail");
     long kept = text.contactId();
     long gone = letter.contactId();
 
@@ -77,7 +77,7 @@ class MergeTest {
     assertThat(admin.get("/api/v1/contacts/" + kept + "/notes").items().getJsonObject(0).getString("text")).isEqualTo("VIP since 2020");
 
     // the person's next e-mail finds the merged contact
-    IngestResult again = Channels.email(hub, email, "lin@merge.example", "Lin Chen", "Again", "one more");
+    IngestResult again = CustomerMessages.email(hub, email, "lin@merge.example", "Lin Chen", "Again", "one more");
     assertThat(again.contactId()).isEqualTo(kept);
 
     JsonObject audit = admin.get("/api/v1/audit").items().stream().map(o -> (JsonObject) o)
@@ -135,8 +135,8 @@ class MergeTest {
     assertThat(admin.post("/api/v1/contacts/" + a + "/merge", new JsonObject().put("from_contact_id", 999_999)).status()).isEqualTo(404);
 
     long hidden = hub.inbox("Merge Hidden");
-    String phone = Channels.phoneEndpoint(hub, hidden, "+31 20 555 0302");
-    IngestResult secret = Channels.sms(hub, phone, "+31633330002", "Hidden Person", "psst");
+    String phone = CustomerMessages.phoneEndpoint(hub, hidden, "+31 20 555 0302");
+    IngestResult secret = CustomerMessages.sms(hub, phone, "+31633330002", "Hidden Person", "psst");
     ApiClient agent = hub.user("merger@example.com", "agent");
     assertThat(agent.post("/api/v1/contacts/" + a + "/merge", new JsonObject().put("from_contact_id", secret.contactId())).status())
         .isEqualTo(404);
@@ -152,8 +152,8 @@ class MergeTest {
   void mergeNeedsEveryConversationVisible() {
     long sales = hub.inbox("Merge Sales");
     long finance = hub.inbox("Merge Finance");
-    String salesDesk = Channels.emailEndpoint(hub, sales, "sales@visible.example");
-    String financeDesk = Channels.emailEndpoint(hub, finance, "finance@visible.example");
+    String salesDesk = CustomerMessages.emailEndpoint(hub, sales, "sales@visible.example");
+    String financeDesk = CustomerMessages.emailEndpoint(hub, finance, "finance@visible.example");
     ApiClient agent = hub.user("sales-agent@merge.example", "agent");
     hub.member(sales, agent.userId());
     ApiClient accountant = hub.user("accountant@merge.example", "agent");
@@ -162,13 +162,13 @@ class MergeTest {
     hub.removeMember(finance, admin.userId());
 
     // Pat writes to Sales and to Finance; Kim and Lee only to Sales; Fay only to Finance
-    IngestResult patSales = Channels.email(hub, salesDesk, "pat@customer.example", "Pat", "Order", "where is my order?");
-    IngestResult patFinance = Channels.email(hub, financeDesk, "pat@customer.example", "Pat", "Invoice", "invoice 17 is wrong");
+    IngestResult patSales = CustomerMessages.email(hub, salesDesk, "pat@customer.example", "Pat", "Order", "where is my order?");
+    IngestResult patFinance = CustomerMessages.email(hub, financeDesk, "pat@customer.example", "Pat", "Invoice", "invoice 17 is wrong");
     assertThat(patFinance.contactId()).isEqualTo(patSales.contactId());
     long pat = patSales.contactId();
-    long kim = Channels.email(hub, salesDesk, "kim@customer.example", "Kim", "Hi", "hello").contactId();
-    long lee = Channels.email(hub, salesDesk, "lee@customer.example", "Lee", "Hi", "hello again").contactId();
-    long fay = Channels.email(hub, financeDesk, "fay@customer.example", "Fay", "Refund", "my refund").contactId();
+    long kim = CustomerMessages.email(hub, salesDesk, "kim@customer.example", "Kim", "Hi", "hello").contactId();
+    long lee = CustomerMessages.email(hub, salesDesk, "lee@customer.example", "Lee", "Hi", "hello again").contactId();
+    long fay = CustomerMessages.email(hub, financeDesk, "fay@customer.example", "Fay", "Refund", "my refund").contactId();
     long auditedBefore = merges().size();
 
     for (ApiClient who : List.of(agent, admin)) {

@@ -35,10 +35,10 @@ class ProfilesTest {
   void momentsFollowMembership() {
     long sms = hub.inbox("Moments SMS");
     long mail = hub.inbox("Moments Mail");
-    String phone = Channels.phoneEndpoint(hub, sms, "+31 20 555 0201");
-    String email = Channels.emailEndpoint(hub, mail, "shop@moments.example");
-    IngestResult text = Channels.sms(hub, phone, "+31622220001", "Ada Lovelace", "where is my order?");
-    IngestResult letter = Channels.emailWithFile(hub, email, "ada@moments.example", "Ada Lovelace", "invoice.pdf", "%PDF-1.4 bytes");
+    String phone = CustomerMessages.phoneEndpoint(hub, sms, "+31 20 555 0201");
+    String email = CustomerMessages.emailEndpoint(hub, mail, "shop@moments.example");
+    IngestResult text = CustomerMessages.sms(hub, phone, "+31622220001", "Ada Lovelace", "where is my order?");
+    IngestResult letter = CustomerMessages.emailWithFile(hub, email, "ada@moments.example", "Ada Lovelace", "invoice.pdf", "%PDF-1.4 bytes");
     assertThat(text.contactId()).isNotEqualTo(letter.contactId());
 
     long profile = admin.post("/api/v1/profiles", new JsonObject().put("name", "Ada (customer)")).expect(201).json().getLong("id");

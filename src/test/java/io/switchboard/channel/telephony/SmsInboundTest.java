@@ -21,10 +21,10 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 
-import static io.switchboard.channel.telephony.Webhooks.params;
+import static io.switchboard.channel.telephony.TwilioWebhooks.params;
 import static org.assertj.core.api.Assertions.assertThat;
 
-@WithHub({"http.public_url=" + Webhooks.PUBLIC, "http.cookie_secure=false", "twilio.media_timeout_ms=1500",
+@WithHub({"http.public_url=" + TwilioWebhooks.PUBLIC, "http.cookie_secure=false", "twilio.media_timeout_ms=1500",
     "twilio.media_max_bytes=1000"})
 class SmsInboundTest {
 
@@ -36,7 +36,7 @@ class SmsInboundTest {
 
   static FakeTwilio twilio;
   static TestHub hub;
-  static Webhooks hooks;
+  static TwilioWebhooks hooks;
   static long sales;
   static ApiClient member;
   static ApiClient outsider;
@@ -50,7 +50,7 @@ class SmsInboundTest {
 
   @BeforeAll
   static void setUp() {
-    hooks = new Webhooks(hub);
+    hooks = new TwilioWebhooks(hub);
     sales = hub.inbox("SMS Sales");
     long other = hub.inbox("SMS Other");
     for (String number : new String[] {PRIMARY, SECOND}) {
@@ -125,10 +125,10 @@ class SmsInboundTest {
     assertThat(hooks.postSigned("/hooks/twilio/sms", p, null).statusCode()).isEqualTo(403);
     assertThat(hooks.post("/hooks/twilio/sms", "another-token", p).statusCode()).isEqualTo(403);
     // signed for a different URL
-    assertThat(hooks.postSigned("/hooks/twilio/sms", p, Webhooks.sign(TOKEN, "https://evil.example.com/hooks/twilio/sms", p)).statusCode())
+    assertThat(hooks.postSigned("/hooks/twilio/sms", p, TwilioWebhooks.sign(TOKEN, "https://evil.example.com/hooks/twilio/sms", p)).statusCode())
         .isEqualTo(403);
     // signed, then a parameter changed on the way
-    String good = Webhooks.sign(TOKEN, Webhooks.PUBLIC + "/hooks/twilio/sms", p);
+    String good = TwilioWebhooks.sign(TOKEN, TwilioWebhooks.PUBLIC + "/hooks/twilio/sms", p);
     Map<String, String> changed = sms(sid, "+15005550008", PRIMARY, "forged, changed");
     HttpResponse<String> r = hooks.postSigned("/hooks/twilio/sms", changed, good);
     assertThat(r.statusCode()).isEqualTo(403);
@@ -143,7 +143,7 @@ class SmsInboundTest {
   void defaultPort() {
     String sid = FakeTwilio.newSid("SM");
     Map<String, String> p = sms(sid, "+15005550009", PRIMARY, "port");
-    String sig = Webhooks.sign(TOKEN, "https://hub.example.com:443/hooks/twilio/sms", p);
+    String sig = TwilioWebhooks.sign(TOKEN, "https://hub.example.com:443/hooks/twilio/sms", p);
     assertThat(hooks.postSigned("/hooks/twilio/sms", p, sig).statusCode()).isEqualTo(200);
   }
 

@@ -19,10 +19,10 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.function.Predicate;
 
-import static io.switchboard.channel.telephony.Webhooks.params;
+import static io.switchboard.channel.telephony.TwilioWebhooks.params;
 import static org.assertj.core.api.Assertions.assertThat;
 
-@WithHub({"http.public_url=" + Webhooks.PUBLIC, "http.cookie_secure=false", "outbox.backoff_ms=100"})
+@WithHub({"http.public_url=" + TwilioWebhooks.PUBLIC, "http.cookie_secure=false", "outbox.backoff_ms=100"})
 class SmsOutboundTest {
 
   static final String ACCOUNT = "AC" + "2".repeat(32);
@@ -35,7 +35,7 @@ class SmsOutboundTest {
 
   static FakeTwilio twilio;
   static TestHub hub;
-  static Webhooks hooks;
+  static TwilioWebhooks hooks;
   static long sales;
   static long support;
   static long primaryId;
@@ -51,7 +51,7 @@ class SmsOutboundTest {
 
   @BeforeAll
   static void setUp() {
-    hooks = new Webhooks(hub);
+    hooks = new TwilioWebhooks(hub);
     sales = hub.inbox("Out Sales");
     support = hub.inbox("Out Support");
     primaryId = number(sales, PRIMARY, ACCOUNT, TOKEN);
@@ -120,7 +120,7 @@ class SmsOutboundTest {
     assertThat(sent.headers().get("content-type")).startsWith("application/x-www-form-urlencoded");
     assertThat(sent.param("To")).isEqualTo("+15005550101");
     assertThat(sent.param("From")).isEqualTo(SECOND);
-    assertThat(sent.param("StatusCallback")).isEqualTo(Webhooks.PUBLIC + "/hooks/twilio/sms/status");
+    assertThat(sent.param("StatusCallback")).isEqualTo(TwilioWebhooks.PUBLIC + "/hooks/twilio/sms/status");
 
     JsonObject done = awaitActivity(conv, queued.getLong("id"), a -> "sent".equals(a.getString("status")));
     assertThat(done.getString("provider_id")).startsWith("SM");
@@ -267,10 +267,10 @@ class SmsOutboundTest {
     reply(conv, new JsonObject().put("text", "Here is the map").put("attachments", new io.vertx.core.json.JsonArray().add(up.json().getLong("id"))));
     FakeTwilio.Received sent = sentWithBody("Here is the map");
     String link = sent.param("MediaUrl");
-    assertThat(link).startsWith(Webhooks.PUBLIC + "/hooks/twilio/media/");
+    assertThat(link).startsWith(TwilioWebhooks.PUBLIC + "/hooks/twilio/media/");
 
-    String local = link.replace(Webhooks.PUBLIC, hub.base());
-    HttpResponse<byte[]> got = Webhooks.get(local);
+    String local = link.replace(TwilioWebhooks.PUBLIC, hub.base());
+    HttpResponse<byte[]> got = TwilioWebhooks.get(local);
     assertThat(got.statusCode()).isEqualTo(200);
     assertThat(got.body()).isEqualTo(png);
     assertThat(got.headers().firstValue("Content-Type")).hasValue("image/png");
@@ -278,12 +278,12 @@ class SmsOutboundTest {
     String[] parts = local.split("/");
     String sig = parts[parts.length - 1];
     String tampered = local.substring(0, local.length() - sig.length()) + (sig.charAt(0) == 'A' ? 'B' : 'A') + sig.substring(1);
-    assertThat(Webhooks.get(tampered).statusCode()).isEqualTo(403);
+    assertThat(TwilioWebhooks.get(tampered).statusCode()).isEqualTo(403);
     // the same signature does not open another file, nor a later expiry
     String otherFile = local.replace("/" + up.json().getLong("id") + "/", "/" + (up.json().getLong("id") + 1) + "/");
-    assertThat(Webhooks.get(otherFile).statusCode()).isEqualTo(403);
+    assertThat(TwilioWebhooks.get(otherFile).statusCode()).isEqualTo(403);
     String expires = parts[parts.length - 2];
-    assertThat(Webhooks.get(local.replace("/" + expires + "/", "/" + (Long.parseLong(expires) + 1000) + "/")).statusCode()).isEqualTo(403);
+    assertThat(TwilioWebhooks.get(local.replace("/" + expires + "/", "/" + (Long.parseLong(expires) + 1000) + "/")).statusCode()).isEqualTo(403);
   }
 
   @Test

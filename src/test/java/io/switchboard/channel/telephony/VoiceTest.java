@@ -31,11 +31,11 @@ import java.util.List;
 import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
 
-import static io.switchboard.channel.telephony.Webhooks.params;
+import static io.switchboard.channel.telephony.TwilioWebhooks.params;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Incoming calls, routing by business hours, call and voicemail logging, and click-to-call. */
-@WithHub({"http.public_url=" + Webhooks.PUBLIC, "http.cookie_secure=false", "twilio.media_timeout_ms=3000"})
+@WithHub({"http.public_url=" + TwilioWebhooks.PUBLIC, "http.cookie_secure=false", "twilio.media_timeout_ms=3000"})
 class VoiceTest {
 
   static final String ACCOUNT = "AC" + "4".repeat(32);
@@ -51,7 +51,7 @@ class VoiceTest {
   static FakeTwilio twilio;
   static TestHub hub;
   static String dbUrl;
-  static Webhooks hooks;
+  static TwilioWebhooks hooks;
   static long support;
   static long night;
   static long numberId;
@@ -74,7 +74,7 @@ class VoiceTest {
 
   @BeforeAll
   static void setUp() {
-    hooks = new Webhooks(hub);
+    hooks = new TwilioWebhooks(hub);
     ApiClient admin = hub.admin();
     ringer = hub.user("ringer@example.com", "agent");
     quiet = hub.user("quiet@example.com", "agent");
@@ -178,7 +178,7 @@ class VoiceTest {
       assertThat(dial.getTagName()).isEqualTo("Dial");
       assertThat(dial.getAttribute("timeout")).isEqualTo("25");
       assertThat(dial.getAttribute("callerId")).isEqualTo("+31611112222");
-      assertThat(dial.getAttribute("action")).isEqualTo(Webhooks.PUBLIC + "/hooks/twilio/voice/dial");
+      assertThat(dial.getAttribute("action")).isEqualTo(TwilioWebhooks.PUBLIC + "/hooks/twilio/voice/dial");
       assertThat(nouns(dial)).containsExactly("Client:user-" + ringer.userId(), "Number:+31612345678", "Number:" + EXTRA_RING);
 
       JsonObject created = live.await(f -> "message.created".equals(f.getString("type"))
@@ -218,8 +218,8 @@ class VoiceTest {
     Element record = verbs.get(1);
     assertThat(record.getAttribute("maxLength")).isEqualTo("120");
     assertThat(record.getAttribute("playBeep")).isEqualTo("true");
-    assertThat(record.getAttribute("action")).isEqualTo(Webhooks.PUBLIC + "/hooks/twilio/voice/voicemail");
-    assertThat(record.getAttribute("recordingStatusCallback")).isEqualTo(Webhooks.PUBLIC + "/hooks/twilio/voice/recording");
+    assertThat(record.getAttribute("action")).isEqualTo(TwilioWebhooks.PUBLIC + "/hooks/twilio/voice/voicemail");
+    assertThat(record.getAttribute("recordingStatusCallback")).isEqualTo(TwilioWebhooks.PUBLIC + "/hooks/twilio/voice/recording");
 
     assertThat(children(twiml(callback("/hooks/twilio/voice/voicemail", sid, "+31622223333", NUMBER, "inbound",
         "RecordingUrl", "x", "RecordingDuration", "7")))).extracting(Element::getTagName).containsExactly("Say", "Hangup");
@@ -271,7 +271,7 @@ class VoiceTest {
     Element next = twiml(callback("/hooks/twilio/voice/dial", sid, "+31633334444", NUMBER, "inbound",
         "DialCallStatus", "no-answer", "CallStatus", "in-progress"));
     assertThat(children(next)).extracting(Element::getTagName).containsExactly("Say", "Record");
-    assertThat(children(next).get(1).getAttribute("action")).isEqualTo(Webhooks.PUBLIC + "/hooks/twilio/voice/voicemail");
+    assertThat(children(next).get(1).getAttribute("action")).isEqualTo(TwilioWebhooks.PUBLIC + "/hooks/twilio/voice/voicemail");
     assertThat(activity(ringer, sid).getString("text")).isEqualTo("Missed call");
 
     String recordingSid = FakeTwilio.newSid("RE");
@@ -376,7 +376,7 @@ class VoiceTest {
     assertThat(placed.headers().get("authorization"))
         .isEqualTo("Basic " + Base64.getEncoder().encodeToString((ACCOUNT + ":" + TOKEN).getBytes(StandardCharsets.UTF_8)));
     assertThat(placed.param("From")).isEqualTo(NUMBER);
-    assertThat(placed.param("StatusCallback")).isEqualTo(Webhooks.PUBLIC + "/hooks/twilio/voice/status");
+    assertThat(placed.param("StatusCallback")).isEqualTo(TwilioWebhooks.PUBLIC + "/hooks/twilio/voice/status");
     assertThat(placed.params("StatusCallbackEvent")).contains("initiated", "ringing", "answered", "completed");
     Element bridge = parse(placed.param("Twiml"));
     Element dial = children(bridge).get(0);

@@ -23,7 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
  * parameter name and value sorted by name, HMAC-SHA1 with the auth token, Base64). The signing here is written
  * independently of the hub's validator, with javax.crypto.
  */
-final class Webhooks {
+final class TwilioWebhooks {
 
   /** The public URL the test hubs are configured with; providers sign against it, not against 127.0.0.1. */
   static final String PUBLIC = "https://hub.example.com";
@@ -32,7 +32,7 @@ final class Webhooks {
 
   private final TestHub hub;
 
-  Webhooks(TestHub hub) {
+  TwilioWebhooks(TestHub hub) {
     this.hub = hub;
   }
 

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
  * Customers writing in on e-mail and phone endpoints. The channel adapters are built elsewhere, so messages go
  * through the hub's one write path ({@code Ingest}) exactly as those adapters hand them over.
  */
-final class Channels {
+final class CustomerMessages {
 
-  private Channels() {
+  private CustomerMessages() {
   }
 
   /** An e-mail endpoint on the inbox; returns its normalised address. */
