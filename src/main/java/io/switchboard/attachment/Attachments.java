@@ -52,11 +52,20 @@ public final class Attachments {
    * activity; a 400 when any of them is not such a file.
    */
   public static Future<Void> link(Tx tx, long userId, long activityId, List<Long> ids) {
+    return claim(tx, "activity_id", activityId, userId, ids);
+  }
+
+  /** Reserves such files for a scheduled message, which links them to its activity when it is sent. */
+  public static Future<Void> reserve(Tx tx, long userId, long scheduledMessageId, List<Long> ids) {
+    return claim(tx, "scheduled_message_id", scheduledMessageId, userId, ids);
+  }
+
+  /** Sets {@code column} (activity_id or scheduled_message_id, never input) on files the user uploaded that nothing holds yet. */
+  private static Future<Void> claim(Tx tx, String column, long owner, long userId, List<Long> ids) {
     if (ids.isEmpty()) return Future.succeededFuture();
-    return Db.query(tx, """
-        UPDATE attachment SET activity_id = $1
-        WHERE id = ANY($2) AND uploaded_by = $3 AND activity_id IS NULL AND scheduled_message_id IS NULL""",
-        activityId, ids.toArray(Long[]::new), userId).compose(rs -> rs.rowCount() == ids.size() ? Future.succeededFuture()
+    String sql = "UPDATE attachment SET " + column + " = $1"
+        + " WHERE id = ANY($2) AND uploaded_by = $3 AND activity_id IS NULL AND scheduled_message_id IS NULL";
+    return Db.query(tx, sql, owner, ids.toArray(Long[]::new), userId).compose(rs -> rs.rowCount() == ids.size() ? Future.succeededFuture()
         : Future.failedFuture(ApiError.validation("attachments", "attachments must be files you uploaded and have not sent yet")));
   }
 

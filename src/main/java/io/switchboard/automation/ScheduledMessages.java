@@ -1,5 +1,6 @@
 package io.switchboard.automation;
 
+import io.switchboard.attachment.Attachments;
 import io.switchboard.auth.Actor;
 import io.switchboard.conversation.Timeline;
 import io.switchboard.db.Db;
@@ -83,18 +84,8 @@ public final class ScheduledMessages {
               attachment_ids, send_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id""",
             d.workspaceId(), d.conversationId(), d.authorId(), d.fromEndpointId(), d.subject(), d.text(), d.html(),
             d.attachments().toArray(Long[]::new), d.sendAt())
-        .compose(r -> reserve(conn, r.getLong("id"), d.authorId(), d.attachments())
+        .compose(r -> Attachments.reserve(conn, d.authorId(), r.getLong("id"), d.attachments())
             .compose(v -> announce(conn, r.getLong("id"), EventType.SCHEDULED_CREATED)));
-  }
-
-  /** Reserves the files for the message: uploaded by the author, not sent, not reserved by another. */
-  private static Future<Void> reserve(Tx conn, long id, long authorId, List<Long> files) {
-    if (files.isEmpty()) return Future.succeededFuture();
-    return Db.query(conn, """
-        UPDATE attachment SET scheduled_message_id = $1
-        WHERE id = ANY($2) AND uploaded_by = $3 AND activity_id IS NULL AND scheduled_message_id IS NULL""",
-        id, files.toArray(Long[]::new), authorId).compose(rs -> rs.rowCount() == files.size() ? Future.succeededFuture()
-        : Future.failedFuture(ApiError.validation("attachments", "attachments must be files you uploaded and have not sent yet")));
   }
 
   /** Frees the files reserved for a message that will not be sent. */

@@ -35,6 +35,22 @@ public record InboundMessage(String channel, String endpointAddress, String send
     return "out".equals(direction);
   }
 
+  /** This message with other channel details. */
+  public InboundMessage withData(JsonObject other) {
+    return new InboundMessage(channel, endpointAddress, senderAddress, senderName, providerId, sentAt, kind, subject,
+        text, html, attachments, thread, other, direction, author);
+  }
+
+  /** A builder holding everything this message holds, to change some of it. */
+  public Builder toBuilder() {
+    Builder b = builder(channel, endpointAddress, senderAddress).senderName(senderName).providerId(providerId)
+        .sentAt(sentAt).kind(kind).subject(subject).text(text).html(html).thread(thread).data(data);
+    b.direction = direction;
+    b.author = author;
+    attachments.forEach(b::attachment);
+    return b;
+  }
+
   /**
    * A file that came with the message. {@code content} is null when it could not be fetched; the message is kept
    * and the attachment recorded as failed with {@code error}.

@@ -60,9 +60,7 @@ final class Storable {
         data, m.direction(), text(m.author(), "author", cleaned));
     if (cleaned.isEmpty()) return out;
     JsonObject marked = out.data().copy().put("cleaned", new JsonArray(new ArrayList<>(cleaned)));
-    return new InboundMessage(out.channel(), out.endpointAddress(), out.senderAddress(), out.senderName(), out.providerId(),
-        out.sentAt(), out.kind(), out.subject(), out.text(), out.html(), out.attachments(), out.thread(), marked, out.direction(),
-        out.author());
+    return out.withData(marked);
   }
 
   /**
@@ -70,12 +68,12 @@ final class Storable {
    * too many distinct words), the whole of them going along as files; for a message refused as it was.
    */
   static InboundMessage degrade(InboundMessage m, List<InboundMessage.Attachment> whole) {
-    List<InboundMessage.Attachment> files = new ArrayList<>(m.attachments());
-    files.addAll(whole);
     JsonArray cleaned = m.data().getJsonArray("cleaned", new JsonArray()).copy().add("text_truncated");
-    return new InboundMessage(m.channel(), m.endpointAddress(), m.senderAddress(), cut(m.senderName(), 500), m.providerId(),
-        m.sentAt(), m.kind(), cut(m.subject(), 2000), cut(m.text(), DEGRADED_TEXT_CHARS), cut(m.html(), DEGRADED_TEXT_CHARS),
-        files, m.thread(), m.data().copy().put("cleaned", cleaned), m.direction(), m.author());
+    InboundMessage.Builder b = m.toBuilder().senderName(cut(m.senderName(), 500)).subject(cut(m.subject(), 2000))
+        .text(cut(m.text(), DEGRADED_TEXT_CHARS)).html(cut(m.html(), DEGRADED_TEXT_CHARS))
+        .data(m.data().copy().put("cleaned", cleaned));
+    whole.forEach(b::attachment);
+    return b.build();
   }
 
   private static String cut(String s, int chars) {
