@@ -108,8 +108,8 @@ class ContactViewTest {
     Browser b = browser;
     AgentApp.openConversation(b, viaShop);
     b.awaitText(".history", "asked in the shop");
-    assertThat(b.all(".channel-tab[data-conversation]")).hasSize(2);
-    assertThat(b.text(".channel-tab[aria-selected=true]")).contains("Web shop");
+    b.until("two channel tabs, the web shop's selected", () -> b.all(".channel-tab[data-conversation]").size() == 2
+        && b.text(".channel-tab[aria-selected=true]").contains("Web shop"));
 
     b.click(".channel-tab[data-conversation='" + viaApp + "']");
     b.await(".channel-tab[aria-selected=true][data-conversation='" + viaApp + "']");
