@@ -103,6 +103,7 @@ final class HttpVerticle extends VerticleBase {
         .setIdleTimeout(0);
     return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> {
       server = s;
+      node.state().loopbackHost(node.config().http().host());
       node.state().httpPort(s.actualPort());
     });
   }

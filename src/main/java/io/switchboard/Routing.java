@@ -38,7 +38,9 @@ import io.switchboard.rest.ProfileApi;
 import io.switchboard.rest.PropertyApi;
 import io.switchboard.rest.ScheduledApi;
 import io.switchboard.rest.SequenceApi;
+import io.switchboard.rest.SimulateApi;
 import io.switchboard.rest.TagApi;
+import io.switchboard.sandbox.Sandbox;
 import io.switchboard.rest.UsersApi;
 
 /**
@@ -47,7 +49,7 @@ import io.switchboard.rest.UsersApi;
  */
 record Routing(Node node, Authenticator auth, ClientAddress clients, Passwords passwords, Roles roles, LoginLimiter loginLimiter,
                AttachmentStore attachments, EndpointCache endpoints, Presence presence, Timeline timeline, Env automation,
-               Channels channels) {
+               Channels channels, Sandbox sandbox) {
 
   void mount(Routes r) {
     Ops.mount(r.root(), node, clients);
@@ -59,6 +61,7 @@ record Routing(Node node, Authenticator auth, ClientAddress clients, Passwords p
     UsersApi.mount(r.api(), node, passwords, roles);
     InboxApi.mount(r.api(), node);
     EndpointApi.mount(r.api(), node, endpoints, channels);
+    SimulateApi.mount(r.api(), node, sandbox);
     MembersApi.mount(r.api(), node);
     ConversationApi.mount(r.api(), node);
     ContactChannelsApi.mount(r.api(), node);
@@ -81,6 +84,7 @@ record Routing(Node node, Authenticator auth, ClientAddress clients, Passwords p
     PresenceApi.mount(r.api(), node, presence);
 
     for (Channel c : channels.all()) c.mount(r);
+    sandbox.mount(r);
 
     LiveGateway gateway = new LiveGateway(node, auth, presence, r.vertx());
     r.root().get("/live").handler(gateway::upgrade);

@@ -36,6 +36,7 @@ import io.switchboard.db.PrivateFile;
 import io.switchboard.event.Publisher;
 import io.switchboard.inbox.Endpoints;
 import io.switchboard.inbox.SecretBox;
+import io.switchboard.sandbox.Sandbox;
 import io.switchboard.live.LiveGateway;
 import io.switchboard.ops.Janitor;
 import io.switchboard.delivery.Dispatcher;
@@ -136,14 +137,15 @@ public final class Switchboard {
     presence.start(vertx, node.nodeId(), config.cluster().presenceRefreshSeconds());
     registry.gauge("switchboard.live.sockets", LiveGateway.class, c -> LiveGateway.openSockets());
     Env automation = new Env(node, timeline, userId -> "online".equals(presence.status(userId)));
+    Sandbox sandbox = new Sandbox(node);
     Channels channels = new Channels(List.of(
         new EmailChannel(node, ingest, attachments),
         new Telephony(node, endpoints, ingest, attachments),
-        new MetaChannel(node, endpoints, ingest, attachments),
+        new MetaChannel(node, endpoints, ingest, attachments, sandbox.simulatorSecret()),
         new WidgetChannel(node, ingest, attachments),
         new ApiChannel(node, endpoints, ingest)));
     Routing routing = new Routing(node, auth, clients, passwords, roles, loginLimiter, attachments, endpoints, presence,
-        timeline, automation, channels);
+        timeline, automation, channels, sandbox);
 
     Switchboard s = new Switchboard(database, node, presence, ingest);
     try {
@@ -155,6 +157,7 @@ public final class Switchboard {
       for (Channel c : channels.all()) c.senders().forEach(senders::register);
       await(vertx.deployVerticle(new Publisher(db, database.connectOptions(), registry)));
       for (Channel c : channels.all()) s.beforeClose.addAll(await(c.start()));
+      await(sandbox.start());
       await(vertx.deployVerticle(new Dispatcher(node, senders, attachments)));
       await(vertx.deployVerticle(new Janitor(node)));
       await(Automation.deploy(automation));

@@ -32,12 +32,14 @@ public final class Endpoints {
 
   /** An endpoint, the record channel adapters and senders work with. */
   public record Endpoint(long id, long workspaceId, long inboxId, String channel, String address, String name,
-                         boolean primary, boolean enabled, String disabledReason, JsonObject settings, Secrets sealed) {
+                         boolean primary, boolean enabled, String disabledReason, JsonObject settings, Secrets sealed,
+                         boolean sandbox) {
 
     public static Endpoint of(Row r) {
       return new Endpoint(r.getLong("id"), r.getLong("workspace_id"), r.getLong("inbox_id"), r.getString("channel"),
           r.getString("address"), r.getString("name"), r.getBoolean("is_primary"), r.getBoolean("enabled"),
-          r.getString("disabled_reason"), r.getJsonObject("settings"), new Secrets(r.getJsonObject("secrets")));
+          r.getString("disabled_reason"), r.getJsonObject("settings"), new Secrets(r.getJsonObject("secrets")),
+          isSandbox(r));
     }
 
     /**
@@ -47,7 +49,7 @@ public final class Endpoints {
     public static Endpoint plain(Row r) {
       return new Endpoint(r.getLong("id"), r.getLong("workspace_id"), r.getLong("inbox_id"), r.getString("channel"),
           r.getString("address"), r.getString("name"), false, r.getBoolean("enabled"), r.getString("disabled_reason"),
-          new JsonObject(), new Secrets(new JsonObject()));
+          new JsonObject(), new Secrets(new JsonObject()), false);
     }
 
     /** The secret settings, opened on first use (ingest, which needs none, never opens them). */
@@ -143,9 +145,15 @@ public final class Endpoints {
         .put("primary", r.getBoolean("is_primary"))
         .put("enabled", r.getBoolean("enabled"))
         .put("disabled_reason", r.getString("disabled_reason"))
+        .put("sandbox", isSandbox(r))
         .put("settings", r.getJsonObject("settings"))
         .put("secrets_set", paths("", SecretBox.open(r.getJsonObject("secrets")), new JsonArray()))
         .put("created_at", Times.iso(r, "created_at"));
+  }
+
+  /** Whether the row is of an endpoint in sandbox mode (false for a row read without that column). */
+  private static boolean isSandbox(Row r) {
+    return r.getColumnIndex("sandbox") >= 0 && Boolean.TRUE.equals(r.getBoolean("sandbox"));
   }
 
   private static JsonArray paths(String prefix, JsonObject o, JsonArray out) {

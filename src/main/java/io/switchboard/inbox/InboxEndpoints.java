@@ -23,7 +23,7 @@ public final class InboxEndpoints {
    * has primaries at all. Secrets are sealed here.
    */
   public record New(long inboxId, String channel, String address, String name, Boolean primary, boolean channelHasPrimary,
-                    boolean enabled, String disabledReason, JsonObject settings, JsonObject secrets) {
+                    boolean enabled, String disabledReason, JsonObject settings, JsonObject secrets, boolean sandbox) {
   }
 
   /**
@@ -77,10 +77,10 @@ public final class InboxEndpoints {
           }
           boolean isPrimary = e.channelHasPrimary() && existingPrimary == null;
           return Db.one(conn, """
-              INSERT INTO endpoint (workspace_id, inbox_id, channel, address, name, is_primary, enabled, disabled_reason, settings, secrets)
-              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *""",
+              INSERT INTO endpoint (workspace_id, inbox_id, channel, address, name, is_primary, enabled, disabled_reason, settings, secrets, sandbox)
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *""",
               workspaceId, e.inboxId(), e.channel(), e.address(), e.name(), isPrimary, e.enabled(), e.disabledReason(),
-              e.settings(), SecretBox.seal(e.secrets()));
+              e.settings(), SecretBox.seal(e.secrets()), e.sandbox());
         })
         .map(Endpoints::json);
   }

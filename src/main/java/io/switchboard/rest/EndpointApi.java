@@ -8,6 +8,7 @@ import io.switchboard.node.Node;
 import io.switchboard.channel.Channel;
 import io.switchboard.channel.Channels;
 import io.switchboard.inbox.EndpointCache;
+import io.switchboard.sandbox.Sandbox;
 import io.switchboard.audit.Audit;
 import io.switchboard.auth.Actor;
 import io.switchboard.auth.Secrets;
@@ -74,11 +75,20 @@ public final class EndpointApi {
     Boolean primary = in.optBool("primary");
     boolean enabled = !Boolean.FALSE.equals(in.optBool("enabled"));
     String disabledReason = in.optText("disabled_reason", 300);
+    boolean sandbox = Boolean.TRUE.equals(in.optBool("sandbox"));
     JsonObject[] split = Endpoints.split(in.optObject("settings") == null ? new JsonObject() : in.optObject("settings"));
     JsonObject settings = split[0];
     JsonObject secrets = split[1];
     String generatedSecret = null;
-    String given = adapter.address(channel, in.optText("address", 254));
+    String asked = in.optText("address", 254);
+    if (sandbox) {
+      // the simulator's account: generated provider settings and secrets, and an address when none was asked for
+      Sandbox.Generated g = Sandbox.generate(channel);
+      settings.mergeIn(g.settings());
+      secrets.mergeIn(g.secrets());
+      if (asked == null || asked.isBlank()) asked = g.address();
+    }
+    String given = adapter.address(channel, asked);
     if (given == null) {
       // the endpoint is a key the hub generates, with a secret shown once
       given = "k_" + Secrets.token(18);
@@ -90,11 +100,11 @@ public final class EndpointApi {
     validateSettings(adapter, channel, settings, secrets);
     String secret = generatedSecret;
     InboxEndpoints.New endpoint = new InboxEndpoints.New(inbox, channel, address, name, primary, adapter.hasPrimary(), enabled,
-        enabled ? null : disabledReason, settings, secrets);
+        enabled ? null : disabledReason, settings, secrets, sandbox);
     return node.db().tx(conn -> Access.settingsEditable(conn, a, inbox)
         .compose(v -> Rest.orConflict(InboxEndpoints.create(conn, a.workspaceId(), endpoint), "address", ADDRESS_TAKEN))
         .compose(e -> Audit.record(conn, a, "endpoint.created", "endpoint", e.getLong("id"),
-                new JsonObject().put("inbox_id", inbox).put("channel", channel).put("address", address))
+                new JsonObject().put("inbox_id", inbox).put("channel", channel).put("address", address).put("sandbox", sandbox))
             .compose(v -> changed(conn, a, inbox, shown(e))).map(e)))
         .map(e -> {
           if (secret != null) e.put("key", address).put("secret", secret);

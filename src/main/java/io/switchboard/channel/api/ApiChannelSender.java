@@ -22,6 +22,9 @@ import java.time.Instant;
  */
 final class ApiChannelSender implements ChannelSender {
 
+  /** The sandbox's receiver of replies on this node. */
+  static final String SANDBOX_CALLBACK = "/hooks/sandbox/api/callback";
+
   private final Node node;
 
   ApiChannelSender(Node node) {
@@ -30,7 +33,8 @@ final class ApiChannelSender implements ChannelSender {
 
   @Override
   public Future<SendResult> send(Outgoing m) {
-    String url = m.from().setting("callback_url");
+    // a sandbox endpoint's replies go to the hub's own receiver, which checks the signature like an integration would
+    String url = m.from().sandbox() ? node.state().loopbackUrl() + SANDBOX_CALLBACK : m.from().setting("callback_url");
     if (url == null || url.isBlank()) {
       return Future.failedFuture(SendFailure.permanent("no_callback_url", "the API endpoint has no callback_url to deliver replies to"));
     }

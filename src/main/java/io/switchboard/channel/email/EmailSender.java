@@ -50,7 +50,7 @@ final class EmailSender implements ChannelSender {
 
   @Override
   public Future<Void> check(Outgoing m) {
-    if (EmailSettings.smtp(m.from()) == null) {
+    if (smtp(m.from()) == null) {
       return Future.failedFuture(ApiError.conflict("from_endpoint_id", m.from().address()
           + " has no outgoing mail server: set settings.smtp on the endpoint"));
     }
@@ -59,7 +59,7 @@ final class EmailSender implements ChannelSender {
 
   @Override
   public Future<SendResult> send(Outgoing m) {
-    EmailSettings.Account smtp = EmailSettings.smtp(m.from());
+    EmailSettings.Account smtp = smtp(m.from());
     if (smtp == null) {
       return Future.failedFuture(SendFailure.permanent("no_smtp", m.from().address() + " has no outgoing mail server (settings.smtp)"));
     }
@@ -189,6 +189,12 @@ final class EmailSender implements ChannelSender {
     Pooled old = clients.put(ep.id(), new Pooled(fingerprint, client));
     if (old != null) old.client().close();
     return client;
+  }
+
+  /** The endpoint's outgoing server; for a sandbox endpoint the sandbox's SMTP sink on this node (plain, no sign-in). */
+  private EmailSettings.Account smtp(Endpoint ep) {
+    if (!ep.sandbox()) return EmailSettings.smtp(ep);
+    return new EmailSettings.Account("127.0.0.1", node.state().sandboxSmtpPort(), "none", null, null, null, false);
   }
 
   private String hostname() {

@@ -25,12 +25,25 @@ final class GraphClient {
   private final long timeoutMs;
   private final MediaFetcher media;
 
+  /** Where a sandbox endpoint's Graph API is served: the hub's own provider simulator, on this node. */
+  static final String SANDBOX_BASE = "/hooks/sandbox/graph";
+
   GraphClient(Node node, long maxMediaBytes) {
+    this(node, node.config().meta().graphBase(), node.config().meta().graphVersion(), node.config().meta().mediaTimeoutMs(),
+        new MediaFetcher(node.vertx(), maxMediaBytes, node.config().meta().mediaTimeoutMs()));
+  }
+
+  private GraphClient(Node node, String base, String version, long timeoutMs, MediaFetcher media) {
     this.node = node;
-    this.base = node.config().meta().graphBase();
-    this.version = node.config().meta().graphVersion();
-    this.timeoutMs = node.config().meta().mediaTimeoutMs();
-    this.media = new MediaFetcher(node.vertx(), maxMediaBytes, timeoutMs);
+    this.base = base;
+    this.version = version;
+    this.timeoutMs = timeoutMs;
+    this.media = media;
+  }
+
+  /** The Graph API the endpoint talks to: Meta's, or for a sandbox endpoint the hub's own simulator. */
+  GraphClient of(io.switchboard.inbox.Endpoints.Endpoint ep) {
+    return ep.sandbox() ? new GraphClient(node, node.state().loopbackUrl() + SANDBOX_BASE, version, timeoutMs, media) : this;
   }
 
   String url(String path) {

@@ -166,7 +166,7 @@ final class MessagingHook extends MetaInbound {
           String token = ep.secret("access_token");
           if (token == null) return Future.succeededFuture(null);
           String fields = channel.equals("instagram") ? "name,username" : "first_name,last_name,name";
-          return graph.get("/" + sender + "?fields=" + fields, token).map(p -> {
+          return graph.of(ep).get("/" + sender + "?fields=" + fields, token).map(p -> {
             String full = p.getString("name");
             if (full == null && p.getString("first_name") != null) {
               full = (p.getString("first_name") + " " + p.getString("last_name", "")).trim();

@@ -43,12 +43,18 @@ public final class MetaChannel implements Channel {
   private final Node node;
   private final AttachmentStore attachments;
   private final GraphClient graph;
+  private final String simulatorSecret;
   private final WhatsAppHook whatsapp;
   private final MessagingHook messenger;
   private final MessagingHook instagram;
 
-  public MetaChannel(Node node, EndpointCache endpoints, Ingest ingest, AttachmentStore attachments) {
+  /**
+   * {@code simulatorSecret}: the app secret the hub's own provider simulator signs with when {@code meta.app_secret}
+   * is not set (a random secret of this node, never shown), accepted besides {@code meta.app_secret}.
+   */
+  public MetaChannel(Node node, EndpointCache endpoints, Ingest ingest, AttachmentStore attachments, String simulatorSecret) {
     this.node = node;
+    this.simulatorSecret = simulatorSecret;
     this.attachments = attachments;
     this.graph = new GraphClient(node, attachments.maxBytes());
     this.whatsapp = new WhatsAppHook(node, graph, endpoints, ingest);
@@ -114,14 +120,18 @@ public final class MetaChannel implements Channel {
   private Future<?> receive(RoutingContext ctx) {
     Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
     String secret = node.config().meta().appSecret();
-    if (secret.isEmpty()) {
+    String header = ctx.request().getHeader("X-Hub-Signature-256");
+    String given = header != null && header.startsWith("sha256=") ? header.substring(7).toLowerCase() : null;
+    byte[] bytes = raw == null ? new byte[0] : raw.getBytes();
+    boolean signed = !secret.isEmpty() && Secrets.constantTimeEquals(given, Secrets.hmacSha256Hex(secret, bytes));
+    // the hub's own simulator (sandbox endpoints, test messages) signs with the node's simulator secret when no app secret is set
+    boolean simulated = secret.isEmpty() && !simulatorSecret.isEmpty()
+        && Secrets.constantTimeEquals(given, Secrets.hmacSha256Hex(simulatorSecret, bytes));
+    if (secret.isEmpty() && !simulated) {
       MetaInbound.log.warn("meta webhook: refused a delivery because meta.app_secret is not set");
       throw ApiError.forbidden("this hub has no Meta app secret configured");
     }
-    String header = ctx.request().getHeader("X-Hub-Signature-256");
-    String given = header != null && header.startsWith("sha256=") ? header.substring(7).toLowerCase() : null;
-    String expected = Secrets.hmacSha256Hex(secret, raw == null ? new byte[0] : raw.getBytes());
-    if (!Secrets.constantTimeEquals(given, expected)) {
+    if (!signed && !simulated) {
       MetaInbound.log.warn("meta webhook: refused a delivery with a {} signature", header == null ? "missing" : "wrong");
       throw ApiError.forbidden("missing or wrong X-Hub-Signature-256");
     }

@@ -93,7 +93,7 @@ final class MetaSender implements ChannelSender {
     JsonArray partErrors = new JsonArray();
     Future<Void> f = Future.succeededFuture();
     for (JsonObject part : parts) {
-      f = f.compose(v -> graph.post(path, token, part).transform(ar -> {
+      f = f.compose(v -> graph.of(m.from()).post(path, token, part).transform(ar -> {
         if (ar.succeeded()) {
           String id = providerId(ar.result());
           if (id != null) ids.add(id);

@@ -151,7 +151,7 @@ final class WhatsAppHook extends MetaInbound {
   private Future<MediaFetcher.Fetched> fetch(Endpoint ep, String mediaId) {
     String token = ep.secret("access_token");
     if (token == null) return Future.failedFuture(new IllegalStateException("the endpoint has no access_token"));
-    return graph.get("/" + mediaId, token).compose(meta -> {
+    return graph.of(ep).get("/" + mediaId, token).compose(meta -> {
       String url = meta.getString("url");
       if (url == null) return Future.failedFuture(new IllegalStateException("the media has no url"));
       return graph.download(url, token)

@@ -11,12 +11,15 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The provider's REST API ({@code twilio.api_base}): form POSTs to {@code /2010-04-01/Accounts/{AccountSid}/…}
+ * The provider's REST API ({@code twilio.api_base}; for a sandbox endpoint the hub's own simulator): form POSTs to {@code /2010-04-01/Accounts/{AccountSid}/…}
  * with basic auth AccountSid:AuthToken, answered with JSON. A 2xx is the created resource; a 4xx error
  * {@code {"code","message","more_info","status"}} is a permanent {@link SendFailure} keeping the provider's code and
  * message; 429, 5xx, timeouts and network errors are retryable.
  */
 final class TwilioClient {
+
+  /** Where a sandbox endpoint's account is served: the hub's own provider simulator, on this node. */
+  static final String SANDBOX_BASE = "/hooks/sandbox/twilio";
 
   private final Node node;
   private final String base;
@@ -36,7 +39,7 @@ final class TwilioClient {
       return Future.failedFuture(SendFailure.permanent("not_configured",
           "the number " + from.address() + " has no account_sid and auth_token to send with"));
     }
-    String url = base + "/2010-04-01/Accounts/" + URLEncoder.encode(sid, StandardCharsets.UTF_8) + "/" + resource;
+    String url = (from.sandbox() ? node.state().loopbackUrl() + SANDBOX_BASE : base) + "/2010-04-01/Accounts/" + URLEncoder.encode(sid, StandardCharsets.UTF_8) + "/" + resource;
     return node.http().postAbs(url)
         .basicAuthentication(sid, token)
         .putHeader("Accept", "application/json")

@@ -314,7 +314,7 @@ public final class WidgetGateway {
       String reason = e.getString("disabled_reason");
       Endpoint ep = s.endpoint;
       s.endpoint = new Endpoint(ep.id(), ep.workspaceId(), ep.inboxId(), ep.channel(), ep.address(), e.getString("name", ep.name()),
-          ep.primary(), enabled, reason, ep.settings(), ep.sealed());
+          ep.primary(), enabled, reason, ep.settings(), ep.sealed(), ep.sandbox());
       s.deliver(new JsonObject().put("type", "status").put("enabled", enabled).put("disabled_reason", reason).encode());
     }
   }
