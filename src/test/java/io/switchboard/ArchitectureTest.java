@@ -41,7 +41,7 @@ class ArchitectureTest {
   static final String[] FEATURES = {"io.switchboard.attachment..", "io.switchboard.audit..", "io.switchboard.auth..",
       "io.switchboard.automation..", "io.switchboard.channel..", "io.switchboard.contact..", "io.switchboard.conversation..", "io.switchboard.crm..",
       "io.switchboard.delivery..", "io.switchboard.inbox..", "io.switchboard.ingest..", "io.switchboard.live..",
-      "io.switchboard.ops..", "io.switchboard.outbound..", "io.switchboard.rest.."};
+      "io.switchboard.ops..", "io.switchboard.outbound..", "io.switchboard.rest..", "io.switchboard.sandbox.."};
   /** Domain code and its stores: no request, no socket. */
   static final String[] DOMAIN = {"io.switchboard.attachment", "io.switchboard.audit", "io.switchboard.auth",
       "io.switchboard.automation", "io.switchboard.contact", "io.switchboard.conversation", "io.switchboard.crm", "io.switchboard.delivery",

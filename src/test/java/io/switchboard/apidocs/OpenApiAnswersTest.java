@@ -150,6 +150,12 @@ class OpenApiAnswersTest {
     admin.get("/api/v1/endpoints/" + apiEp.getLong("id") + "/mailbox").expect(404);
     admin.get("/api/v1/endpoints/" + whatsapp.getLong("id") + "/whatsapp/templates").expect(409);
     admin.post("/api/v1/inboxes/" + id + "/test-routing", null).expect(200);
+    JsonObject sandbox = admin.post("/api/v1/inboxes/" + id + "/endpoints", new JsonObject().put("channel", "phone").put("sandbox", true))
+        .expect(201).json();
+    admin.post("/api/v1/endpoints/" + sandbox.getLong("id") + "/simulate", new JsonObject().put("from", "+14155550100")
+        .put("text", "Hello")).expect(201);
+    admin.post("/api/v1/endpoints/" + sandbox.getLong("id") + "/simulate", new JsonObject().put("from", "nobody")
+        .put("text", "Hello")).expect(400);
     long noMail = hub.inbox("Answers without mail");
     admin.post("/api/v1/inboxes/" + noMail + "/test-routing", new JsonObject()).expect(409);
     admin.delete("/api/v1/endpoints/" + apiEp.getLong("id")).expect(204);
