@@ -5,6 +5,7 @@ import { store } from '../store.js';
 import { ConversationList } from './conversation-list.js';
 import { ConversationView } from './conversation-view.js';
 import { InboxPanel } from './inbox-panel.js';
+import { sampleInboxOffer } from './endpoint-sandbox.js';
 
 export class InboxPage {
   constructor(host, params) {
@@ -39,7 +40,7 @@ export class InboxPage {
     if (!id) {
       fill(this.viewEl, h('div', { class: 'empty-state' }, icon('chat', 'empty-icon'),
         h('h2', { text: 'No conversation open' }),
-        h('p', { text: 'Pick a conversation from the list. New messages appear there as they arrive.' })));
+        h('p', { text: 'Pick a conversation from the list. New messages appear there as they arrive.' }), sampleInboxOffer()));
       return;
     }
     this.view = new ConversationView(this.viewEl, id, { inboxFilter: this.params.inbox });

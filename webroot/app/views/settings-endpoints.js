@@ -4,6 +4,7 @@
 import { api } from '../api.js';
 import { confirmDialog, field, fill, h, icon, modal, showError, toast } from '../dom.js';
 import { CHANNELS, channelLabel, endpointLabel } from '../store.js';
+import { sandboxBadge, sandboxOption, testMessageButton } from './endpoint-sandbox.js';
 
 const GENERATED = new Set(['widget', 'api']);
 const ADDRESS_HINT = {
@@ -52,12 +53,12 @@ export class EndpointsCard {
       onchange: () => this.setEnabled(ep, enabled) });
     return h('tr', { dataset: { endpoint: String(ep.id) } },
       h('td', {}, h('span', { class: 'with-icon' }, icon((CHANNELS[ep.channel] || {}).icon || 'chat'), channelLabel(ep.channel))),
-      h('td', {}, h('code', { text: ep.address }), ep.channel === 'email' ? this.mailbox(ep) : null),
+      h('td', {}, h('code', { text: ep.address }), ' ', sandboxBadge(ep), ep.channel === 'email' && !ep.sandbox ? this.mailbox(ep) : null),
       h('td', { text: ep.name || '—' }),
       h('td', {}, ep.channel !== 'phone' ? '—' : ep.primary ? h('span', { class: 'chip', 'data-status': 'sent', text: 'primary' })
         : h('button', { type: 'button', class: 'btn btn-small', text: 'Make primary', onclick: () => this.patch(ep, { primary: true }, 'Primary number changed.') })),
       h('td', {}, h('label', { class: 'switch' }, enabled), ep.enabled ? null : h('div', { class: 'muted small', text: ep.disabled_reason || '' })),
-      h('td', { class: 'cell-actions' },
+      h('td', { class: 'cell-actions' }, testMessageButton(ep),
         h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Edit ' + endpointLabel(ep), onclick: () => this.edit(ep) }, icon('edit')),
         h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Delete ' + endpointLabel(ep), onclick: () => this.remove(ep) }, icon('trash'))));
   }
@@ -160,11 +161,13 @@ export class EndpointsCard {
       fill(settingsHost, settings.el);
     };
     channel.addEventListener('change', paint);
+    const sandbox = sandboxOption(channel, addressField, settingsHost);
     const m = modal('Add endpoint', h('form', { class: 'stack', onsubmit: async e => {
       e.preventDefault();
       try {
-        const body = { channel: channel.value, name: name.value.trim() || null, settings: settings.read() };
+        const body = { channel: channel.value, name: name.value.trim() || null, settings: sandbox.checked() ? {} : settings.read() };
         if (!GENERATED.has(channel.value)) body.address = address.value.trim();
+        sandbox.extend(body);
         const ep = await api.post(`/inboxes/${this.inbox.id}/endpoints`, body);
         m.close();
         this.changed();
@@ -172,7 +175,7 @@ export class EndpointsCard {
       } catch (err) {
         showError(error, err);
       }
-    } }, field('Channel', channel), addressField, field('Name', name), settingsHost, error,
+    } }, field('Channel', channel), sandbox.el, addressField, field('Name', name), settingsHost, error,
     h('div', { class: 'dialog-actions' }, h('button', { type: 'submit', class: 'btn btn-primary', text: 'Add endpoint' }))));
     paint();
     channel.focus();
