@@ -196,6 +196,23 @@ class SandboxTest {
   }
 
   @Test
+  @DisplayName("a test message to a real (not sandbox) number goes through the same signed webhook with the number's own auth token")
+  void realEndpoint() {
+    JsonObject number = hub.admin().post("/api/v1/inboxes/" + inbox + "/endpoints", new JsonObject().put("channel", "phone")
+        .put("address", "+14155550900").put("settings", new JsonObject().put("account_sid", "AC" + "7".repeat(32))
+            .put("auth_token", "a-real-token"))).expect(201).json();
+    assertThat(number.getBoolean("sandbox")).isFalse();
+    JsonObject in = simulate(agent, number.getLong("id"), message("+14155550901", "Routing check"));
+    JsonObject a = onlyActivity(in.getLong("conversation_id"), in.getString("provider_id"));
+    assertThat(a.getJsonObject("data").getString("account_sid")).isEqualTo("AC" + "7".repeat(32));
+    // after the token is rotated, test messages are signed with the new one, which the webhook now checks
+    hub.admin().patch("/api/v1/endpoints/" + number.getLong("id"), new JsonObject().put("settings",
+        new JsonObject().put("auth_token", "rotated-token"))).expect(200);
+    JsonObject again = simulate(agent, number.getLong("id"), message("+14155550902", "After rotation"));
+    onlyActivity(again.getLong("conversation_id"), again.getString("provider_id"));
+  }
+
+  @Test
   @DisplayName("simulate refuses bad input with a 400 naming the field")
   void badInput() {
     long phone = sandbox("phone").getLong("id");
