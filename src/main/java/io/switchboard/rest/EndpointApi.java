@@ -127,6 +127,10 @@ public final class EndpointApi {
       String address = in.has("address") ? adapter.address(channel, in.text("address", 254)) : null;
       if (in.has("address") && address == null) throw ApiError.validation("address", "a generated key cannot be changed");
       if (primary != null && !adapter.hasPrimary()) throw ApiError.validation("primary", "only phone numbers have a primary");
+      Boolean sandbox = in.optBool("sandbox");
+      if (sandbox != null && sandbox != before.sandbox()) {
+        throw ApiError.validation("sandbox", "sandbox mode is chosen when an endpoint is created: add a new endpoint instead");
+      }
       if (Boolean.FALSE.equals(primary) && before.primary()) {
         throw ApiError.validation("primary", "an inbox keeps exactly one primary number: make another number primary instead");
       }

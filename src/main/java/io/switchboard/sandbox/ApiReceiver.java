@@ -39,7 +39,6 @@ final class ApiReceiver {
     String key = body.getString("endpoint_key");
     String timestamp = ctx.request().getHeader("X-Switchboard-Timestamp");
     String signature = ctx.request().getHeader("X-Switchboard-Signature");
-    String delivery = ctx.request().getHeader("X-Switchboard-Delivery");
     if (key == null || timestamp == null || signature == null || !timestamp.matches("\\d{1,12}")) {
       answer(ctx, 400, "endpoint_key, X-Switchboard-Timestamp and X-Switchboard-Signature are required");
       return;
@@ -69,9 +68,11 @@ final class ApiReceiver {
       }
       ctx.response().putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("id", "sbx_" + Secrets.token(9)).encode());
-      if (delivery != null && delivery.matches("\\d{1,18}")) {
+      // the signed body's delivery id (the same as X-Switchboard-Delivery, which the signature does not cover)
+      String delivery = body.getValue("delivery_id") == null ? "" : String.valueOf(body.getValue("delivery_id"));
+      if (delivery.matches("\\d{1,18}")) {
         long activityId = Long.parseLong(delivery);
-        callbacks.until(() -> store.delivered(activityId, null));
+        callbacks.until(() -> store.delivered(ep.id(), activityId, null));
       }
     });
   }

@@ -52,10 +52,6 @@ public final class Sandbox {
     return smtp.start();
   }
 
-  public Future<Void> stop() {
-    return smtp.stop();
-  }
-
   /** The simulator's routes, on one HTTP verticle instance. */
   public void mount(Routes routes) {
     Router hooks = routes.hooks();

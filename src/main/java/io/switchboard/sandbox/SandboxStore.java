@@ -49,15 +49,15 @@ final class SandboxStore {
   /**
    * Marks a sandbox endpoint's reply {@code delivered} once it is recorded as {@code sent}, the way a provider's
    * report would: answers whether it changed (false while the send is not recorded yet). {@code messageId} finds
-   * an e-mail reply by its Message-ID, {@code activityId} an API reply.
+   * an e-mail reply by its Message-ID (unguessable), {@code activityId} an API reply of the endpoint {@code endpointId}.
    */
-  Future<Boolean> delivered(Long activityId, String messageId) {
+  Future<Boolean> delivered(Long endpointId, Long activityId, String messageId) {
     return db.tx(conn -> Db.one(conn, """
             UPDATE activity a SET status = 'delivered', data = a.data || '{"provider_status":"delivered"}'::jsonb, updated_at = now()
             FROM endpoint e
             WHERE e.id = a.endpoint_id AND e.sandbox AND a.direction = 'out' AND a.status = 'sent'
-              AND (a.id = $1 OR a.provider_id = $2)
-            RETURNING a.id""", activityId, messageId)
+              AND ((a.id = $1 AND a.endpoint_id = $3) OR a.provider_id = $2)
+            RETURNING a.id""", activityId, messageId, endpointId)
         .compose(r -> r == null ? Future.succeededFuture(false) : Timeline.updated(conn, r.getLong("id")).map(true)));
   }
 }

@@ -31,7 +31,6 @@ final class SmtpSink {
   private final Node node;
   private final SandboxStore store;
   private final Callbacks callbacks;
-  private NetServer server;
 
   SmtpSink(Node node, SandboxStore store, Callbacks callbacks) {
     this.node = node;
@@ -40,16 +39,12 @@ final class SmtpSink {
   }
 
   Future<Void> start() {
-    server = node.vertx().createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0).setIdleTimeout(120));
+    NetServer server = node.vertx().createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0).setIdleTimeout(120));
     server.connectHandler(this::session);
     return server.listen().map(s -> {
       node.state().sandboxSmtpPort(s.actualPort());
       return null;
     });
-  }
-
-  Future<Void> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
   }
 
   private void session(NetSocket socket) {
@@ -93,7 +88,7 @@ final class SmtpSink {
     Matcher id = MESSAGE_ID.matcher(message);
     if (id.find()) {
       String messageId = id.group(1).trim();
-      callbacks.until(() -> store.delivered(null, messageId));
+      callbacks.until(() -> store.delivered(null, null, messageId));
     } else {
       log.info("sandbox: a message without a Message-ID was taken; it cannot be marked delivered");
     }

@@ -105,6 +105,9 @@ class SandboxTest {
     assertThat(number.getJsonObject("settings").getString("account_sid")).startsWith("AC");
     assertThat(number.getJsonArray("secrets_set").getList()).contains("auth_token");
     assertThat(hub.admin().get("/api/v1/endpoints/" + number.getLong("id")).expect(200).json().getBoolean("sandbox")).isTrue();
+    assertThat(hub.admin().patch("/api/v1/endpoints/" + number.getLong("id"), new JsonObject().put("sandbox", false))
+        .expect(400).errorField()).isEqualTo("sandbox");
+    hub.admin().patch("/api/v1/endpoints/" + number.getLong("id"), new JsonObject().put("sandbox", true).put("name", "Test line")).expect(200);
 
     JsonObject in = simulate(agent, number.getLong("id"), message("+14155550199", "Do you open on Sundays?"));
     assertThat(in.getString("provider_id")).startsWith("SM");
