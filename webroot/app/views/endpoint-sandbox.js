@@ -86,10 +86,22 @@ export function sandboxOption(channelSelect, addressField, settingsHost) {
     if (!possible) box.checked = false;
     settingsHost.hidden = box.checked;
     const input = addressField.querySelector('input');
-    if (input) input.placeholder = box.checked ? 'Optional: one is made up when empty' : input.placeholder;
+    if (!input) return;
+    if (box.checked && input.dataset.hint === undefined) {
+      input.dataset.hint = input.placeholder;
+      input.placeholder = 'Optional: one is made up when empty';
+    } else if (!box.checked && input.dataset.hint !== undefined) {
+      input.placeholder = input.dataset.hint;
+      delete input.dataset.hint;
+    }
   };
   box.addEventListener('change', paint);
-  channelSelect.addEventListener('change', () => setTimeout(paint));
+  // the form's own painting sets the channel's address hint first; this one then says whether it is optional
+  channelSelect.addEventListener('change', () => setTimeout(() => {
+    const input = addressField.querySelector('input');
+    if (input) delete input.dataset.hint;
+    paint();
+  }));
   setTimeout(paint);
   return {
     el: wrap,
