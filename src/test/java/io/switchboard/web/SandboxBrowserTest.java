@@ -87,5 +87,6 @@ class SandboxBrowserTest {
     assertThat(wa.getBoolean("sandbox")).isTrue();
     assertThat(wa.getJsonArray("secrets_set").getList()).contains("access_token");
     b.await("[data-card=endpoints] tr[data-endpoint='" + wa.getLong("id") + "'] [data-sandbox]");
+    b.screenshot("sandbox-settings");
   }
 }
