@@ -86,7 +86,7 @@ public final class MetaChannel implements Channel {
   /** The fields of the app's webhook subscription each channel needs (what the hooks handle). */
   private static final Map<String, List<String>> FIELDS = Map.of(
       "whatsapp", List.of("messages"),
-      "messenger", List.of("messages", "messaging_postbacks", "message_deliveries", "message_reads", "message_echoes"),
+      "messenger", List.of("messages", "messaging_postbacks", "message_deliveries", "message_reads"),
       "instagram", List.of("messages", "messaging_postbacks", "messaging_seen"));
 
   private static final long TEST_TIMEOUT_MS = 10_000;
