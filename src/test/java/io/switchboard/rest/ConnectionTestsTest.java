@@ -165,6 +165,37 @@ class ConnectionTestsTest {
   }
 
   @Test
+  @DisplayName("e-mail: the wrong encryption for the port is explained: TLS on a plain port, STARTTLS a server does not offer")
+  void emailEncryption() {
+    JsonObject s = emailSettings("right-mail-password", null);
+    s.getJsonObject("imap").put("security", "tls");
+    s.getJsonObject("smtp").put("security", "starttls");
+    JsonObject r = test(new JsonObject().put("channel", "email").put("address", "desk@mail.test").put("settings", s));
+    assertThat(r.getBoolean("ok")).isFalse();
+    assertThat(check(r, "IMAP encryption").getString("message")).startsWith("The TLS handshake failed")
+        .contains("is the port one that expects STARTTLS or no encryption instead?");
+    assertThat(check(r, "STARTTLS").getString("message")).contains("The server does not offer STARTTLS on port " + mail.getSmtp().getPort());
+  }
+
+  @Test
+  @DisplayName("e-mail with OAuth2: a refused refresh token is said before any login is tried")
+  void emailOAuthRefused() {
+    callback.answer(r -> new Answer(400, "{\"error\":\"invalid_grant\",\"error_description\":\"Token has been expired or revoked.\"}",
+        "application/json"));
+    JsonObject s = emailSettings(null, null);
+    s.put("oauth2", new JsonObject().put("token_url", callback.url("/token")).put("client_id", "client-1")
+        .put("client_secret", "client-secret-1").put("refresh_token", "refresh-1"));
+    JsonObject r = test(new JsonObject().put("channel", "email").put("address", "desk@mail.test").put("settings", s));
+    assertThat(r.getBoolean("ok")).isFalse();
+    assertThat(check(r, "OAuth2 token").getString("message"))
+        .contains("the OAuth2 token refresh was refused: invalid_grant (Token has been expired or revoked.)");
+    CallbackServer.Received asked = callback.received.get(callback.received.size() - 1);
+    assertThat(asked.path()).isEqualTo("/token");
+    assertThat(asked.body()).contains("grant_type=refresh_token").contains("refresh_token=refresh-1");
+    assertThat(r.encode()).doesNotContain("client-secret-1").doesNotContain("refresh-1");
+  }
+
+  @Test
   @DisplayName("e-mail without a mailbox says it receives through this hub's SMTP listener, and that replies need SMTP")
   void emailListener() {
     JsonObject r = test(new JsonObject().put("channel", "email").put("address", "sales@acme.test").put("settings", new JsonObject()));

@@ -299,6 +299,70 @@ class EndpointFormsTest {
     assertThat(graph.received.get(graph.received.size() - 1).headers().get("Authorization")).isEqualTo("Bearer " + GRAPH_TOKEN);
   }
 
+  @Test
+  @DisplayName("API: a failing then passing test delivery, saved; a new secret made in the form replaces the old one")
+  void apiEndpoint() throws Exception {
+    try (CallbackServer crm = new CallbackServer()) {
+      crm.answer(r -> new Answer(503, "maintenance", "text/plain"));
+      long inbox = addDialog("Forms API", "api");
+      Browser b = browser;
+      b.type("dialog[open] input[name=callback_url]", crm.url("/replies"));
+      testConnection();
+      assertThat(check("Callback")).contains("answered HTTP 503").contains("maintenance");
+      crm.answer(r -> Answer.ok("{}"));
+      testConnection();
+      assertThat(check("Callback")).contains("answered 200");
+      b.click("dialog[open] button[type=submit]");
+      String first = b.await("dialog[open] input[data-secret]").getAttribute("value");
+      closeDialog();
+      JsonObject ep = onlyEndpoint(inbox);
+      assertThat(ep.getJsonObject("settings").getString("callback_url")).isEqualTo(crm.url("/replies"));
+      String key = ep.getString("address");
+      assertThat(inbound(key, first)).isEqualTo(200);
+
+      b.click("[data-card=endpoints] button[aria-label^='Edit']");
+      assertThat(b.await("dialog[open] input[data-copy=inbound_url]").getAttribute("value"))
+          .isEqualTo("https://hub.forms.test/hooks/api/" + key);
+      assertThat(b.find("dialog[open] [data-endpoint-secret] [data-secret-state]").getText()).isEqualTo("set");
+      b.click("dialog[open] [data-endpoint-secret] button");
+      String second = b.await("dialog[open] input[data-copy=secret]").getAttribute("value");
+      assertThat(second).hasSizeGreaterThan(30).isNotEqualTo(first);
+      closeDialog();
+      assertThat(inbound(key, second)).isEqualTo(200);
+      assertThat(inbound(key, first)).isEqualTo(401);
+    }
+  }
+
+  @Test
+  @DisplayName("widget: an allowed origin with a path fails the test; fixed, it passes and is saved as a list")
+  void widget() {
+    long inbox = addDialog("Forms Widget", "widget");
+    Browser b = browser;
+    b.type("dialog[open] textarea[name=allowed_origins]", "https://www.forms.test\nhttps://shop.forms.test/contact");
+    testConnection();
+    assertThat(check("Allowed origins")).contains("https://shop.forms.test/contact is not an origin");
+    b.type("dialog[open] textarea[name=allowed_origins]", "https://www.forms.test\nhttps://shop.forms.test");
+    testConnection();
+    assertThat(b.attribute("dialog[open] .connection-summary", "data-ok")).as(b.text("dialog[open] .connection-test")).isEqualTo("true");
+    b.click("dialog[open] button[type=submit]");
+    b.await("dialog[open] input[data-secret]");
+    closeDialog();
+    JsonObject ep = onlyEndpoint(inbox);
+    assertThat(ep.getJsonObject("settings").getJsonArray("allowed_origins")).containsExactly("https://www.forms.test", "https://shop.forms.test");
+    b.click("[data-card=endpoints] button[aria-label^='Edit']");
+    assertThat(b.await("dialog[open] textarea[data-copy=embed]").getAttribute("value"))
+        .isEqualTo("<script src=\"https://hub.forms.test/widget.js\" data-key=\"" + ep.getString("address") + "\" async></script>");
+    closeDialog();
+  }
+
+  /** Posts a customer's message to an API endpoint with a bearer secret; the status. */
+  static int inbound(String key, String secret) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(hub.base() + "/hooks/api/" + key))
+        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json").header("Authorization", "Bearer " + secret)
+        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("from", "cust-1").put("text", "hi").encode())).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
   static void closeDialog() {
     browser.driver.findElement(By.cssSelector("dialog[open]")).sendKeys(Keys.ESCAPE);
     browser.until("the dialog closes", () -> !browser.present("dialog[open]"));
