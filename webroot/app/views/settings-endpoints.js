@@ -64,7 +64,7 @@ export class EndpointsCard {
   mailbox(ep) {
     const el = h('div', { class: 'small mailbox-state' });
     const words = { connected: 'mailbox connected', failing: 'mailbox failing', pending: 'mailbox connecting',
-      disabled: 'mailbox paused (endpoint disabled)', stopped: 'mailbox stopped', not_configured: 'no mailbox connected' };
+      disabled: 'mailbox paused (endpoint disabled)', stopped: 'mailbox stopped' };
     api.get(`/endpoints/${ep.id}/mailbox`, null, { quiet: true }).then(async m => {
       if (m.status === 'not_configured') {
         // no IMAP mailbox: mail arrives through the hub's own SMTP listener, which is not a fault
