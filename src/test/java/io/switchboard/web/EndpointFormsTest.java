@@ -241,6 +241,7 @@ class EndpointFormsTest {
     testConnection();
     assertThat(b.attribute("dialog[open] .connection-summary", "data-ok")).as(b.text("dialog[open] .connection-test")).isEqualTo("true");
     assertThat(check("Account")).contains("Forms Ltd");
+    b.screenshot("endpoint-form-phone");
     b.click("dialog[open] button[type=submit]");
     b.awaitText("[data-card=endpoints] tbody", NUMBER);
     JsonObject ep = onlyEndpoint(inbox);
@@ -289,6 +290,7 @@ class EndpointFormsTest {
     testConnection();
     assertThat(b.attribute("dialog[open] .connection-summary", "data-ok")).as(b.text("dialog[open] .connection-test")).isEqualTo("true");
     assertThat(check("WhatsApp phone number id")).contains("Forms Ltd (+1 415-555-0555)");
+    b.screenshot("endpoint-form-whatsapp");
     b.click("dialog[open] button[type=submit]");
     b.awaitText("[data-card=endpoints] tbody", WA_ID);
     JsonObject ep = onlyEndpoint(inbox);
