@@ -74,9 +74,10 @@ export function testMessageDialog(ep) {
 
 /**
  * The sandbox option of the "Add endpoint" form: a checkbox that, when ticked, makes the address optional and
- * hides the provider settings. {@code extend(body)} adds what the request needs.
+ * hides the provider settings and their connection test ({@code hidden}: the elements to hide). {@code extend(body)}
+ * adds what the request needs.
  */
-export function sandboxOption(channelSelect, addressField, settingsHost) {
+export function sandboxOption(channelSelect, addressField, hidden) {
   const box = h('input', { type: 'checkbox', name: 'sandbox' });
   const wrap = h('label', { class: 'check', 'data-field': 'sandbox' }, box,
     h('span', { text: ' Sandbox: no provider account needed; replies go to a built-in simulator' }));
@@ -84,7 +85,7 @@ export function sandboxOption(channelSelect, addressField, settingsHost) {
     const possible = SANDBOX_CHANNELS.has(channelSelect.value);
     wrap.hidden = !possible;
     if (!possible) box.checked = false;
-    settingsHost.hidden = box.checked;
+    for (const el of hidden) el.hidden = box.checked;
     const input = addressField.querySelector('input');
     if (!input) return;
     if (box.checked && input.dataset.hint === undefined) {

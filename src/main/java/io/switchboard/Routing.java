@@ -27,6 +27,7 @@ import io.switchboard.rest.ContactApi;
 import io.switchboard.rest.ContactChannelsApi;
 import io.switchboard.rest.ConversationApi;
 import io.switchboard.rest.EndpointApi;
+import io.switchboard.rest.ConnectionTestApi;
 import io.switchboard.rest.InboxApi;
 import io.switchboard.rest.MembersApi;
 import io.switchboard.rest.MergeApi;
@@ -62,6 +63,7 @@ record Routing(Node node, Authenticator auth, ClientAddress clients, Passwords p
     InboxApi.mount(r.api(), node);
     EndpointApi.mount(r.api(), node, endpoints, channels);
     SimulateApi.mount(r.api(), node, sandbox);
+    ConnectionTestApi.mount(r.api(), node, channels);
     MembersApi.mount(r.api(), node);
     ConversationApi.mount(r.api(), node);
     ContactChannelsApi.mount(r.api(), node);

@@ -108,6 +108,9 @@ class SandboxTest {
     assertThat(hub.admin().patch("/api/v1/endpoints/" + number.getLong("id"), new JsonObject().put("sandbox", false))
         .expect(400).errorField()).isEqualTo("sandbox");
     hub.admin().patch("/api/v1/endpoints/" + number.getLong("id"), new JsonObject().put("sandbox", true).put("name", "Test line")).expect(200);
+    JsonObject check = hub.admin().post("/api/v1/endpoints/" + number.getLong("id") + "/test", new JsonObject()).expect(200).json();
+    assertThat(check.getBoolean("ok")).isTrue();
+    assertThat(check.getJsonArray("checks").getJsonObject(0).getString("message")).contains("sandbox endpoint");
 
     JsonObject in = simulate(agent, number.getLong("id"), message("+14155550199", "Do you open on Sundays?"));
     assertThat(in.getString("provider_id")).startsWith("SM");

@@ -65,6 +65,12 @@ final class GraphClient {
         .compose(GraphClient::answer);
   }
 
+  /** A GET for a connection test: the answer whatever its status, or null when none came within {@code timeoutMs}. */
+  Future<HttpResponse<Buffer>> probe(String path, String token, long timeoutMs) {
+    return node.http().getAbs(url(path)).bearerTokenAuthentication(token).timeout(timeoutMs).followRedirects(false).send()
+        .recover(t -> Future.succeededFuture(null));
+  }
+
   private static Future<JsonObject> answer(HttpResponse<Buffer> res) {
     JsonObject json;
     try {
