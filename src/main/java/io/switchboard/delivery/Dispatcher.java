@@ -158,13 +158,13 @@ public final class Dispatcher extends VerticleBase {
                 last_error = $3 WHERE id = $1""", outboxId, next.atOffset(ZoneOffset.UTC), message)
           .compose(v -> Db.query(conn, """
               UPDATE activity SET error_code = $2, error_message = $3, data = data || $4, updated_at = now() WHERE id = $1""",
-              activityId, f.code, message, progress(attempt, true, channel, f.cause).put("next_attempt_at", next.toString())))
+              activityId, f.code, message, progress(attempt, true, channel, f.cause, next)))
           .compose(v -> Timeline.updated(conn, activityId)));
     }
     log.info("send of activity {} failed for good after {} attempt(s): {}", activityId, attempt, message);
     return node.db().tx(conn -> Db.query(conn, """
             UPDATE activity SET status = 'failed', error_code = $2, error_message = $3, data = data || $4, updated_at = now()
-            WHERE id = $1""", activityId, f.code, message, progress(attempt, false, channel, f.cause))
+            WHERE id = $1""", activityId, f.code, message, progress(attempt, false, channel, f.cause, null))
         .compose(v -> Db.query(conn, "DELETE FROM outbox WHERE id = $1", outboxId))
         .compose(v -> Timeline.updated(conn, activityId)));
   }
@@ -174,10 +174,11 @@ public final class Dispatcher extends VerticleBase {
    * (attempts, the most there will be, the cause and the channel it was sent on), which the activity's JSON
    * turns into words.
    */
-  private JsonObject progress(int attempt, boolean retrying, String channel, SendFailure.Cause cause) {
+  private JsonObject progress(int attempt, boolean retrying, String channel, SendFailure.Cause cause, Instant next) {
     JsonObject delivery = new JsonObject().put("attempts", attempt).put("max_attempts", maxAttempts).put("retrying", retrying)
         .put("channel", channel);
     if (cause != null) delivery.put("cause", cause.key()).put("fault", cause.fault.name().toLowerCase());
+    if (next != null) delivery.put("next_attempt_at", next.toString());
     return new JsonObject().put("attempts", attempt).put("retrying", retrying).put("delivery", delivery);
   }
 
