@@ -4,6 +4,7 @@
 import { api } from '../api.js';
 import { confirmDialog, field, fill, h, icon, modal, showError, toast } from '../dom.js';
 import { CHANNELS, channelLabel, endpointLabel } from '../store.js';
+import { healthBadge } from './endpoint-health.js';
 
 const GENERATED = new Set(['widget', 'api']);
 const ADDRESS_HINT = {
@@ -52,7 +53,7 @@ export class EndpointsCard {
       onchange: () => this.setEnabled(ep, enabled) });
     return h('tr', { dataset: { endpoint: String(ep.id) } },
       h('td', {}, h('span', { class: 'with-icon' }, icon((CHANNELS[ep.channel] || {}).icon || 'chat'), channelLabel(ep.channel))),
-      h('td', {}, h('code', { text: ep.address }), ep.channel === 'email' ? this.mailbox(ep) : null),
+      h('td', {}, h('code', { text: ep.address }), ep.channel === 'email' ? this.mailbox(ep) : null, healthBadge(ep, () => this.load())),
       h('td', { text: ep.name || '—' }),
       h('td', {}, ep.channel !== 'phone' ? '—' : ep.primary ? h('span', { class: 'chip', 'data-status': 'sent', text: 'primary' })
         : h('button', { type: 'button', class: 'btn btn-small', text: 'Make primary', onclick: () => this.patch(ep, { primary: true }, 'Primary number changed.') })),

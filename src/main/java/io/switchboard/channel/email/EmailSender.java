@@ -52,7 +52,7 @@ final class EmailSender implements ChannelSender {
   public Future<Void> check(Outgoing m) {
     if (EmailSettings.smtp(m.from()) == null) {
       return Future.failedFuture(ApiError.conflict("from_endpoint_id", m.from().address()
-          + " has no outgoing mail server: set settings.smtp on the endpoint"));
+          + " cannot send e-mail yet: it has no outgoing mail server. An admin can set one up in the inbox's settings (the endpoint's SMTP settings)"));
     }
     return Future.succeededFuture();
   }
