@@ -273,7 +273,8 @@ export function errorText(box, err) {
 /** The label of the control named {@code name} (or by its last dotted part) in scope, without the control's own text. */
 function labelIn(scope, name) {
   if (!scope || !name) return null;
-  const names = [name, name.split('.').pop()];
+  // a path into a list (steps[1].delay) names one of several alike controls: no single label is its
+  const names = name.includes('[') ? [name] : [name, name.split('.').pop()];
   for (const n of names) {
     const control = scope.querySelector(`[name="${CSS.escape(n)}"], [data-field="${CSS.escape(n)}"]`);
     if (!control) continue;
@@ -290,8 +291,13 @@ function labelIn(scope, name) {
   return null;
 }
 
-/** "ends_at" → "Ends at", "contact_id" → "Contact", "settings.smtp.host" → "Settings smtp host". */
+/**
+ * "ends_at" → "Ends at", "contact_id" → "Contact", "settings.smtp.host" → "Settings smtp host",
+ * "steps[1].delay" → "Step 2, delay" (lists count from 1 on screen).
+ */
 export function humanise(field) {
-  const words = String(field).replace(/_id$/, '').replace(/_ids$/, 's').replace(/[._]+/g, ' ').trim();
+  const words = String(field)
+    .replace(/([a-z_]+?)s?\[(\d+)\]\.?/g, (m, list, i) => `${list} ${Number(i) + 1}, `)
+    .replace(/_id$/, '').replace(/_ids$/, '').replace(/[._]+/g, ' ').replace(/\s+/g, ' ').replace(/, $/, '').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
