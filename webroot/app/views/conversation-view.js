@@ -5,7 +5,8 @@
 import { all, api } from '../api.js';
 import { announce, avatar, debounce, fill, h, icon, toast, toLocalInput, fromLocalInput, modal, field, showError } from '../dom.js';
 import { conversationHref, navigate } from '../router.js';
-import { CHANNELS, can, channelLabel, emit, endpointLabel, inboxById, on, store } from '../store.js';
+import { CHANNELS, can, channelLabel, emit, endpointLabel, inboxById, loadInboxes, on, store } from '../store.js';
+import { failing } from './endpoint-health.js';
 import { callContact } from './calls.js';
 import { Composer } from './composer.js';
 import { History, KIND_FILTERS } from './history.js';
@@ -36,7 +37,7 @@ export class ConversationView {
       return;
     }
     this.build();
-    this.offs.push(on('live', f => this.live(f)), on('reload', () => this.reload()), on('inboxes', () => { this.paintHeader(); this.paintTabs(); }),
+    this.offs.push(on('live', f => this.live(f)), on('reload', () => this.reload()), on('inboxes', () => { this.paintHeader(); this.paintTabs(); this.composer.refresh(this.conv); }),
       on('presence', () => this.paintHeader()));
     // opening a conversation reads it (at once: the agent may move on before a debounce would fire)
     api.post(`/conversations/${this.id}/read`).then(() => emit('read', this.id)).catch(() => {});
@@ -286,6 +287,7 @@ export class ConversationView {
         break;
       case 'message.updated':
         this.history.add(f.data.activity);
+        this.healthMayHaveChanged(f.data.activity);
         break;
       case 'conversation.updated':
         this.setConv(conv);
@@ -295,6 +297,18 @@ export class ConversationView {
         break;
       default:
     }
+  }
+
+  /**
+   * A reply of ours failed, is being retried, or went out from an endpoint marked failing: the endpoints' health
+   * (shown in the From picker) may have changed, so the inboxes are asked again.
+   */
+  healthMayHaveChanged(a) {
+    if (!a || a.direction !== 'out' || a.kind !== 'message') return;
+    const inbox = inboxById(this.conv.inbox_id);
+    const ep = ((inbox && inbox.endpoints) || []).find(e => e.id === a.endpoint_id);
+    const retrying = a.delivery && a.delivery.retrying;
+    if (a.status === 'failed' || retrying ? !failing(ep) : (a.status === 'sent' && failing(ep))) loadInboxes().catch(() => {});
   }
 
   /** The conversation is no longer there for this agent: say so instead of showing stale content. */

@@ -159,6 +159,36 @@ class FailuresAppTest {
   }
 
   @Test
+  @DisplayName("a number whose sends keep failing is flagged in the From picker and in Settings, where Retry all sends its failures again")
+  void failingNumber() {
+    long spare = hub.admin().post("/api/v1/inboxes/" + inbox + "/endpoints", new JsonObject().put("channel", "phone")
+        .put("address", "+14155550798").put("settings", new JsonObject().put("account_sid", ACCOUNT).put("auth_token", TOKEN)))
+        .expect(201).json().getLong("id");
+    long contact = hub.admin().post("/api/v1/contacts", new JsonObject().put("name", "Spare Line").put("phone", "+15005550798"))
+        .expect(201).json().getLong("id");
+    long conversation = hub.admin().post("/api/v1/conversations", new JsonObject().put("contact_id", contact).put("endpoint_id", spare))
+        .expect(201).json().getLong("id");
+    Browser b = browser;
+    AgentApp.openConversation(b, conversation);
+    answerNext(401, new JsonObject().put("code", 20003).put("message", "Authenticate").put("status", 401));
+    long id = AgentApp.reply(b, "Sent from the spare line");
+    b.await(AgentApp.activity(id) + " .delivery-error");
+    b.awaitText(".from-health", "Sends failing since");
+    assertThat(b.text(".from-health")).contains("Twilio refused the account credentials.");
+    assertThat(b.text(".from-picker")).contains("sends failing");
+
+    b.open("/#/settings/inboxes/" + inbox);
+    String row = "tr[data-endpoint='" + spare + "'] ";
+    assertThat(b.await(row + ".endpoint-health").getText()).contains("sends failing", "Twilio refused the account credentials.");
+    b.click(row + "[data-action=retry-failed]");
+    b.awaitText(".toast", "1 failed message queued again.");
+    Eventually.that("the reply is sent", 15_000, () -> "sent".equals(hub.admin().get("/api/v1/conversations/" + conversation
+        + "/activities").expect(200).items().stream().map(JsonObject.class::cast).filter(a -> a.getLong("id") == id)
+        .findFirst().orElseThrow().getString("status")));
+    assertThat(hub.admin().get("/api/v1/endpoints/" + spare).expect(200).json().getJsonObject("health").getString("state")).isEqualTo("ok");
+  }
+
+  @Test
   @DisplayName("a reply being retried says so, with the attempt, the most there will be and when the next one goes")
   void retryingLine() {
     long conversation = smsConversation("Busy Provider", "+15005550702");
