@@ -5,6 +5,7 @@ import { api } from '../api.js';
 import { confirmDialog, field, fill, h, icon, modal, showError, toast } from '../dom.js';
 import { CHANNELS, channelLabel, endpointLabel } from '../store.js';
 import { channelForm, channelSetup, connectionTest } from './endpoint-forms.js';
+import { healthBadge } from './endpoint-health.js';
 import { sandboxBadge, sandboxOption, testMessageButton } from './endpoint-sandbox.js';
 
 const GENERATED = new Set(['widget', 'api']);
@@ -51,7 +52,8 @@ export class EndpointsCard {
       onchange: () => this.setEnabled(ep, enabled) });
     return h('tr', { dataset: { endpoint: String(ep.id) } },
       h('td', {}, h('span', { class: 'with-icon' }, icon((CHANNELS[ep.channel] || {}).icon || 'chat'), channelLabel(ep.channel))),
-      h('td', {}, h('code', { text: ep.address }), ' ', sandboxBadge(ep), ep.channel === 'email' && !ep.sandbox ? this.mailbox(ep) : null),
+      h('td', {}, h('code', { text: ep.address }), ' ', sandboxBadge(ep), ep.channel === 'email' && !ep.sandbox ? this.mailbox(ep) : null,
+        healthBadge(ep, () => this.load())),
       h('td', { text: ep.name || '—' }),
       h('td', {}, ep.channel !== 'phone' ? '—' : ep.primary ? h('span', { class: 'chip', 'data-status': 'sent', text: 'primary' })
         : h('button', { type: 'button', class: 'btn btn-small', text: 'Make primary', onclick: () => this.patch(ep, { primary: true }, 'Primary number changed.') })),

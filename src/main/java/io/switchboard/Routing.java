@@ -18,6 +18,7 @@ import io.switchboard.live.Presence;
 import io.switchboard.node.Node;
 import io.switchboard.ops.Ops;
 import io.switchboard.rest.ActivityApi;
+import io.switchboard.rest.RetryApi;
 import io.switchboard.rest.AttachmentApi;
 import io.switchboard.rest.AuditApi;
 import io.switchboard.rest.AuthApi;
@@ -72,6 +73,7 @@ record Routing(Node node, Authenticator auth, ClientAddress clients, Passwords p
     SequenceApi.mount(r.api(), automation);
     ChatbotApi.mount(r.api(), automation);
     ActivityApi.mount(r.api(), node, timeline);
+    RetryApi.mount(r.api(), node);
     TagApi.mount(r.api(), node);
     ContactApi.mount(r.api(), node);
     MergeApi.mount(r.api(), node);

@@ -66,13 +66,14 @@ class SandboxBrowserTest {
     b.click("dialog[open] button[type=submit]");
     b.awaitText(".history", "A second customer writes");
 
-    // a bad sender is refused with the field named
+    // a bad sender is refused, the field named by its label
     b.open("/#/settings/inboxes/" + sample.getLong("id"));
     b.click("[data-card=endpoints] tr[data-endpoint='" + number.getLong("id") + "'] [data-action=test-message]");
     b.find("dialog[open] input[name=from]").clear();
     b.type("dialog[open] input[name=from]", "not a number");
     b.click("dialog[open] button[type=submit]");
-    b.awaitText("dialog[open] .form-error", "from");
+    b.awaitText("dialog[open] .form-error", "not a phone number");
+    assertThat(b.text("dialog[open] .form-error")).startsWith("From");
     b.driver.findElement(org.openqa.selenium.By.cssSelector("dialog[open]")).sendKeys(Keys.ESCAPE);
 
     // adding a sandbox endpoint needs no provider settings

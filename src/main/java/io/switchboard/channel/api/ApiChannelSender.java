@@ -39,7 +39,7 @@ final class ApiChannelSender implements ChannelSender {
     // a sandbox endpoint's replies go to the hub's own receiver, which checks the signature like an integration would
     String url = m.from().sandbox() ? node.state().loopbackUrl() + SANDBOX_CALLBACK : m.from().setting("callback_url");
     if (url == null || url.isBlank()) {
-      return Future.failedFuture(SendFailure.permanent("no_callback_url", "the API endpoint has no callback_url to deliver replies to"));
+      return Future.failedFuture(SendFailure.permanent(SendFailure.Cause.NOT_CONFIGURED, "no_callback_url", "the API endpoint has no callback_url to deliver replies to"));
     }
     JsonArray files = new JsonArray();
     m.attachments().forEach(f -> files.add(new JsonObject().put("id", f.id()).put("filename", f.filename())
@@ -62,7 +62,7 @@ final class ApiChannelSender implements ChannelSender {
         .putHeader("X-Switchboard-Delivery", String.valueOf(m.activityId()))
         .timeout(15_000)
         .sendBuffer(Buffer.buffer(body))
-        .recover(t -> Future.failedFuture(SendFailure.retryable("unreachable", "callback not reachable: " + t.getMessage())))
+        .recover(t -> Future.failedFuture(SendFailure.retryable(SendFailure.Cause.UNREACHABLE, "unreachable", "callback not reachable: " + t.getMessage())))
         .compose(res -> {
           if (res.statusCode() / 100 == 2) {
             JsonObject data = new JsonObject().put("callback_status", res.statusCode());

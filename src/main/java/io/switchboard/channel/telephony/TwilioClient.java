@@ -43,7 +43,7 @@ final class TwilioClient {
     String sid = from.setting("account_sid");
     String token = from.secret("auth_token");
     if (sid == null || sid.isBlank() || token == null || token.isBlank()) {
-      return Future.failedFuture(SendFailure.permanent("not_configured",
+      return Future.failedFuture(SendFailure.permanent(SendFailure.Cause.NOT_CONFIGURED, "not_configured",
           "the number " + from.address() + " has no account_sid and auth_token to send with"));
     }
     String url = (from.sandbox() ? node.state().loopbackUrl() + SANDBOX_BASE : base) + "/2010-04-01/Accounts/" + URLEncoder.encode(sid, StandardCharsets.UTF_8) + "/" + resource;
@@ -53,19 +53,19 @@ final class TwilioClient {
         .timeout(timeoutMs)
         .followRedirects(false)
         .sendForm(form)
-        .recover(t -> Future.failedFuture(SendFailure.retryable("unreachable", "the telephony provider is not reachable: " + t.getMessage())))
+        .recover(t -> Future.failedFuture(SendFailure.retryable(SendFailure.Cause.UNREACHABLE, "unreachable", "the telephony provider is not reachable: " + t.getMessage())))
         .compose(res -> {
           JsonObject body = json(res.bodyAsString());
           if (res.statusCode() / 100 == 2) {
             if (body == null || body.getString("sid") == null) {
-              return Future.failedFuture(SendFailure.retryable("bad_answer", "the provider answered " + res.statusCode() + " without a sid"));
+              return Future.failedFuture(SendFailure.retryable(SendFailure.Cause.PROVIDER_ERROR, "bad_answer", "the provider answered " + res.statusCode() + " without a sid"));
             }
             return Future.succeededFuture(body);
           }
           String code = body != null && body.getValue("code") != null ? String.valueOf(body.getValue("code")) : null;
           String message = body != null && body.getString("message") != null ? body.getString("message")
               : "the provider answered HTTP " + res.statusCode();
-          return Future.failedFuture(SendFailure.ofHttpStatus(res.statusCode(), code, message));
+          return Future.failedFuture(failure(res.statusCode(), code, message));
         });
   }
 
@@ -132,6 +132,21 @@ final class TwilioClient {
     return node.http().getAbs(url).basicAuthentication(sid, token).putHeader("Accept", "application/json")
         .timeout(TEST_TIMEOUT_MS).followRedirects(false).send()
         .recover(t -> Future.succeededFuture(null));
+  }
+
+  /**
+   * A refusal as an agent can act on it: Twilio's error codes for a bad destination (21211 invalid 'To', 21614 not a
+   * mobile number, 21612 unreachable route, 21408 region not enabled, 21610 recipient unsubscribed) are the
+   * recipient's; 20003 (authenticate) refuses the account's credentials; the rest as the HTTP status says.
+   */
+  static SendFailure failure(int status, String code, String message) {
+    SendFailure f = SendFailure.ofHttpStatus(status, code, message);
+    if (code == null) return f;
+    return switch (code) {
+      case "21211", "21614", "21612", "21408", "21610" -> f.because(SendFailure.Cause.INVALID_RECIPIENT);
+      case "20003" -> f.because(SendFailure.Cause.AUTH_REFUSED);
+      default -> f;
+    };
   }
 
   private static JsonObject json(String s) {
