@@ -136,14 +136,15 @@ public final class Switchboard {
     presence.start(vertx, node.nodeId(), config.cluster().presenceRefreshSeconds());
     registry.gauge("switchboard.live.sockets", LiveGateway.class, c -> LiveGateway.openSockets());
     Env automation = new Env(node, timeline, userId -> "online".equals(presence.status(userId)));
+    EmailChannel email = new EmailChannel(node, ingest, attachments);
     Channels channels = new Channels(List.of(
-        new EmailChannel(node, ingest, attachments),
+        email,
         new Telephony(node, endpoints, ingest, attachments),
         new MetaChannel(node, endpoints, ingest, attachments),
         new WidgetChannel(node, ingest, attachments),
         new ApiChannel(node, endpoints, ingest)));
     Routing routing = new Routing(node, auth, clients, passwords, roles, loginLimiter, attachments, endpoints, presence,
-        timeline, automation, channels);
+        timeline, automation, channels, email.inviteMailer());
 
     Switchboard s = new Switchboard(database, node, presence, ingest);
     try {
