@@ -125,4 +125,6 @@ async function logout() {
 }
 
 onUnauthorized(() => signedOut('Your session ended. Sign in again.'));
+// an invite link opened in a tab that runs the app already: the page becomes the invite's
+window.addEventListener('hashchange', () => { if (inviteToken()) location.reload(); });
 boot();
