@@ -48,7 +48,7 @@ export class InboxPanel {
     // an admin is shown the inboxes nobody is a member of: what arrives there reaches nobody until they add someone
     if (can('settings.manage')) {
       for (const i of store.inboxes.filter(x => x.member_count === 0 && (!this.filter || x.name.toLowerCase().includes(this.filter)))) {
-        items.push(h('li', {}, h('a', { href: '#/settings/inboxes/' + i.id, class: 'inbox-link inbox-link-warn',
+        items.push(h('li', {}, h('a', { href: '#/settings/inboxes/' + i.id, class: 'inbox-flag',
           title: 'No members: its messages reach nobody. Open its settings to add members.', dataset: { inbox: String(i.id), warning: 'no-members' } },
           colorDot(i.color), h('span', { class: 'inbox-name', text: i.name }), h('span', { class: 'chip chip-warn', text: 'No members' }))));
       }

@@ -148,7 +148,7 @@ class UserAdminTest {
     b.awaitText("[data-card=members] [data-warning=no-members]", "reach nobody");
 
     b.open("/#/inbox/all");
-    WebElement flagged = b.await(".inbox-link[data-inbox='" + inbox + "'][data-warning=no-members]");
+    WebElement flagged = b.await(".inbox-flag[data-inbox='" + inbox + "'][data-warning=no-members]");
     assertThat(flagged.getText()).contains("Nobody Home").contains("No members");
     assertThat(flagged.getAttribute("title")).contains("reach nobody");
   }
