@@ -36,6 +36,10 @@ public final class Users {
 
   /** A new user; a null password hash makes an invited user, who sets their password through an invite link. */
   public record NewUser(String email, String name, String role, String passwordHash, String phone) {
+
+    public NewUser withPasswordHash(String hash) {
+      return new NewUser(email, name, role, hash, phone);
+    }
   }
 
   /**
@@ -48,6 +52,11 @@ public final class Users {
     /** What deactivating a user changes. */
     public static Change deactivation() {
       return new Change(null, null, null, null, false, false, null, false, null);
+    }
+
+    /** What setting the default inbox changes. */
+    public static Change defaultInbox(Long inboxId) {
+      return new Change(null, null, null, null, null, true, inboxId, false, null);
     }
   }
 

@@ -112,25 +112,36 @@ public final class UsersApi {
     }
     List<Long> granted = inboxIds == null ? List.of() : inboxIds;
     String phone = phone(node, in);
-    Invites.Issued[] issued = new Invites.Issued[1];
-    return (password == null ? Future.succeededFuture((String) null) : passwords.hash(password)).compose(hash -> node.db().tx(conn ->
-        checkInboxes(conn, a, granted)
-            .compose(v -> Rest.orConflict(Users.create(conn, a.workspaceId(), new Users.NewUser(email, name, role, hash, phone)), "email", EMAIL_TAKEN))
-            .compose(u -> grantAll(conn, a, u, granted)
-                .compose(v -> defaultInbox == null ? Future.succeededFuture()
-                    : Users.update(conn, u.getLong("id"), new Users.Change(null, null, null, null, null, true, defaultInbox, false, null)).mapEmpty())
-                .compose(v -> !invite ? Future.succeededFuture()
-                    : Invites.issue(conn, a.workspaceId(), u.getLong("id"), a.userId(), inviteTtl()).map(i -> issued[0] = i).mapEmpty())
-                .compose(v -> Audit.record(conn, a, "user.created", "user", u.getLong("id"), new JsonObject().put("email", email)
-                    .put("role", role).put("inbox_ids", new JsonArray(new ArrayList<>(granted))).put("default_inbox_id", defaultInbox)
-                    .put("invited", invite)))
-                .compose(v -> Users.get(conn, a.workspaceId(), u.getLong("id"))))))
-        .compose(u -> {
-          for (long inbox : granted) UserSignals.granted(node.vertx(), u.getLong("id"), inbox);
-          if (issued[0] == null) return Future.succeededFuture(u);
-          return mailInvite(a, u, issued[0]).map(inv -> u.put("invite", inv));
+    Users.NewUser user = new Users.NewUser(email, name, role, null, phone);
+    return (password == null ? Future.succeededFuture((String) null) : passwords.hash(password))
+        .compose(hash -> node.db().tx(conn -> insert(conn, a, user.withPasswordHash(hash), granted, defaultInbox, invite)))
+        .compose(created -> {
+          for (long inbox : granted) UserSignals.granted(node.vertx(), created.user().getLong("id"), inbox);
+          if (created.invite() == null) return Future.succeededFuture(created.user());
+          return mailInvite(a, created.user(), created.invite()).map(link -> created.user().put("invite", link));
         })
         .map(Reply::created);
+  }
+
+  /** A user just created, and their invite link (null without one). */
+  private record Created(JsonObject user, Invites.Issued invite) {
+  }
+
+  /** The new user with their memberships, default inbox and invite link, in the caller's transaction; audited. */
+  private Future<Created> insert(Tx conn, Actor a, Users.NewUser user, List<Long> inboxes, Long defaultInbox, boolean invite) {
+    JsonObject audit = new JsonObject().put("email", user.email()).put("role", user.role())
+        .put("inbox_ids", new JsonArray(new ArrayList<>(inboxes))).put("default_inbox_id", defaultInbox).put("invited", invite);
+    return checkInboxes(conn, a, inboxes)
+        .compose(v -> Rest.orConflict(Users.create(conn, a.workspaceId(), user), "email", EMAIL_TAKEN))
+        .compose(row -> {
+          long id = row.getLong("id");
+          return grantAll(conn, a, row, inboxes)
+              .compose(v -> defaultInbox == null ? Future.succeededFuture() : Users.update(conn, id, Users.Change.defaultInbox(defaultInbox)).mapEmpty())
+              .compose(v -> invite ? Invites.issue(conn, a.workspaceId(), id, a.userId(), inviteTtl()) : Future.succeededFuture((Invites.Issued) null))
+              .compose(issued -> Audit.record(conn, a, "user.created", "user", id, audit)
+                  .compose(v -> Users.get(conn, a.workspaceId(), id))
+                  .map(u -> new Created(u, issued)));
+        });
   }
 
   private Future<?> update(RoutingContext ctx) {
@@ -158,49 +169,63 @@ public final class UsersApi {
     String phone = phone(node, in);
     // who changes their own password stays signed in with what they sent it with; everything else of theirs ends
     byte[] keep = self ? Authenticator.credentialKey(ctx.request(), a) : null;
-    List<String> endedSessions = new ArrayList<>();
-    List<Long> added = new ArrayList<>();
-    List<Long> removed = new ArrayList<>();
     return load(a, id)
         .map(before -> {
           if (password != null && email == null) PasswordRules.check("password", password, before.getString("email"));
           return before;
         })
-        .compose(before -> (password == null ? Future.succeededFuture((String) null) : passwords.hash(password))
-            .compose(hash -> node.db().tx(conn -> Users.lock(conn, a.workspaceId(), id).compose(locked -> {
-              List<Long> now = ids(locked.getJsonArray("inbox_ids"));
-              List<Long> after = inboxIds == null ? now : inboxIds;
-              if (defaultInbox != null && !after.contains(defaultInbox)) {
-                return Future.failedFuture(ApiError.validation("default_inbox_id", inboxIds == null
-                    ? "the default inbox must be an inbox the user is a member of"
-                    : "the default inbox must be one of the user's inboxes (inbox_ids)"));
-              }
-              after.stream().filter(i -> !now.contains(i)).forEach(added::add);
-              now.stream().filter(i -> !after.contains(i)).forEach(removed::add);
-              boolean activeAfter = active != null ? active : locked.getBoolean("active");
-              if (!added.isEmpty() && !activeAfter) {
-                return Future.failedFuture(ApiError.validation("inbox_ids", "the user is deactivated: they cannot be added to inboxes"));
-              }
-              return Users.keepAnAdmin(conn, a.workspaceId(), id, role, active)
-                  .compose(v -> checkInboxes(conn, a, added))
-                  .compose(v -> revokeAll(conn, a, id, removed, confirmed))
-                  .compose(v -> grantAll(conn, a, locked, added))
-                  .compose(v -> Rest.orConflict(Users.update(conn, id, new Users.Change(email, name, role, hash, active,
-                      in.has("default_inbox_id"), defaultInbox, in.has("phone"), phone)), "email", EMAIL_TAKEN))
-                  .compose(u -> Sessions.afterAccessChange(conn, id, u.getBoolean("active"), password != null, keep))
-                  .compose(ended -> {
-                    endedSessions.addAll(ended);
-                    return Users.get(conn, a.workspaceId(), id);
-                  })
-                  .compose(u -> Audit.record(conn, a, "user.updated", "user", id, changes(locked, u, password != null)).map(u));
-            }))))
-        .map(u -> {
-          for (long inbox : removed) UserSignals.revoked(node.vertx(), id, inbox);
-          for (long inbox : added) UserSignals.granted(node.vertx(), id, inbox);
-          if (!u.getBoolean("active")) UserSignals.deactivated(node.vertx(), id);
-          else UserSignals.sessionsEnded(node.vertx(), id, endedSessions);
-          return u;
+        .compose(before -> password == null ? Future.succeededFuture((String) null) : passwords.hash(password))
+        .compose(hash -> node.db().tx(conn -> apply(conn, a, new Edit(id, new Users.Change(email, name, role, hash, active,
+            in.has("default_inbox_id"), defaultInbox, in.has("phone"), phone), inboxIds, confirmed, keep))))
+        .map(done -> {
+          for (long inbox : done.removed()) UserSignals.revoked(node.vertx(), id, inbox);
+          for (long inbox : done.added()) UserSignals.granted(node.vertx(), id, inbox);
+          if (!done.user().getBoolean("active")) UserSignals.deactivated(node.vertx(), id);
+          else UserSignals.sessionsEnded(node.vertx(), id, done.endedSessions());
+          return done.user();
         });
+  }
+
+  /**
+   * A change of a user: the fields ({@code change}), the memberships set exactly ({@code inboxIds}; null leaves them),
+   * whether emptying an inbox was confirmed, and the credential that stays signed in (null for none).
+   */
+  private record Edit(long userId, Users.Change change, List<Long> inboxIds, boolean confirmed, byte[] keep) {
+  }
+
+  /** A change applied: the user as it is now, the inboxes granted and revoked, and the sessions it ended. */
+  private record Applied(JsonObject user, List<Long> added, List<Long> removed, List<String> endedSessions) {
+  }
+
+  /** Applies the change in the caller's transaction, the user locked: memberships first, then the fields; audited. */
+  private Future<Applied> apply(Tx conn, Actor a, Edit e) {
+    long id = e.userId();
+    Users.Change c = e.change();
+    return Users.lock(conn, a.workspaceId(), id).compose(locked -> {
+      List<Long> now = ids(locked.getJsonArray("inbox_ids"));
+      List<Long> after = e.inboxIds() == null ? now : e.inboxIds();
+      if (c.defaultInboxId() != null && !after.contains(c.defaultInboxId())) {
+        return Future.failedFuture(ApiError.validation("default_inbox_id", e.inboxIds() == null
+            ? "the default inbox must be an inbox the user is a member of"
+            : "the default inbox must be one of the user's inboxes (inbox_ids)"));
+      }
+      List<Long> added = after.stream().filter(i -> !now.contains(i)).toList();
+      List<Long> removed = now.stream().filter(i -> !after.contains(i)).toList();
+      boolean activeAfter = c.active() != null ? c.active() : locked.getBoolean("active");
+      if (!added.isEmpty() && !activeAfter) {
+        return Future.failedFuture(ApiError.validation("inbox_ids", "the user is deactivated: they cannot be added to inboxes"));
+      }
+      boolean passwordChanged = c.passwordHash() != null;
+      return Users.keepAnAdmin(conn, a.workspaceId(), id, c.role(), c.active())
+          .compose(v -> checkInboxes(conn, a, added))
+          .compose(v -> revokeAll(conn, a, id, removed, e.confirmed()))
+          .compose(v -> grantAll(conn, a, locked, added))
+          .compose(v -> Rest.orConflict(Users.update(conn, id, c), "email", EMAIL_TAKEN))
+          .compose(u -> Sessions.afterAccessChange(conn, id, u.getBoolean("active"), passwordChanged, e.keep()))
+          .compose(ended -> Users.get(conn, a.workspaceId(), id)
+              .compose(u -> Audit.record(conn, a, "user.updated", "user", id, changes(locked, u, passwordChanged))
+                  .map(new Applied(u, added, removed, ended))));
+    });
   }
 
   private Future<?> deactivate(RoutingContext ctx) {
