@@ -104,7 +104,7 @@ export class ContactsPage extends EntityListPage {
       h('header', { class: 'detail-head' }, avatar(c.name || c.email, '#64748b', 'avatar-lg'),
         h('div', { class: 'conv-title' }, h('h2', { text: c.name || c.email || c.phone || 'Unnamed contact' }),
           h('p', { class: 'muted', text: 'Created ' + dateOnly(c.created_at) })),
-        editable ? h('button', { type: 'button', class: 'btn btn-small', onclick: () => this.merge(c) }, 'Merge duplicate…') : null,
+        editable ? h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'merge', onclick: () => this.merge(c) }, 'Merge duplicate…') : null,
         editable ? h('button', { type: 'button', class: 'btn btn-small btn-danger', 'data-action': 'delete-contact', onclick: () => this.remove(c) }, icon('trash'), 'Delete') : null),
       h('h3', { class: 'detail-sub', text: 'Details' }),
       h('dl', { class: 'fields' }, CONTACT_FIELDS.map(([key, label, type]) => inlineField({ key, label, type, value: c[key], editable,
