@@ -38,8 +38,9 @@ export async function showInvite(root, token, onSignedIn, toSignIn) {
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', text: 'Set password and sign in' });
   const form = h('form', { class: 'login-card invite-card', 'aria-labelledby': 'invite-title', novalidate: true },
     brand(),
-    h('h1', { id: 'invite-title', text: `Welcome to ${invite.workspace || 'Switchboard'}, ${invite.name}` }),
-    h('p', { class: 'muted', text: `Choose a password for ${invite.email}. You sign in with that address and this password from now on.` }),
+    h('h1', { id: 'invite-title', text: `Welcome, ${invite.name}` }),
+    h('p', { class: 'muted', text: `You are invited to the ${invite.workspace || 'Switchboard'} workspace. Choose a password for ${invite.email}: `
+      + 'you sign in with that address and this password from now on.' }),
     h('input', { type: 'email', name: 'email', autocomplete: 'username', value: invite.email, hidden: true, readonly: true }),
     field('Password', password, 'At least 8 characters; not a common password, and not your e-mail address.'),
     field('Password again', again),

@@ -51,6 +51,7 @@ class UserAdminTest {
     b.click("dialog[open] input[name=inbox][value='" + support + "']");
     new Select(b.find("dialog[open] select[name=default_inbox]")).selectByValue(String.valueOf(support));
     b.type("dialog[open] input[name=password]", "Lantern-Orchard-36");
+    b.screenshot("user-dialog");
     b.click("dialog[open] button[type=submit]");
 
     WebElement row = b.awaitText(".users-table tbody tr", "dana@dialog.example");
@@ -64,6 +65,7 @@ class UserAdminTest {
     assertThat(b.text(cells + "[data-cell=inboxes]")).contains("Dialog Sales").contains("Dialog Support").doesNotContain("Billing");
     assertThat(b.text(cells + "[data-cell=status]")).isEqualTo("active");
     assertThat(b.text(cells + "[data-cell=last-seen]")).isEqualTo("never");
+    b.screenshot("users-table");
 
     AgentApp.signOutQuietly(b);
     AgentApp.signIn(b, "dana@dialog.example", "Lantern-Orchard-36");
@@ -100,6 +102,7 @@ class UserAdminTest {
     String link = b.await("dialog[open] [data-field=invite-link]").getAttribute("value");
     assertThat(link).contains("/#/invite/");
     assertThat(b.text("dialog[open] [data-card=invite]")).contains("shown only now");
+    b.screenshot("invite-link");
     b.click("dialog[open] .dialog-actions .btn-primary");
     b.awaitText(".users-table tr", "ivo@invite-ui.example");
     b.awaitText(".users-table [data-cell=status]", "invited");
@@ -109,6 +112,7 @@ class UserAdminTest {
     b.open(path);
     b.await("form.invite-card");
     assertThat(b.text("form.invite-card h1")).contains("Ivo Invited");
+    b.screenshot("invite-page");
     b.type("input[name=password]", "password");
     b.type("input[name=password_again]", "password");
     b.click("form.invite-card button[type=submit]");
