@@ -192,7 +192,7 @@ export class UserSettings {
     const m = modal(`Invite ${u.name}`, h('div', { class: 'stack', 'data-card': 'invite' },
       h('p', { text: invite.emailed
         ? `The invite was e-mailed to ${u.email}. You can also pass the link on yourself.`
-        : `Send this link to ${u.name} (${u.email}): it is shown only now. No e-mail was sent, since the workspace has no outgoing mail server.` }),
+        : `Send this link to ${u.name} (${u.email}): it is shown only now. It was not e-mailed: the workspace has no outgoing mail server (an e-mail address with an SMTP server), or that server did not accept it.` }),
       h('div', { class: 'inline-add' }, link, copy),
       h('p', { class: 'hint', text: `It works once, until ${until}. Opening it, they choose a password and are signed in.` }),
       h('div', { class: 'dialog-actions' }, h('button', { type: 'button', class: 'btn btn-primary', text: 'Done', onclick: () => m.close() }))));
