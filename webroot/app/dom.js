@@ -18,7 +18,19 @@ export function h(tag, props = {}, ...children) {
     else el.setAttribute(k, v === true ? '' : String(v));
   }
   append(el, children);
+  if (tag === 'input' && props && props.pattern) explainPattern(el);
   return el;
+}
+
+/**
+ * A pattern field says what it accepts: its title (required with a pattern) becomes the browser's message when the
+ * value does not match, instead of a bare "Please match the requested format".
+ */
+function explainPattern(input) {
+  if (!input.title) return;
+  const check = () => input.setCustomValidity(input.validity.patternMismatch ? input.title : '');
+  input.addEventListener('input', check);
+  input.addEventListener('invalid', check);
 }
 
 export function append(el, children) {
@@ -234,8 +246,58 @@ export function modal(title, ...content) {
   return { dialog: dlg, close };
 }
 
-/** Shows an API error next to a form, naming the field when the server did. */
+/**
+ * Shows an API error next to a form. A field the server names is called by its label in the form (the control
+ * whose name is the field), else by the field made readable ("ends_at" → "Ends at"); other fields the message
+ * mentions get their labels too: "ends_at: ends_at must be after starts_at" reads "Ends: must be after Starts".
+ */
 export function showError(box, err) {
-  fill(box, err ? (err.field ? `${err.field}: ${err.message}` : err.message || String(err)) : '');
+  fill(box, err ? errorText(box, err) : '');
   box.hidden = !err;
+}
+
+/** An error's text as the form around {@code box} words it. */
+export function errorText(box, err) {
+  const message = (err && (err.message || String(err))) || '';
+  if (!err || !err.field) return message;
+  const scope = box && (box.closest('form, dialog, .settings-card, section') || box.parentElement);
+  const field = err.field;
+  let rest = message;
+  for (const prefix of [field + ': ', field + ' ']) {
+    if (rest.startsWith(prefix)) { rest = rest.slice(prefix.length); break; }
+  }
+  rest = rest.replace(/\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/g, word => labelIn(scope, word) || word);
+  return `${labelIn(scope, field) || humanise(field)}: ${rest}`;
+}
+
+/** The label of the control named {@code name} (or by its last dotted part) in scope, without the control's own text. */
+function labelIn(scope, name) {
+  if (!scope || !name) return null;
+  // a path into a list (steps[1].delay) names one of several alike controls: no single label is its
+  const names = name.includes('[') ? [name] : [name, name.split('.').pop()];
+  for (const n of names) {
+    const control = scope.querySelector(`[name="${CSS.escape(n)}"], [data-field="${CSS.escape(n)}"]`);
+    if (!control) continue;
+    const label = control.labels && control.labels[0];
+    if (label) {
+      const copy = label.cloneNode(true);
+      copy.querySelectorAll('input, select, textarea, button, .hint').forEach(x => x.remove());
+      const text = copy.textContent.trim();
+      if (text) return text;
+    }
+    const aria = control.getAttribute('aria-label');
+    if (aria) return aria;
+  }
+  return null;
+}
+
+/**
+ * "ends_at" → "Ends at", "contact_id" → "Contact", "settings.smtp.host" → "Settings smtp host",
+ * "steps[1].delay" → "Step 2, delay" (lists count from 1 on screen).
+ */
+export function humanise(field) {
+  const words = String(field)
+    .replace(/([a-z_]+?)s?\[(\d+)\]\.?/g, (m, list, i) => `${list} ${Number(i) + 1}, `)
+    .replace(/_id$/, '').replace(/_ids$/, '').replace(/[._]+/g, ' ').replace(/\s+/g, ' ').replace(/, $/, '').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }

@@ -86,6 +86,7 @@ function wireLive(live) {
     if (f.type === 'inbox.access_revoked') emit('access-revoked', f.inbox);
   });
   live.addEventListener('ready', e => {
+    emit('reconnected', e.detail);
     // the first hello or a resync: lists reload quietly so nothing committed before the socket opened is missing
     // (a resume replays what was missed instead)
     if (e.detail.first || e.detail.resync) {

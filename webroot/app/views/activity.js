@@ -2,7 +2,8 @@
 // voicemail, or a system line. Text is always set as text; e-mail HTML only ever goes into a sandboxed frame
 // that cannot run scripts.
 
-import { clockTime, fill, h, icon, timeEl } from '../dom.js';
+import { api } from '../api.js';
+import { clockTime, fill, h, icon, timeEl, toast } from '../dom.js';
 
 const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
 
@@ -58,15 +59,53 @@ function message(a) {
   if (a.subject) body.push(h('div', { class: 'msg-subject', text: a.subject }));
   if (a.html) body.push(emailBody(a));
   else if (a.text) body.push(h('div', { class: 'msg-text' }, linkify(a.text)));
+  const d = a.direction === 'out' ? a.delivery : null;
+  const retrying = !!(d && d.retrying && a.status === 'queued');
   const status = a.direction === 'out' && a.status ? h('span', { class: 'delivery', 'data-status': a.status,
-    title: a.status === 'failed' && a.error ? a.error.message : a.status, text: STATUS_TEXT[a.status] ?? a.status }) : null;
+    title: d && d.explanation ? d.explanation : a.status, text: retrying ? 'retrying' : STATUS_TEXT[a.status] ?? a.status }) : null;
   return h('article', { class: 'bubble', 'aria-label': `${a.direction === 'out' ? 'Sent' : 'Received'} message from ${who}` },
     h('header', { class: 'bubble-head' }, h('strong', { text: who }), timeEl(a.created_at, clockTime(a.created_at))),
     body,
     attachments(a),
     status || a.status === 'failed' ? h('footer', { class: 'bubble-foot' }, status,
-      a.status === 'failed' && a.error ? h('span', { class: 'delivery-error', role: 'note',
-        text: (a.error.message || a.error.code || 'not delivered') + (a.error.code ? ` (${a.error.code})` : '') }) : null) : null);
+      retrying ? retryingLine(d) : null,
+      a.status === 'failed' ? failure(a) : null) : null);
+}
+
+/** "retrying (attempt 3 of 8, next at 10:12)", with what the last attempt ran into on hover. */
+function retryingLine(d) {
+  const parts = [];
+  if (d.next_attempt && d.max_attempts) parts.push(`attempt ${d.next_attempt} of ${d.max_attempts}`);
+  if (d.next_attempt_at) parts.push(`next at ${clockTime(d.next_attempt_at)}`);
+  return h('span', { class: 'delivery-retrying', role: 'note', title: d.explanation || '',
+    text: 'retrying' + (parts.length ? ` (${parts.join(', ')})` : '') });
+}
+
+/**
+ * A failed reply: what went wrong and who can put it right, in words; the provider's own answer behind "Details";
+ * and Retry, which queues it again (the history follows the live update).
+ */
+function failure(a) {
+  const d = a.delivery || {};
+  const words = d.explanation || (a.error && a.error.message) || 'The message could not be sent.';
+  const raw = [d.error || (a.error && a.error.message), d.error_code || (a.error && a.error.code) ? `code ${d.error_code || a.error.code}` : null]
+    .filter(Boolean).join(' · ');
+  const retry = h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'retry', text: 'Retry', onclick: async () => {
+    retry.disabled = true;
+    retry.textContent = 'Retrying…';
+    try {
+      await api.post(`/activities/${a.id}/retry`);
+    } catch (e) {
+      retry.disabled = false;
+      retry.textContent = 'Retry';
+      toast(e.message, 'error');
+    }
+  } });
+  return h('div', { class: 'delivery-failure', role: 'note' },
+    h('p', { class: 'delivery-error', text: words }),
+    h('div', { class: 'delivery-actions' },
+      raw && raw !== words ? h('details', { class: 'delivery-details' }, h('summary', { text: 'Details' }), h('p', { text: raw })) : null,
+      retry));
 }
 
 /**

@@ -3,7 +3,8 @@
 
 import { api, upload } from '../api.js';
 import { fill, fullTime, h, icon, showError, fromLocalInput, toast, toLocalInput } from '../dom.js';
-import { emit, endpointLabel, inboxById, store } from '../store.js';
+import { emit, endpointLabel, inboxById, on, store } from '../store.js';
+import { failing, healthText } from './endpoint-health.js';
 
 const sendTime = r => r && (r.send_at || (r.scheduled && r.scheduled.send_at));
 import { size } from './activity.js';
@@ -22,14 +23,17 @@ export class Composer {
     this.files = [];
     this.lastTyping = 0;
     this.build();
+    // an error from before the connection dropped is about a state that no longer holds
+    this.offs = [on('reconnected', () => showError(this.error, null))];
   }
 
   build() {
     const tab = (mode, label) => h('button', { type: 'button', role: 'tab', class: 'composer-tab', 'data-mode': mode,
       'aria-selected': String(this.mode === mode), onclick: () => this.setMode(mode) }, label);
     this.tabs = h('div', { class: 'composer-tabs', role: 'tablist', 'aria-label': 'Write' }, tab('reply', 'Reply'), tab('note', 'Internal note'));
-    this.from = h('select', { class: 'from-picker', 'aria-label': 'Send from' });
-    this.fromRow = h('label', { class: 'from-row' }, h('span', { text: 'From' }), this.from);
+    this.from = h('select', { class: 'from-picker', name: 'from_endpoint_id', 'aria-label': 'Send from', onchange: () => this.paintHealth() });
+    this.fromHealth = h('p', { class: 'from-health', role: 'note', hidden: true });
+    this.fromRow = h('div', { class: 'from-block' }, h('label', { class: 'from-row' }, h('span', { text: 'From' }), this.from), this.fromHealth);
     this.disabledNote = h('p', { class: 'composer-disabled', role: 'note', hidden: true });
     this.text = h('textarea', { class: 'composer-text', rows: '3', 'aria-label': 'Message',
       oninput: () => this.typed(), onkeydown: e => this.keys(e), onblur: () => this.stopTyping() });
@@ -39,7 +43,7 @@ export class Composer {
     this.fileList = h('ul', { class: 'upload-list', 'aria-label': 'Files to send' });
     this.attachBtn = h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Attach files', title: 'Attach files',
       onclick: () => this.fileInput.click() }, icon('clip'));
-    this.when = h('input', { type: 'datetime-local', class: 'send-at', 'aria-label': 'Send at', hidden: true });
+    this.when = h('input', { type: 'datetime-local', class: 'send-at', name: 'send_at', 'aria-label': 'Send at', hidden: true });
     this.laterBtn = h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Send later', title: 'Send later', 'aria-pressed': 'false',
       onclick: () => this.toggleLater() }, icon('clock'));
     // WhatsApp only: approved templates, for writing first or again after the 24-hour window
@@ -65,14 +69,31 @@ export class Composer {
     fill(this.from, endpoints.map(e => {
       const enabled = e.id === conv.endpoint_id ? conv.endpoint.enabled !== false : e.enabled !== false;
       return h('option', { value: String(e.id), disabled: !enabled, selected: e.id === chosen,
-        text: endpointLabel(e) + (e.name && e.address && !e.address.startsWith('k_') ? ` <${e.address}>` : '') + (e.primary ? ' · primary' : '') + (enabled ? '' : ' (disabled)') });
+        text: endpointLabel(e) + (e.name && e.address && !e.address.startsWith('k_') ? ` <${e.address}>` : '') + (e.primary ? ' · primary' : '')
+          + (enabled ? '' : ' (disabled)') + (enabled && failing(e) ? ' · sends failing' : '') });
     }));
+    this.endpoints = endpoints;
+    this.paintHealth();
     const ep = conv.endpoint || {};
     // a conversation whose endpoint is disabled cannot be answered on it: the reason shows instead of the input
     this.replyBlocked = ep.enabled === false;
     this.disabledNote.textContent = this.replyBlocked
       ? `Sending is disabled on ${endpointLabel(ep)}${ep.disabled_reason ? ': ' + ep.disabled_reason : '.'} You can still add internal notes.` : '';
     this.setMode(this.replyBlocked && this.mode === 'reply' ? 'note' : this.mode);
+  }
+
+  /** Under the From picker: whether sends from the chosen endpoint keep failing, and why. */
+  paintHealth() {
+    const ep = (this.endpoints || []).find(e => String(e.id) === this.from.value);
+    const text = healthText(ep);
+    this.fromHealth.textContent = text || '';
+    this.fromHealth.hidden = !text;
+  }
+
+  /** "Schedule" while a send time is set, "Send" otherwise, "Add note" for a note. */
+  paintSendLabel() {
+    const later = this.laterBtn.getAttribute('aria-pressed') === 'true';
+    this.send.lastChild.textContent = this.mode === 'note' ? 'Add note' : later ? 'Schedule' : 'Send';
   }
 
   setMode(mode) {
@@ -94,7 +115,7 @@ export class Composer {
     this.laterBtn.disabled = blocked;
     this.text.placeholder = mode === 'note' ? 'Write an internal note: only your team sees it' : blocked ? 'Sending is disabled on this channel' : 'Write a reply';
     this.text.setAttribute('aria-label', mode === 'note' ? 'Internal note' : 'Reply');
-    this.send.lastChild.textContent = mode === 'note' ? 'Add note' : 'Send';
+    this.paintSendLabel();
   }
 
   template() {
@@ -110,6 +131,7 @@ export class Composer {
     const on = this.laterBtn.getAttribute('aria-pressed') !== 'true';
     this.laterBtn.setAttribute('aria-pressed', String(on));
     this.when.hidden = !on;
+    this.paintSendLabel();
     if (on && !this.when.value) this.when.value = toLocalInput(new Date(Date.now() + 3600_000).toISOString());
     if (on) this.when.focus();
   }
@@ -205,7 +227,7 @@ export class Composer {
         this.toggleLater();
       }
     } catch (e) {
-      showError(this.error, e.field === 'send_at' ? { message: 'Sending later: ' + e.message } : e);
+      showError(this.error, e);
     } finally {
       this.send.disabled = this.mode === 'reply' && this.replyBlocked;
       this.text.focus();
@@ -213,6 +235,7 @@ export class Composer {
   }
 
   destroy() {
+    this.offs.forEach(off => off());
     this.stopTyping();
   }
 }

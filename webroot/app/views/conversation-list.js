@@ -261,7 +261,7 @@ export class ConversationList {
     const name = contactTitle(c);
     const lm = c.last_message;
     const fallback = { call: 'Call', voicemail: 'Voicemail' }[lm && lm.kind] || c.subject || 'Message';
-    const preview = !lm ? c.subject || 'New conversation' : (lm.kind === 'note' ? 'Note: ' : lm.direction === 'out' ? 'You: ' : '') + (lm.text || fallback);
+    const preview = !lm ? c.subject || 'New conversation' : previewPrefix(lm) + (lm.text || fallback);
     const ch = CHANNELS[c.channel] || { icon: 'chat' };
     const a = h('a', { href: conversationHref(this.inbox, c.id), class: ['conv-row', c.unread ? 'is-unread' : null],
         'aria-current': c.id === this.selected ? 'true' : null, dataset: { conversation: String(c.id), status: c.status, unread: String(c.unread || 0) } },
@@ -276,7 +276,10 @@ export class ConversationList {
           (c.tags || []).slice(0, 3).map(t => h('span', { class: 'chip chip-tag', text: '#' + t })),
           c.assignee_name ? h('span', { class: 'chip chip-assignee', title: 'Assigned to ' + c.assignee_name, text: c.assignee_name }) : null)),
       c.unread ? h('span', { class: 'badge', 'aria-label': `${c.unread} unread`, text: String(c.unread) }) : null);
+    // repainting replaces the link: keep the keyboard where it was (j/k after opening an unread conversation)
+    const focused = li.contains(document.activeElement);
     fill(li, a);
+    if (focused) a.focus({ preventScroll: true });
     return li;
   }
 
@@ -298,4 +301,13 @@ export class ConversationList {
     this.offs.forEach(off => off());
     document.removeEventListener('keydown', this.slash);
   }
+}
+
+/** "Note: ", "You: " for your own reply, another agent's or a bot's name for theirs, nothing for the contact's. */
+function previewPrefix(lm) {
+  if (lm.kind === 'note') return 'Note: ';
+  if (lm.direction !== 'out') return '';
+  if (!lm.sender) return 'You: ';
+  if (lm.sender.type === 'user' && store.me && lm.sender.id === store.me.id) return 'You: ';
+  return lm.sender.name ? lm.sender.name + ': ' : '';
 }

@@ -5,13 +5,13 @@
 import { all, api } from '../api.js';
 import { announce, avatar, debounce, fill, h, icon, toast, toLocalInput, fromLocalInput, modal, field, showError } from '../dom.js';
 import { conversationHref, navigate } from '../router.js';
-import { CHANNELS, can, channelLabel, contactAddressLabel, contactTitle, emit, endpointLabel, inboxById, loadInboxes, memberInboxes, on, store } from '../store.js';
+import { CHANNELS, can, channelLabel, contactAddressLabel, contactTitle, emit, endpointLabel, inboxById, loadInboxes, on, store } from '../store.js';
+import { failing } from './endpoint-health.js';
 import { callContact } from './calls.js';
 import { Composer } from './composer.js';
 import { History, KIND_FILTERS } from './history.js';
 import { ContactSidebar } from './sidebar.js';
 
-const CHAT_LIKE = new Set(['phone', 'whatsapp', 'messenger', 'instagram', 'widget', 'api']);
 
 export class ConversationView {
   constructor(el, id, { inboxFilter }) {
@@ -37,7 +37,7 @@ export class ConversationView {
       return;
     }
     this.build();
-    this.offs.push(on('live', f => this.live(f)), on('reload', () => this.reload()), on('inboxes', () => { this.paintHeader(); this.paintTabs(); }),
+    this.offs.push(on('live', f => this.live(f)), on('reload', () => this.reload()), on('inboxes', () => { this.paintHeader(); this.paintTabs(); this.composer.refresh(this.conv); }),
       on('presence', () => this.paintHeader()));
     // opening a conversation reads it (at once: the agent may move on before a debounce would fire)
     api.post(`/conversations/${this.id}/read`).then(() => emit('read', this.id)).catch(() => {});
@@ -127,6 +127,7 @@ export class ConversationView {
   paintTabs() {
     if (!this.conv) return;
     const list = this.siblings.some(s => s.id === this.conv.id) ? this.siblings : [this.conv, ...this.siblings];
+    const sub = tabLabels(list);
     const tabs = list.map(s => {
       const ep = s.endpoint || {};
       const disabled = ep.enabled === false;
@@ -135,7 +136,7 @@ export class ConversationView {
       return h('a', { role: 'tab', class: ['channel-tab', disabled ? 'is-disabled' : null], href: conversationHref(this.inboxFilter, s.id),
         'aria-selected': String(selected), tabindex: selected ? '0' : '-1', dataset: { conversation: String(s.id), channel: s.channel },
         title: disabled ? `Sending disabled${ep.disabled_reason ? ': ' + ep.disabled_reason : ''}` : `${channelLabel(s.channel)} · ${endpointLabel(ep)}` },
-      icon(ch.icon), h('span', { text: channelLabel(s.channel) }), h('span', { class: 'tab-sub', text: endpointLabel(ep) }),
+      icon(ch.icon), h('span', { text: channelLabel(s.channel) }), h('span', { class: 'tab-sub', text: sub.get(s.id) }),
       s.status === 'resolved' ? h('span', { class: 'visually-hidden', text: ' (resolved)' }) : null,
       disabled ? h('span', { class: 'tab-flag', text: 'disabled' }) : null);
     });
@@ -151,24 +152,34 @@ export class ConversationView {
     };
   }
 
-  /** The endpoints (of the agent's inboxes) on which this contact has no conversation yet. */
+  /**
+   * Where a conversation can start with this contact: the endpoints of the agent's inboxes, as the hub judges them
+   * (GET /contacts/{id}/channels). Those where it cannot (no address for the channel, a widget the contact never
+   * chatted on, a disabled endpoint, a chat already open) are listed disabled, with the reason.
+   */
   async startMenu(anchor) {
-    // endpoints may have been added a moment ago: ask, rather than trust the last refresh
-    await loadInboxes().catch(() => {});
-    const used = new Set(this.siblings.filter(s => CHAT_LIKE.has(s.channel)).map(s => s.endpoint_id));
-    const choices = [];
-    for (const inbox of memberInboxes()) {
-      for (const ep of inbox.endpoints || []) {
-        if (ep.enabled === false || used.has(ep.id)) continue;
-        choices.push({ inbox, ep });
-      }
+    let items;
+    try {
+      items = (await api.get(`/contacts/${this.conv.contact_id}/channels`)).items || [];
+    } catch (e) {
+      toast(e.message, 'error');
+      return;
     }
+    const open = items.filter(i => i.can_start);
+    const closed = items.filter(i => !i.can_start);
+    const label = i => [h('strong', { text: channelLabel(i.channel) }), h('span', { text: ' ' + endpointLabel(i) }),
+      h('span', { class: 'muted', text: ' · ' + i.inbox_name })];
     const m = modal('Start a conversation',
-      choices.length ? h('ul', { class: 'choice-list' }, choices.map(({ inbox, ep }) => h('li', {},
-        h('button', { type: 'button', class: 'choice', 'data-endpoint': String(ep.id), onclick: () => this.start(ep, m) },
-          icon((CHANNELS[ep.channel] || {}).icon || 'chat'), h('strong', { text: channelLabel(ep.channel) }),
-          h('span', { text: ' ' + endpointLabel(ep) }), h('span', { class: 'muted', text: ' · ' + inbox.name })))))
-        : h('p', { text: 'This contact already has a conversation on every channel your inboxes use.' }),
+      open.length ? h('ul', { class: 'choice-list' }, open.map(i => h('li', {},
+        h('button', { type: 'button', class: 'choice', 'data-endpoint': String(i.endpoint_id), onclick: () => this.start({ id: i.endpoint_id }, m) },
+          icon((CHANNELS[i.channel] || {}).icon || 'chat'), label(i)))))
+        : h('p', { text: 'There is no channel of your inboxes on which a conversation with this contact can start.' }),
+      closed.length ? h('div', { class: 'choice-closed' }, h('h3', { class: 'detail-sub', text: 'Not available' }),
+        h('ul', { class: 'choice-list' }, closed.map(i => h('li', {},
+          h('button', { type: 'button', class: 'choice', disabled: true, 'aria-disabled': 'true', 'data-endpoint': String(i.endpoint_id),
+            'aria-describedby': 'why-' + i.endpoint_id }, icon((CHANNELS[i.channel] || {}).icon || 'chat'), label(i)),
+          h('p', { class: 'choice-reason muted small', id: 'why-' + i.endpoint_id, 'data-reason-for': String(i.endpoint_id),
+            text: `${channelLabel(i.channel)}: ${sentence(i.reason)}` }))))) : null,
       this.startError = h('p', { class: 'form-error', role: 'alert', hidden: true }));
     anchor.setAttribute('aria-expanded', 'true');
     m.dialog.addEventListener('close', () => anchor.setAttribute('aria-expanded', 'false'));
@@ -276,6 +287,7 @@ export class ConversationView {
         break;
       case 'message.updated':
         this.history.add(f.data.activity);
+        this.healthMayHaveChanged(f.data.activity);
         break;
       case 'conversation.updated':
         this.setConv(conv);
@@ -285,6 +297,18 @@ export class ConversationView {
         break;
       default:
     }
+  }
+
+  /**
+   * A reply of ours failed, is being retried, or went out from an endpoint marked failing: the endpoints' health
+   * (shown in the From picker) may have changed, so the inboxes are asked again.
+   */
+  healthMayHaveChanged(a) {
+    if (!a || a.direction !== 'out' || a.kind !== 'message') return;
+    const inbox = inboxById(this.conv.inbox_id);
+    const ep = ((inbox && inbox.endpoints) || []).find(e => e.id === a.endpoint_id);
+    const retrying = a.delivery && a.delivery.retrying;
+    if (a.status === 'failed' || retrying ? !failing(ep) : (a.status === 'sent' && failing(ep))) loadInboxes().catch(() => {});
   }
 
   /** The conversation is no longer there for this agent: say so instead of showing stale content. */
@@ -331,6 +355,38 @@ export class ConversationView {
     if (this.sidebar) this.sidebar.destroy();
     this.clearTyping();
   }
+}
+
+/**
+ * What tells tabs apart: the endpoint's name; where two tabs would read the same, its address too, and for
+ * threads on one endpoint (e-mail) their subject.
+ */
+function tabLabels(list) {
+  const labels = new Map(list.map(s => [s.id, endpointLabel(s.endpoint || {})]));
+  const twins = () => {
+    const seen = new Map();
+    for (const s of list) {
+      const key = s.channel + '\u0000' + labels.get(s.id);
+      seen.set(key, (seen.get(key) || 0) + 1);
+    }
+    return s => seen.get(s.channel + '\u0000' + labels.get(s.id)) > 1;
+  };
+  let same = twins();
+  for (const s of list) {
+    const ep = s.endpoint || {};
+    if (same(s) && ep.name && ep.address && !ep.address.startsWith('k_')) labels.set(s.id, `${ep.name} <${ep.address}>`);
+  }
+  same = twins();
+  for (const s of list) {
+    if (same(s)) labels.set(s.id, `${labels.get(s.id)} · ${s.subject || '#' + s.id}`);
+  }
+  return labels;
+}
+
+/** The hub's reason ("the contact has no e-mail address") as a sentence: "this contact has no e-mail address." */
+function sentence(reason) {
+  const r = String(reason || 'not available').replace(/^the contact\b/, 'this contact');
+  return /[.!?]$/.test(r) ? r : r + '.';
 }
 
 function presenceSuffix(userId) {

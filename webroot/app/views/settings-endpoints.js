@@ -4,21 +4,20 @@
 import { api } from '../api.js';
 import { confirmDialog, field, fill, h, icon, modal, showError, toast } from '../dom.js';
 import { CHANNELS, channelLabel, endpointLabel } from '../store.js';
+import { channelForm, channelSetup, connectionTest } from './endpoint-forms.js';
+import { healthBadge } from './endpoint-health.js';
 
 const GENERATED = new Set(['widget', 'api']);
-const ADDRESS_HINT = {
-  email: 'The e-mail address, e.g. support@example.com',
-  phone: 'The number in international form, e.g. +31201234567',
-  whatsapp: 'The WhatsApp phone_number_id from Meta',
-  messenger: 'The Facebook page id',
-  instagram: 'The Instagram account id',
-};
-const SETTINGS_EXAMPLE = {
-  email: '{"smtp": {"host": "smtp.example.com", "port": 587, "username": "…", "password": "…"}, "imap": {"host": "imap.example.com", "port": 993, "username": "…", "password": "…"}}',
-  whatsapp: '{"access_token": "…"}',
-  messenger: '{"access_token": "…"}',
-  instagram: '{"access_token": "…"}',
-  widget: '{"title": "Chat with us", "greeting": "Hi! How can we help?", "color": "#4f46e5", "allowed_origins": ["https://www.example.com"]}',
+/** Per channel: the address field's label, what it accepts (shown under it), an example, and its pattern. */
+const ADDRESS = {
+  email: { label: 'E-mail address', hint: 'The address customers write to, e.g. support@example.com.', example: 'support@example.com', type: 'email' },
+  phone: { label: 'Phone number', hint: 'In international form: + and the country code, then the number, e.g. +31201234567.',
+    example: '+31201234567' },
+  whatsapp: { label: 'Phone number id', hint: 'Digits only: the phone_number_id under WhatsApp → API setup in the Meta app (not the phone number).',
+    example: '106540352242922', pattern: '[0-9]{1,32}' },
+  messenger: { label: 'Page id', hint: 'Digits only: the Facebook page\'s id (page → About → Page transparency).', example: '1029384756', pattern: '[0-9]{1,32}' },
+  instagram: { label: 'Instagram account id', hint: 'Digits only: the Instagram professional account\'s id (the Meta app shows it next to the linked page).',
+    example: '17841400000000000', pattern: '[0-9]{1,32}' },
 };
 
 export class EndpointsCard {
@@ -52,7 +51,7 @@ export class EndpointsCard {
       onchange: () => this.setEnabled(ep, enabled) });
     return h('tr', { dataset: { endpoint: String(ep.id) } },
       h('td', {}, h('span', { class: 'with-icon' }, icon((CHANNELS[ep.channel] || {}).icon || 'chat'), channelLabel(ep.channel))),
-      h('td', {}, h('code', { text: ep.address }), ep.channel === 'email' ? this.mailbox(ep) : null),
+      h('td', {}, h('code', { text: ep.address }), ep.channel === 'email' ? this.mailbox(ep) : null, healthBadge(ep, () => this.load())),
       h('td', { text: ep.name || '—' }),
       h('td', {}, ep.channel !== 'phone' ? '—' : ep.primary ? h('span', { class: 'chip', 'data-status': 'sent', text: 'primary' })
         : h('button', { type: 'button', class: 'btn btn-small', text: 'Make primary', onclick: () => this.patch(ep, { primary: true }, 'Primary number changed.') })),
@@ -66,8 +65,14 @@ export class EndpointsCard {
   mailbox(ep) {
     const el = h('div', { class: 'small mailbox-state' });
     const words = { connected: 'mailbox connected', failing: 'mailbox failing', pending: 'mailbox connecting',
-      disabled: 'mailbox paused (endpoint disabled)', stopped: 'mailbox stopped', not_configured: 'no mailbox connected' };
-    api.get(`/endpoints/${ep.id}/mailbox`, null, { quiet: true }).then(m => {
+      disabled: 'mailbox paused (endpoint disabled)', stopped: 'mailbox stopped' };
+    api.get(`/endpoints/${ep.id}/mailbox`, null, { quiet: true }).then(async m => {
+      if (m.status === 'not_configured') {
+        // no IMAP mailbox: mail arrives through the hub's own SMTP listener, which is not a fault
+        const listener = await channelSetup('email').then(s => s.smtp_listener.message).catch(() => null);
+        fill(el, h('span', { class: 'hint', 'data-mailbox': 'listener', text: listener || 'Receives mail through this hub\'s SMTP listener.' }));
+        return;
+      }
       const kind = m.status === 'connected' ? 'sent' : m.status === 'failing' ? 'failed' : 'pending';
       fill(el, h('span', { class: 'chip', 'data-status': kind, 'data-mailbox': m.status, text: words[m.status] || 'mailbox ' + m.status,
         title: m.last_success_at ? 'Last read ' + new Date(m.last_success_at).toLocaleString() : null }),
@@ -111,53 +116,37 @@ export class EndpointsCard {
     }
   }
 
-  /** The settings inputs for a channel; returns () => settings object (throws a message on bad JSON). */
-  settingsFields(channel, current = {}, secretsSet = []) {
-    const wrap = h('div', { class: 'stack' });
-    let read = () => ({});
-    if (channel === 'api') {
-      const cb = h('input', { type: 'url', name: 'callback_url', value: current.callback_url || '', placeholder: 'https://crm.example.com/switchboard' });
-      fill(wrap, field('Callback URL', cb, 'Replies are POSTed here, signed with the endpoint secret.'));
-      read = () => (cb.value.trim() ? { callback_url: cb.value.trim() } : {});
-    } else if (channel === 'phone') {
-      const sid = h('input', { type: 'text', value: current.account_sid || '' });
-      const token = h('input', { type: 'password', autocomplete: 'off', placeholder: secretsSet.includes('auth_token') ? 'stored; type to replace' : '' });
-      fill(wrap, field('Account SID', sid), field('Auth token', token, 'Write-only: it is never shown again.'));
-      read = () => {
-        const s = { account_sid: sid.value.trim() };
-        if (token.value) s.auth_token = token.value;
-        return s;
-      };
-    } else if (SETTINGS_EXAMPLE[channel]) {
-      const shown = { ...current };
-      const json = h('textarea', { rows: '4', class: 'mono', placeholder: SETTINGS_EXAMPLE[channel], value: Object.keys(shown).length ? JSON.stringify(shown, null, 2) : '' });
-      fill(wrap, field('Settings (JSON)', json, secretsSet.length ? `Stored secrets: ${secretsSet.join(', ')} (write-only; include one to replace it).` : 'Secrets you enter are write-only.'));
-      read = () => {
-        if (!json.value.trim()) return {};
-        try {
-          return JSON.parse(json.value);
-        } catch (e) {
-          throw new Error('Settings must be valid JSON: ' + e.message);
-        }
-      };
-    }
-    return { el: wrap, read };
+  /** The settings form of a channel (endpoint-forms.js); read() gives the settings to send. */
+  settingsFields(channel, current = {}, secretsSet = [], ep = null) {
+    return channelForm(channel, { current, secretsSet, ep });
   }
 
   add() {
     const channel = h('select', { name: 'channel' }, Object.keys(CHANNELS).map(c => h('option', { value: c, text: channelLabel(c) })));
     const address = h('input', { type: 'text', name: 'address' });
+    const addressHint = h('p', { class: 'hint' });
     const addressField = field('Address', address);
+    addressField.append(addressHint);
     const name = h('input', { type: 'text', name: 'name', placeholder: 'Shown to agents, e.g. Sales line' });
     const settingsHost = h('div');
     const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
     let settings = null;
+    const test = connectionTest(() => ({ path: '/endpoints/test', body: { channel: channel.value,
+      ...(GENERATED.has(channel.value) ? {} : { address: address.value.trim() }), settings: settings.read() } }));
     const paint = () => {
       const c = channel.value;
+      const a = ADDRESS[c] || {};
       addressField.hidden = GENERATED.has(c);
-      address.placeholder = ADDRESS_HINT[c] || '';
+      addressField.querySelector('label').textContent = a.label || 'Address';
+      addressHint.textContent = a.hint || '';
+      address.placeholder = a.example || '';
+      address.type = a.type || 'text';
+      if (a.pattern) address.setAttribute('pattern', a.pattern);
+      else address.removeAttribute('pattern');
+      address.title = a.hint || '';
       settings = this.settingsFields(c);
       fill(settingsHost, settings.el);
+      test.clear();
     };
     channel.addEventListener('change', paint);
     const m = modal('Add endpoint', h('form', { class: 'stack', onsubmit: async e => {
@@ -172,7 +161,7 @@ export class EndpointsCard {
       } catch (err) {
         showError(error, err);
       }
-    } }, field('Channel', channel), addressField, field('Name', name), settingsHost, error,
+    } }, field('Channel', channel), addressField, field('Name', name), settingsHost, test.el, error,
     h('div', { class: 'dialog-actions' }, h('button', { type: 'submit', class: 'btn btn-primary', text: 'Add endpoint' }))));
     paint();
     channel.focus();
@@ -181,8 +170,13 @@ export class EndpointsCard {
   edit(ep) {
     const name = h('input', { type: 'text', value: ep.name || '' });
     const address = h('input', { type: 'text', value: ep.address });
-    const settings = this.settingsFields(ep.channel, ep.settings || {}, ep.secrets_set || []);
+    const settings = this.settingsFields(ep.channel, ep.settings || {}, ep.secrets_set || [], ep);
     const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+    const test = connectionTest(() => {
+      const body = { settings: settings.read() };
+      if (!GENERATED.has(ep.channel) && address.value.trim() !== ep.address) body.address = address.value.trim();
+      return { path: `/endpoints/${ep.id}/test`, body };
+    });
     const m = modal(`Edit ${channelLabel(ep.channel)} endpoint`, h('form', { class: 'stack', onsubmit: async e => {
       e.preventDefault();
       try {
@@ -195,8 +189,9 @@ export class EndpointsCard {
       } catch (err) {
         showError(error, err);
       }
-    } }, GENERATED.has(ep.channel) ? field('Key', h('input', { type: 'text', value: ep.address, readonly: true })) : field('Address', address),
-    field('Name', name), settings.el, error,
+    } }, GENERATED.has(ep.channel) ? field('Key', h('input', { type: 'text', value: ep.address, readonly: true }))
+      : field((ADDRESS[ep.channel] || {}).label || 'Address', address, (ADDRESS[ep.channel] || {}).hint),
+    field('Name', name), settings.el, test.el, error,
     h('div', { class: 'dialog-actions' }, h('button', { type: 'submit', class: 'btn btn-primary', text: 'Save' }))));
     name.focus();
   }

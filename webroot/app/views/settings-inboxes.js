@@ -21,12 +21,15 @@ export class InboxSettings {
 
   async update(params) {
     this.id = params.id;
+    let inboxes;
     try {
-      this.inboxes = await all('/inboxes');
+      inboxes = await all('/inboxes');
     } catch (e) {
       fill(this.listEl, h('p', { class: 'form-error', text: e.message }));
       return;
     }
+    if (this.id !== params.id) return; // another inbox was picked meanwhile; its own update paints
+    this.inboxes = inboxes;
     this.paintList();
     if (!this.id) {
       fill(this.detailEl, h('div', { class: 'settings-card empty-state' }, h('h2', { text: 'Pick an inbox' }),
@@ -52,9 +55,11 @@ export class InboxSettings {
     try {
       inbox = await api.get(`/inboxes/${id}`);
     } catch (e) {
-      fill(this.detailEl, h('div', { class: 'settings-card' }, h('p', { class: 'form-error', text: e.message })));
+      if (String(this.id) === String(id)) fill(this.detailEl, h('div', { class: 'settings-card' }, h('p', { class: 'form-error', text: e.message })));
       return;
     }
+    // an answer for an inbox no longer picked (a slow load, or a reload after a change there) must not paint over
+    if (String(this.id) !== String(id)) return;
     const changed = async () => {
       this.inboxes = await loadInboxes();
       this.paintList();

@@ -19,7 +19,8 @@ export class PropertySettings {
       return;
     }
     if (r.error) { fill(this.el, h('p', { class: 'form-error', text: r.error.message })); return; }
-    const key = h('input', { type: 'text', name: 'key', required: true, pattern: '[a-z][a-z0-9_]*', placeholder: 'e.g. customer_number' });
+    const key = h('input', { type: 'text', name: 'key', required: true, pattern: '[a-z][a-z0-9_]*', placeholder: 'e.g. customer_number',
+      title: 'Lowercase letters, digits and _, starting with a letter (e.g. customer_number)' });
     const label = h('input', { type: 'text', name: 'label', required: true });
     const type = h('select', { name: 'type' }, TYPES.map(t => h('option', { value: t, text: t })));
     const scope = h('select', { name: 'scope' }, h('option', { value: 'contact', text: 'Contacts' }), h('option', { value: 'profile', text: 'Profiles' }));

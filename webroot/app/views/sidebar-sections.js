@@ -106,10 +106,10 @@ export class EventsSection {
   form() {
     const start = new Date(Date.now() + 86400_000);
     start.setMinutes(0, 0, 0);
-    const title = h('input', { type: 'text', required: true });
-    const starts = h('input', { type: 'datetime-local', required: true, value: toLocalInput(start.toISOString()) });
-    const ends = h('input', { type: 'datetime-local', required: true, value: toLocalInput(new Date(start.getTime() + 1800_000).toISOString()) });
-    const location = h('input', { type: 'text' });
+    const title = h('input', { type: 'text', name: 'title', required: true });
+    const starts = h('input', { type: 'datetime-local', name: 'starts_at', required: true, value: toLocalInput(start.toISOString()) });
+    const ends = h('input', { type: 'datetime-local', name: 'ends_at', required: true, value: toLocalInput(new Date(start.getTime() + 1800_000).toISOString()) });
+    const location = h('input', { type: 'text', name: 'location' });
     const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
     const m = modal('New event', h('form', { class: 'stack', onsubmit: async e => {
       e.preventDefault();
@@ -273,8 +273,27 @@ export class ScheduledSection {
 export class SequencesButton {
   constructor(conv) {
     this.conv = conv;
-    this.el = h('div', { class: 'side-footer' }, h('button', { type: 'button', class: 'btn btn-block', 'data-action': 'sequences',
+    this.running = h('ul', { class: 'side-list running-sequences', 'aria-label': 'Running sequences' });
+    this.el = h('div', { class: 'side-footer' }, this.running, h('button', { type: 'button', class: 'btn btn-block', 'data-action': 'sequences',
       onclick: () => this.open() }, icon('clock'), 'Sequences…'));
+  }
+
+  live(f) {
+    if (f.type.startsWith('enrollment.') && f.conversation === this.conv.id) this.load();
+  }
+
+  /** The sequences running on this conversation, each with its progress and Stop; nothing when none runs. */
+  async load() {
+    const r = await optional(api.get(`/conversations/${this.conv.id}/sequences`)).catch(() => ({}));
+    const runs = r.value ? (r.value.items || []).filter(e => e.status === 'active') : [];
+    fill(this.running, runs.map(e => h('li', { class: 'running-sequence', dataset: { enrollment: String(e.id) } },
+      h('span', { class: 'side-item-main' }, h('strong', { text: `Sequence running: ${e.sequence_name || 'Sequence'}` }),
+        h('span', { class: 'muted', text: `${e.steps_sent ?? 0} of ${e.steps_total ?? '?'} sent` + (e.next_at ? ` · next ${compactTime(e.next_at)}` : '') })),
+      h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'stop-sequence', text: 'Stop', onclick: async () => {
+        if (!await confirmDialog({ title: 'Stop this sequence?', message: 'Its remaining steps will not be sent.', confirm: 'Stop sequence' })) return;
+        try { await api.del(`/conversations/${this.conv.id}/sequences/${e.id}`); toast('Sequence stopped.'); this.load(); } catch (err) { toast(err.message, 'error'); }
+      } }))));
+    this.running.hidden = !runs.length;
   }
 
   /** The conversation's follow-up sequences (running ones can be canceled) and the ones that can be started. */
@@ -296,7 +315,7 @@ export class SequencesButton {
         h('span', { class: 'chip', 'data-status': e.status === 'active' ? 'pending' : e.status === 'completed' ? 'sent' : 'canceled', text: e.status }),
         e.status === 'active' ? h('button', { type: 'button', class: 'btn btn-small', text: 'Cancel', onclick: async () => {
           if (!await confirmDialog({ title: 'Cancel this sequence?', message: 'Its remaining steps will not be sent.', confirm: 'Cancel sequence' })) return;
-          try { await api.del(`/conversations/${this.conv.id}/sequences/${e.id}`); m.close(); toast('Sequence canceled.'); } catch (err) { showError(error, err); }
+          try { await api.del(`/conversations/${this.conv.id}/sequences/${e.id}`); m.close(); toast('Sequence canceled.'); this.load(); } catch (err) { showError(error, err); }
         } }) : null)))] : null,
       h('h3', { class: 'detail-sub', text: 'Start one' }),
       r.value.length ? h('ul', { class: 'choice-list' }, r.value.map(s => h('li', {}, h('button', { type: 'button', class: 'choice',
@@ -305,6 +324,7 @@ export class SequencesButton {
             await api.post(`/conversations/${this.conv.id}/sequences`, { sequence_id: s.id });
             m.close();
             toast(`Sequence "${s.name}" started.`);
+            this.load();
           } catch (e) {
             showError(error, e);
           }

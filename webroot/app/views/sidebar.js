@@ -19,7 +19,9 @@ export class ContactSidebar {
     this.properties = section('properties', 'Properties');
     this.sections = [new OpportunitiesSection(conv), new EventsSection(conv), new TagsSection(conv), new ChatbotsSection(conv),
       new ScheduledSection(conv)];
-    fill(el, this.profile.el, this.properties.el, this.sections.map(s => s.el), new SequencesButton(conv).el);
+    const sequences = new SequencesButton(conv);
+    fill(el, this.profile.el, this.properties.el, this.sections.map(s => s.el), sequences.el);
+    this.sections.push(sequences);
     this.loadContact();
     this.sections.forEach(s => s.load());
   }

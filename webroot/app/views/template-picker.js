@@ -22,8 +22,10 @@ export async function pickTemplate(endpointId, send) {
   } catch (e) {
     note = e.message;
   }
-  const name = h('input', { type: 'text', name: 'name', required: true, pattern: '[a-z0-9_]+', placeholder: 'order_update' });
-  const language = h('input', { type: 'text', name: 'language', required: true, pattern: '[a-z]{2,3}(_[A-Z]{2})?', value: 'en_US' });
+  const name = h('input', { type: 'text', name: 'name', required: true, pattern: '[a-z0-9_]+', placeholder: 'order_update',
+    title: 'The template\'s name as approved: lowercase letters, digits and _ (e.g. order_update)' });
+  const language = h('input', { type: 'text', name: 'language', required: true, pattern: '[a-z]{2,3}(_[A-Z]{2})?', value: 'en_US',
+    title: 'A language code such as en_US or nl' });
   const choice = h('select', { name: 'template' }, listed.map((t, i) => h('option', { value: String(i), text: `${t.name} · ${t.language}` })));
   const values = h('div', { class: 'stack', 'data-part': 'values' });
   const preview = h('p', { class: 'template-preview', 'aria-live': 'polite' });

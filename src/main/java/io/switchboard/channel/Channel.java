@@ -1,6 +1,7 @@
 package io.switchboard.channel;
 
 import io.switchboard.http.Routes;
+import io.switchboard.inbox.Endpoints.Endpoint;
 import io.switchboard.outbound.ChannelSender;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -40,6 +41,23 @@ public interface Channel {
   /** Starts the channel's background work (listeners, pollers) once per node; answers the deployments to stop first. */
   default Future<List<String>> start() {
     return Future.succeededFuture(List.of());
+  }
+
+  /**
+   * Tries an endpoint's settings against the provider (a mail server's login, an account API, a callback URL) without
+   * sending anything to a customer, each step bounded in time, on worker threads or asynchronously. {@code ep} may be
+   * an unsaved draft (id 0). Fails only on a bug: what goes wrong with the provider is a failed check.
+   */
+  default Future<ConnectionReport> test(Endpoint ep) {
+    return Future.succeededFuture(ConnectionReport.of("Settings", true, "There is nothing to connect to for this channel."));
+  }
+
+  /**
+   * What an admin setting up an endpoint of {@code channel} copies into a provider's console or a web site (webhook
+   * URLs, a verify token, the embed script), and facts the settings form shows; empty when there is nothing.
+   */
+  default JsonObject setup(String channel) {
+    return new JsonObject();
   }
 
   /** Mounts the channel's routes (webhooks, its REST calls, pages) on one HTTP verticle instance. */

@@ -3,6 +3,7 @@ package io.switchboard.contact;
 import io.switchboard.auth.Actor;
 import io.switchboard.conversation.Recipients;
 import io.switchboard.db.Db;
+import io.switchboard.inbox.Endpoints;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -51,7 +52,9 @@ public final class ContactChannels {
     Endpoint ep = Endpoint.of(r);
     Long conversation = r.getLong("conversation_id");
     Recipients.Reach reach = Recipients.reach(contact, identities, ep, r.getString("conversation_address"));
-    String reason = conversation != null ? "the contact already has a conversation here"
+    // a chat keeps one conversation per contact and endpoint; e-mail starts a new thread each time
+    boolean joined = conversation != null && Endpoints.CHAT_LIKE.contains(ep.channel());
+    String reason = joined ? "the contact already has a conversation here"
         : !ep.enabled() ? "the endpoint is disabled" + (ep.disabledReason() == null ? "" : ": " + ep.disabledReason())
         : reach.reason();
     return new JsonObject()

@@ -3,6 +3,8 @@ package io.switchboard.conversation;
 import io.switchboard.auth.Actor;
 import io.switchboard.db.Db;
 import io.switchboard.common.Times;
+import io.switchboard.outbound.FailureWords;
+import io.switchboard.outbound.SendFailure;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -114,10 +116,39 @@ public final class Activities {
         .put("html", f.html())
         .put("provider_id", f.providerId())
         .put("error", error)
+        .put("delivery", delivery(f))
         .put("attachments", shown)
         .put("data", f.data())
         .put("created_at", Times.iso(f.createdAt()))
         .put("updated_at", Times.iso(f.updatedAt()));
   }
 
+  /**
+   * How an outgoing message's sending goes, for agents: attempts made and the most there will be, whether it is
+   * being retried and when next, and for a failure (or the last failed attempt) its cause in words with who can put
+   * it right, the provider's code and text beside them. Null for anything but an outgoing message.
+   */
+  static JsonObject delivery(Fields f) {
+    if (!"message".equals(f.kind()) || !"out".equals(f.direction())) return null;
+    JsonObject d = f.data() == null ? null : f.data().getJsonObject("delivery");
+    JsonObject out = new JsonObject()
+        .put("attempts", d == null ? 0 : d.getInteger("attempts", 0))
+        .put("max_attempts", d == null ? null : d.getInteger("max_attempts"))
+        .put("retrying", false);
+    boolean retrying = d != null && d.getBoolean("retrying", false) && "queued".equals(f.status());
+    boolean failed = "failed".equals(f.status());
+    if (retrying) {
+      out.put("retrying", true).put("next_attempt", out.getInteger("attempts") + 1).put("next_attempt_at", d.getString("next_attempt_at"));
+    }
+    if (retrying || failed) {
+      SendFailure.Cause cause = SendFailure.Cause.of(d == null ? null : d.getString("cause"));
+      String channel = d == null ? null : d.getString("channel");
+      out.put("cause", cause.key())
+          .put("fixed_by", FailureWords.fixer(cause))
+          .put("explanation", FailureWords.explain(cause, channel))
+          .put("error_code", f.errorCode())
+          .put("error", f.errorMessage());
+    }
+    return out;
+  }
 }

@@ -39,7 +39,8 @@ public final class Conversations {
         ARRAY(SELECT t.name FROM conversation_tag x JOIN tag t ON t.id = x.tag_id
               WHERE x.conversation_id = c.id ORDER BY t.name) AS tags,
         (SELECT json_build_object('id', a.id, 'kind', a.kind, 'direction', a.direction, 'status', a.status,
-                  'text', left(a.text, 200), 'created_at', a.created_at)
+                  'text', left(a.text, 200), 'created_at', a.created_at,
+                  'sender', json_build_object('type', a.sender_type, 'id', a.sender_id, 'name', a.sender_name))
          FROM activity a WHERE a.conversation_id = c.id AND a.kind <> 'system' ORDER BY a.id DESC LIMIT 1) AS last_message
       FROM conversation c
       JOIN contact ct ON ct.id = c.contact_id

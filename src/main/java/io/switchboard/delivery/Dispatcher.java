@@ -20,6 +20,8 @@ import io.vertx.sqlclient.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -100,17 +102,17 @@ public final class Dispatcher extends VerticleBase {
     inFlight++;
     ChannelSender sender = senders.get(channel);
     Future<SendResult> sent = sender == null
-        ? Future.failedFuture(SendFailure.permanent("channel_unsupported", "this hub cannot send on the " + channel + " channel"))
+        ? Future.failedFuture(SendFailure.permanent(SendFailure.Cause.NOT_CONFIGURED, "channel_unsupported", "this hub cannot send on the " + channel + " channel"))
         : load(activityId, attempt).compose(o -> o.from().enabled() ? withTimeout(sender.send(o))
-            : Future.failedFuture(SendFailure.permanent("endpoint_disabled", "the endpoint is disabled"
+            : Future.failedFuture(SendFailure.permanent(SendFailure.Cause.ENDPOINT_DISABLED, "endpoint_disabled", "the endpoint is disabled"
                 + (o.from().disabledReason() == null ? "" : ": " + o.from().disabledReason()))));
     sent.transform(ar -> ar.succeeded()
-            ? succeeded(outboxId, activityId, ar.result()).compose(v -> sender.recorded(activityId, ar.result())
+            ? succeeded(outboxId, activityId, attempt, channel, ar.result()).compose(v -> sender.recorded(activityId, ar.result())
                 .recover(t -> {
                   log.warn("activity {}: sent, but the after-send step failed: {}", activityId, t.toString());
                   return Future.succeededFuture();
                 }))
-            : failed(outboxId, activityId, attempt, ar.cause()))
+            : failed(outboxId, activityId, attempt, channel, ar.cause()))
         .onComplete(ar -> {
           inFlight--;
           if (ar.failed()) log.warn("outbox row {}: could not record the result: {}", outboxId, ar.cause().toString());
@@ -120,7 +122,7 @@ public final class Dispatcher extends VerticleBase {
 
   private Future<SendResult> withTimeout(Future<SendResult> f) {
     Promise<SendResult> p = Promise.promise();
-    long t = vertx.setTimer(sendTimeoutMs, id -> p.tryFail(SendFailure.retryable("timeout", "the provider did not answer in " + sendTimeoutMs + " ms")));
+    long t = vertx.setTimer(sendTimeoutMs, id -> p.tryFail(SendFailure.retryable(SendFailure.Cause.UNREACHABLE, "timeout", "the provider did not answer in " + sendTimeoutMs + " ms")));
     f.onComplete(ar -> {
       vertx.cancelTimer(t);
       if (ar.succeeded()) p.tryComplete(ar.result());
@@ -129,39 +131,55 @@ public final class Dispatcher extends VerticleBase {
     return p.future();
   }
 
-  private Future<Void> succeeded(long outboxId, long activityId, SendResult result) {
+  private Future<Void> succeeded(long outboxId, long activityId, int attempt, String channel, SendResult result) {
     return node.db().tx(conn -> Db.query(conn, """
             UPDATE activity SET provider_id = COALESCE($2, provider_id),
               status = CASE WHEN status IN ('delivered', 'read') THEN status ELSE $3 END,
               error_code = NULL, error_message = NULL, data = data || $4, updated_at = now()
             WHERE id = $1""", activityId, result.providerId(), result.status(),
-            result.data() == null ? new JsonObject() : result.data())
+            (result.data() == null ? new JsonObject() : result.data()).copy().put("retrying", false)
+                .put("delivery", new JsonObject().put("attempts", attempt).put("max_attempts", maxAttempts).put("retrying", false)
+                    .put("channel", channel)))
         .compose(v -> Db.query(conn, "DELETE FROM outbox WHERE id = $1", outboxId))
         .compose(v -> Timeline.updated(conn, activityId)));
   }
 
-  private Future<Void> failed(long outboxId, long activityId, int attempt, Throwable cause) {
-    SendFailure f = cause instanceof SendFailure s ? s : SendFailure.retryable("error", String.valueOf(cause.getMessage()));
+  private Future<Void> failed(long outboxId, long activityId, int attempt, String channel, Throwable cause) {
+    SendFailure f = cause instanceof SendFailure s ? s : SendFailure.retryable(SendFailure.Cause.UNKNOWN, "error", String.valueOf(cause.getMessage()));
     boolean retry = f.retryable && attempt < maxAttempts;
     String message = f.getMessage() == null ? f.code : f.getMessage();
     if (retry) {
       long base = Math.min(300_000, backoffMs << Math.min(attempt - 1, 20));
       long delay = base + ThreadLocalRandom.current().nextLong(Math.max(1, base / 4));
       log.info("send of activity {} failed (attempt {}/{}), retrying in {} ms: {}", activityId, attempt, maxAttempts, delay, message);
+      Instant next = Instant.now().plusMillis(delay);
       return node.db().tx(conn -> Db.query(conn, """
-              UPDATE outbox SET due_at = now() + make_interval(secs => $2), claimed_by = NULL, claimed_until = NULL,
-                last_error = $3 WHERE id = $1""", outboxId, delay / 1000.0, message)
+              UPDATE outbox SET due_at = $2, claimed_by = NULL, claimed_until = NULL,
+                last_error = $3 WHERE id = $1""", outboxId, next.atOffset(ZoneOffset.UTC), message)
           .compose(v -> Db.query(conn, """
               UPDATE activity SET error_code = $2, error_message = $3, data = data || $4, updated_at = now() WHERE id = $1""",
-              activityId, f.code, message, new JsonObject().put("attempts", attempt).put("retrying", true)))
+              activityId, f.code, message, progress(attempt, true, channel, f.cause, next)))
           .compose(v -> Timeline.updated(conn, activityId)));
     }
     log.info("send of activity {} failed for good after {} attempt(s): {}", activityId, attempt, message);
     return node.db().tx(conn -> Db.query(conn, """
             UPDATE activity SET status = 'failed', error_code = $2, error_message = $3, data = data || $4, updated_at = now()
-            WHERE id = $1""", activityId, f.code, message, new JsonObject().put("attempts", attempt).put("retrying", false))
+            WHERE id = $1""", activityId, f.code, message, progress(attempt, false, channel, f.cause, null))
         .compose(v -> Db.query(conn, "DELETE FROM outbox WHERE id = $1", outboxId))
         .compose(v -> Timeline.updated(conn, activityId)));
+  }
+
+  /**
+   * What the activity keeps of its sending: {@code attempts} and {@code retrying} as before, and {@code delivery}
+   * (attempts, the most there will be, the cause and the channel it was sent on), which the activity's JSON
+   * turns into words.
+   */
+  private JsonObject progress(int attempt, boolean retrying, String channel, SendFailure.Cause cause, Instant next) {
+    JsonObject delivery = new JsonObject().put("attempts", attempt).put("max_attempts", maxAttempts).put("retrying", retrying)
+        .put("channel", channel);
+    if (cause != null) delivery.put("cause", cause.key()).put("fault", cause.fault.name().toLowerCase());
+    if (next != null) delivery.put("next_attempt_at", next.toString());
+    return new JsonObject().put("attempts", attempt).put("retrying", retrying).put("delivery", delivery);
   }
 
   /** Everything a sender needs about one activity. */
@@ -171,9 +189,9 @@ public final class Dispatcher extends VerticleBase {
           a.sender_name, c.contact_id, c.contact_address, c.subject AS conversation_subject, c.thread_token, ct.name AS contact_name
         FROM activity a JOIN conversation c ON c.id = a.conversation_id JOIN contact ct ON ct.id = c.contact_id
         WHERE a.id = $1""", activityId).compose(a -> {
-          if (a == null) return Future.failedFuture(SendFailure.permanent("gone", "the message no longer exists"));
+          if (a == null) return Future.failedFuture(SendFailure.permanent(SendFailure.Cause.GONE, "gone", "the message no longer exists"));
           return Endpoints.byId(node.db().pool(), a.getLong("endpoint_id")).compose(endpoint -> {
-            if (endpoint == null) return Future.failedFuture(SendFailure.permanent("endpoint_gone", "the endpoint no longer exists"));
+            if (endpoint == null) return Future.failedFuture(SendFailure.permanent(SendFailure.Cause.GONE, "endpoint_gone", "the endpoint no longer exists"));
             return node.db().list("SELECT id, filename, content_type, size, sha256, status FROM attachment WHERE activity_id = $1 ORDER BY id",
                 activityId).map(rows -> {
                   List<Outgoing.File> files = new ArrayList<>();

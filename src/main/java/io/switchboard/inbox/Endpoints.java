@@ -50,6 +50,15 @@ public final class Endpoints {
           new JsonObject(), new Secrets(new JsonObject()));
     }
 
+    /**
+     * An endpoint as a settings form describes it, for a connection test: unsaved ({@code id} 0) or a saved one
+     * with the form's settings and secrets.
+     */
+    public static Endpoint draft(long id, long workspaceId, long inboxId, String channel, String address, String name,
+                                 JsonObject settings, JsonObject secrets) {
+      return new Endpoint(id, workspaceId, inboxId, channel, address, name, false, true, null, settings, new Secrets(secrets));
+    }
+
     /** The secret settings, opened on first use (ingest, which needs none, never opens them). */
     public JsonObject secrets() {
       return sealed.open();

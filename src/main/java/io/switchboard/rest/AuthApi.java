@@ -22,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.List;
 import java.util.Locale;
 
 /** Sign-in, sign-out, the current user, and personal access tokens. */
@@ -87,8 +88,7 @@ public final class AuthApi {
     return auth.endSession(ctx.request(), ctx.response()).map(ended -> {
       if (ended != null) {
         // the session's live sockets close too
-        node.vertx().eventBus().publish(io.switchboard.event.Events.userAddress(Long.parseLong(ended[0])),
-            new JsonObject().put("type", "session.ended").put("session", ended[1]).encode());
+        UserSignals.sessionsEnded(node.vertx(), Long.parseLong(ended[0]), List.of(ended[1]));
       }
       return null;
     });

@@ -4,6 +4,7 @@ import io.switchboard.auth.web.Authenticator;
 import io.switchboard.inbox.Access;
 import io.switchboard.inbox.Endpoints;
 import io.switchboard.inbox.InboxEndpoints;
+import io.switchboard.delivery.EndpointHealth;
 import io.switchboard.node.Node;
 import io.switchboard.channel.Channel;
 import io.switchboard.channel.Channels;
@@ -18,6 +19,7 @@ import io.switchboard.http.Rest.Reply;
 import io.switchboard.common.ApiError;
 import io.switchboard.http.Input;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -55,13 +57,15 @@ public final class EndpointApi {
     long inbox = Rest.pathId(ctx, "id", "inbox");
     return Access.settingsVisible(node.db().pool(), a, inbox)
         .compose(r -> InboxEndpoints.list(node.db().pool(), inbox))
+        .compose(items -> EndpointHealth.annotate(node.db().pool(), items))
         .map(items -> new JsonObject().put("items", items).put("next_cursor", null));
   }
 
   private Future<?> get(RoutingContext ctx) {
     Actor a = Authenticator.actor(ctx);
     long id = Rest.pathId(ctx, "id", "endpoint");
-    return InboxEndpoints.get(node.db().pool(), a, id);
+    return InboxEndpoints.get(node.db().pool(), a, id)
+        .compose(ep -> EndpointHealth.annotate(node.db().pool(), new JsonArray().add(ep)).map(ep));
   }
 
   private Future<?> create(RoutingContext ctx) {

@@ -7,6 +7,7 @@ import io.switchboard.inbox.BusinessHours;
 import io.switchboard.inbox.CallRouting;
 import io.switchboard.inbox.InboxSettings;
 import io.switchboard.inbox.Inboxes;
+import io.switchboard.delivery.EndpointHealth;
 import io.switchboard.inbox.Members;
 import io.switchboard.node.Node;
 import io.switchboard.audit.Audit;
@@ -21,10 +22,12 @@ import io.switchboard.common.ApiError;
 import io.switchboard.http.Input;
 import io.switchboard.http.Page;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -60,7 +63,18 @@ public final class InboxApi {
     String afterName = page.after() == null ? "" : page.afterString(0);
     long afterId = page.after() == null ? 0 : page.afterLong(1);
     return Inboxes.list(node.db().pool(), a, new Inboxes.Search(ctx.queryParams().get("q"), channel, afterName, afterId, page.limit() + 1))
+        .compose(this::withHealth)
         .map(inboxes -> page.result(inboxes, Inboxes.Listed::inbox, i -> Page.cursor(i.sortName(), i.inbox().getLong("id"))));
+  }
+
+  /** Each endpoint says whether its sends keep failing (the composer's From picker shows it). */
+  private Future<List<Inboxes.Listed>> withHealth(List<Inboxes.Listed> inboxes) {
+    JsonArray all = new JsonArray();
+    for (Inboxes.Listed i : inboxes) {
+      JsonArray eps = i.inbox().getJsonArray("endpoints");
+      if (eps != null) eps.forEach(all::add);
+    }
+    return EndpointHealth.annotate(node.db().pool(), all).map(inboxes);
   }
 
   private Future<?> get(RoutingContext ctx) {

@@ -35,8 +35,8 @@ class SignInLimitTest {
   void concurrentAttemptsOnOneAccount() {
     hub.user("target@example.com", "agent");
     List<HttpResponse<String>> answers = burst(60, i -> login("198.51.100.1", "target@example.com", "wrong-guess-" + i));
-    assertThat(count(answers, 401)).isEqualTo(10);
-    assertThat(count(answers, 429)).isEqualTo(50);
+    assertThat(count(answers, 401)).as(statuses(answers)).isEqualTo(10);
+    assertThat(count(answers, 429)).as(statuses(answers)).isEqualTo(50);
     assertThat(answers.stream().filter(r -> r.statusCode() == 429).allMatch(r -> r.headers().firstValue("Retry-After").isPresent()))
         .isTrue();
     // the account stays locked for the minute, even for its owner from elsewhere
@@ -47,8 +47,8 @@ class SignInLimitTest {
   @DisplayName("120 wrong sign-ins from one address at once, on many accounts: 30 are checked, the rest are refused with 429")
   void concurrentAttemptsFromOneAddress() {
     List<HttpResponse<String>> answers = burst(120, i -> login("198.51.100.9", "someone" + i + "@example.com", "wrong-guess"));
-    assertThat(count(answers, 401)).isEqualTo(30);
-    assertThat(count(answers, 429)).isEqualTo(90);
+    assertThat(count(answers, 401)).as(statuses(answers)).isEqualTo(30);
+    assertThat(count(answers, 429)).as(statuses(answers)).isEqualTo(90);
     // another address is not held up
     assertThat(send(login("198.51.100.10", TestHub.ADMIN_EMAIL, TestHub.ADMIN_PASSWORD)).statusCode()).isEqualTo(200);
   }
@@ -93,6 +93,13 @@ class SignInLimitTest {
       throw new IllegalStateException("the burst was not answered within a minute", e);
     }
     return sent.stream().map(CompletableFuture::join).toList();
+  }
+
+  /** The answers by status, with one body of each, for a failure's message. */
+  static String statuses(List<HttpResponse<String>> answers) {
+    java.util.Map<Integer, String> bodies = new java.util.TreeMap<>();
+    answers.forEach(r -> bodies.merge(r.statusCode(), "1 " + r.body(), (a, b) -> (Integer.parseInt(a.split(" ", 2)[0]) + 1) + " " + a.split(" ", 2)[1]));
+    return bodies.toString();
   }
 
   static long count(List<HttpResponse<String>> answers, int status) {

@@ -88,7 +88,7 @@ class ContactViewTest {
   }
 
   @Test
-  @DisplayName("a reply the integration refuses shows failed, with the reason")
+  @DisplayName("a reply the integration refuses shows failed, with the reason in words and the answer under Details")
   void replyShowsFailure() {
     JsonObject refusing = named(hub.apiEndpoint(inbox, crm.url("/refuse")), "Refusing CRM");
     long conversation = ingest(refusing, "cv-fail", "hello");
@@ -96,7 +96,9 @@ class ContactViewTest {
     AgentApp.openConversation(b, conversation);
     String activity = AgentApp.activity(AgentApp.reply(b, "this one will bounce"));
     b.await(activity + " .delivery[data-status=failed]");
-    assertThat(b.text(activity + " .delivery-error")).contains("400");
+    assertThat(b.text(activity + " .delivery-error")).startsWith("The integration refused this message.");
+    b.click(activity + " .delivery-details summary");
+    b.awaitText(activity + " .delivery-details p", "400");
   }
 
   @Test

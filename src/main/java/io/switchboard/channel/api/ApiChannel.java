@@ -1,6 +1,8 @@
 package io.switchboard.channel.api;
 
 import io.switchboard.channel.Channel;
+import io.switchboard.channel.ConnectionReport;
+import io.switchboard.inbox.Endpoints.Endpoint;
 import io.switchboard.http.Routes;
 import io.switchboard.inbox.EndpointCache;
 import io.switchboard.ingest.Ingest;
@@ -55,6 +57,21 @@ public final class ApiChannel implements Channel {
     if (cb != null && !(cb instanceof String s && Input.isHttpUrl(s))) {
       throw ApiError.validation("settings", "settings.callback_url must be an http or https URL");
     }
+  }
+
+  /**
+   * A test delivery to the callback URL: {@code {"type":"test", ...}}, signed as replies are when the endpoint has its
+   * secret (a saved endpoint), and what status came back.
+   */
+  @Override
+  public Future<ConnectionReport> test(Endpoint ep) {
+    return ApiChannelSender.testDelivery(node, ep);
+  }
+
+  /** Where integrations post their customers' messages. */
+  @Override
+  public JsonObject setup(String channel) {
+    return new JsonObject().put("inbound_url", node.config().http().publicUrl() + "/hooks/api/{key}");
   }
 
   /** Replies go out as signed callbacks. */

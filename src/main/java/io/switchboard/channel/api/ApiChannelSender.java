@@ -13,6 +13,8 @@ import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import io.switchboard.channel.ConnectionReport;
+import io.switchboard.inbox.Endpoints.Endpoint;
 
 /**
  * Delivers replies of API-channel conversations by POSTing them to the endpoint's {@code callback_url}, signed:
@@ -21,6 +23,8 @@ import java.time.Instant;
  * receiver can drop repeats. 2xx is success; 408, 429, 5xx and network errors are retried; other 4xx are final.
  */
 final class ApiChannelSender implements ChannelSender {
+
+  private static final long TEST_TIMEOUT_MS = 10_000;
 
   private final Node node;
 
@@ -32,7 +36,7 @@ final class ApiChannelSender implements ChannelSender {
   public Future<SendResult> send(Outgoing m) {
     String url = m.from().setting("callback_url");
     if (url == null || url.isBlank()) {
-      return Future.failedFuture(SendFailure.permanent("no_callback_url", "the API endpoint has no callback_url to deliver replies to"));
+      return Future.failedFuture(SendFailure.permanent(SendFailure.Cause.NOT_CONFIGURED, "no_callback_url", "the API endpoint has no callback_url to deliver replies to"));
     }
     JsonArray files = new JsonArray();
     m.attachments().forEach(f -> files.add(new JsonObject().put("id", f.id()).put("filename", f.filename())
@@ -48,19 +52,14 @@ final class ApiChannelSender implements ChannelSender {
             .put("subject", m.subject()).put("sender_name", m.senderName()).put("attachments", files));
     byte[] body = payload.encode().getBytes(StandardCharsets.UTF_8);
     String timestamp = String.valueOf(Instant.now().getEpochSecond());
-    byte[] signed = (timestamp + ".").getBytes(StandardCharsets.UTF_8);
-    byte[] all = new byte[signed.length + body.length];
-    System.arraycopy(signed, 0, all, 0, signed.length);
-    System.arraycopy(body, 0, all, signed.length, body.length);
-    String signature = "sha256=" + Secrets.hmacSha256Hex(m.from().secret("secret"), all);
     return node.http().postAbs(url)
         .putHeader("Content-Type", "application/json")
         .putHeader("X-Switchboard-Timestamp", timestamp)
-        .putHeader("X-Switchboard-Signature", signature)
+        .putHeader("X-Switchboard-Signature", signature(m.from().secret("secret"), timestamp, body))
         .putHeader("X-Switchboard-Delivery", String.valueOf(m.activityId()))
         .timeout(15_000)
         .sendBuffer(Buffer.buffer(body))
-        .recover(t -> Future.failedFuture(SendFailure.retryable("unreachable", "callback not reachable: " + t.getMessage())))
+        .recover(t -> Future.failedFuture(SendFailure.retryable(SendFailure.Cause.UNREACHABLE, "unreachable", "callback not reachable: " + t.getMessage())))
         .compose(res -> {
           if (res.statusCode() / 100 == 2) {
             JsonObject data = new JsonObject().put("callback_status", res.statusCode());
@@ -77,5 +76,48 @@ final class ApiChannelSender implements ChannelSender {
           return Future.failedFuture(SendFailure.ofHttpStatus(res.statusCode(), "http_" + res.statusCode(),
               "callback answered " + res.statusCode() + detail));
         });
+  }
+
+  private static String signature(String secret, String timestamp, byte[] body) {
+    byte[] signed = (timestamp + ".").getBytes(StandardCharsets.UTF_8);
+    byte[] all = new byte[signed.length + body.length];
+    System.arraycopy(signed, 0, all, 0, signed.length);
+    System.arraycopy(body, 0, all, signed.length, body.length);
+    return "sha256=" + Secrets.hmacSha256Hex(secret, all);
+  }
+
+  /**
+   * POSTs {@code {"type":"test","endpoint_key","message"}} to the endpoint's callback URL, signed when the endpoint
+   * has its secret, and says what came back. The receiver should answer 2xx and otherwise ignore it.
+   */
+  static Future<ConnectionReport> testDelivery(Node node, Endpoint ep) {
+    String url = ep.setting("callback_url");
+    if (url == null || url.isBlank()) {
+      return Future.succeededFuture(ConnectionReport.of("Callback", false,
+          "Fill in the callback URL: agents' replies have nowhere to go without it."));
+    }
+    JsonObject payload = new JsonObject().put("type", "test").put("endpoint_key", ep.address())
+        .put("message", "A test delivery from Switchboard: answer 2xx and otherwise ignore it.");
+    byte[] body = payload.encode().getBytes(StandardCharsets.UTF_8);
+    String timestamp = String.valueOf(Instant.now().getEpochSecond());
+    String secret = ep.secret("secret");
+    var req = node.http().postAbs(url)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("X-Switchboard-Timestamp", timestamp)
+        .putHeader("X-Switchboard-Delivery", "test-" + timestamp)
+        .timeout(TEST_TIMEOUT_MS)
+        .followRedirects(false);
+    if (secret != null) req.putHeader("X-Switchboard-Signature", signature(secret, timestamp, body));
+    String signed = secret != null ? " (signed with the endpoint secret)" : " (unsigned: the secret is made when the endpoint is saved)";
+    return req.sendBuffer(Buffer.buffer(body)).map(res -> {
+      if (res.statusCode() / 100 == 2) {
+        return ConnectionReport.of("Callback", true, "The test delivery" + signed + " was accepted: " + url + " answered " + res.statusCode() + ".");
+      }
+      String text = res.bodyAsString();
+      String detail = text == null || text.isBlank() ? "" : ": " + text.substring(0, Math.min(200, text.length())).trim();
+      return ConnectionReport.of("Callback", false, url + " answered HTTP " + res.statusCode() + " to the test delivery" + signed + detail
+          + ". Replies are delivered only when it answers 2xx.");
+    }).otherwise(t -> ConnectionReport.of("Callback", false, url + " could not be reached within " + TEST_TIMEOUT_MS / 1000
+        + " seconds: " + t.getMessage() + "."));
   }
 }

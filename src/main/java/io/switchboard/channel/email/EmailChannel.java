@@ -3,6 +3,8 @@ package io.switchboard.channel.email;
 import io.switchboard.attachment.AttachmentStore;
 import io.switchboard.auth.InviteMailer;
 import io.switchboard.channel.Channel;
+import io.switchboard.channel.ConnectionReport;
+import io.switchboard.inbox.Endpoints.Endpoint;
 import io.switchboard.common.ApiError;
 import io.switchboard.http.Routes;
 import io.switchboard.inbox.Addresses;
@@ -59,6 +61,21 @@ public final class EmailChannel implements Channel {
   @Override
   public void validate(String channel, JsonObject settings, JsonObject secrets) {
     EmailSettings.validate(settings, secrets);
+  }
+
+  /** The mailbox over IMAP and the outgoing server over SMTP, or how mail reaches an address without a mailbox. */
+  @Override
+  public Future<ConnectionReport> test(Endpoint ep) {
+    return new MailCheck(node).test(ep);
+  }
+
+  /** Where this hub's own SMTP listener is reached, for addresses without a mailbox. */
+  @Override
+  public JsonObject setup(String channel) {
+    return new JsonObject().put("smtp_listener", new JsonObject()
+        .put("host", MailCheck.listenerHost(node))
+        .put("port", node.state().smtpPort())
+        .put("message", MailCheck.listenerWords(node)));
   }
 
   /** Replies leave through the endpoint's own SMTP server. */

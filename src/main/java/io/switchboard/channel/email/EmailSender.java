@@ -52,7 +52,7 @@ final class EmailSender implements ChannelSender {
   public Future<Void> check(Outgoing m) {
     if (EmailSettings.smtp(m.from()) == null) {
       return Future.failedFuture(ApiError.conflict("from_endpoint_id", m.from().address()
-          + " has no outgoing mail server: set settings.smtp on the endpoint"));
+          + " cannot send e-mail yet: it has no outgoing mail server. An admin can set one up in the inbox's settings (the endpoint's SMTP settings)"));
     }
     return Future.succeededFuture();
   }
@@ -61,7 +61,7 @@ final class EmailSender implements ChannelSender {
   public Future<SendResult> send(Outgoing m) {
     EmailSettings.Account smtp = EmailSettings.smtp(m.from());
     if (smtp == null) {
-      return Future.failedFuture(SendFailure.permanent("no_smtp", m.from().address() + " has no outgoing mail server (settings.smtp)"));
+      return Future.failedFuture(SendFailure.permanent(SendFailure.Cause.NOT_CONFIGURED, "no_smtp", m.from().address() + " has no outgoing mail server (settings.smtp)"));
     }
     return node.db().one("SELECT name FROM inbox WHERE id = $1", m.inboxId())
         .compose(inbox -> node.db().list("""
@@ -160,7 +160,7 @@ final class EmailSender implements ChannelSender {
       List<MailAttachment> out = new ArrayList<>();
       for (int i = 0; i < all.size(); i++) out.add(cf.resultAt(i));
       return out;
-    }).recover(t -> Future.failedFuture(SendFailure.retryable("attachment_unreadable", "an attachment could not be read: " + t.getMessage())));
+    }).recover(t -> Future.failedFuture(SendFailure.retryable(SendFailure.Cause.ATTACHMENT, "attachment_unreadable", "an attachment could not be read: " + t.getMessage())));
   }
 
   /** One pooled client per endpoint, replaced when its settings change. */
@@ -199,12 +199,12 @@ final class EmailSender implements ChannelSender {
   /** SMTP 4xx: try again later; 5xx: refused for good; no answer at all (network, TLS): try again. */
   private SendFailure failure(Endpoint ep, EmailSettings.Account smtp, Throwable t) {
     if (t instanceof OAuthTokens.Refused r) {
-      return r.permanent ? SendFailure.permanent("oauth2_refused", r.getMessage()) : SendFailure.retryable("oauth2_unreachable", r.getMessage());
+      return r.permanent ? SendFailure.permanent(SendFailure.Cause.AUTH_REFUSED, "oauth2_refused", r.getMessage()) : SendFailure.retryable(SendFailure.Cause.UNREACHABLE, "oauth2_unreachable", r.getMessage());
     }
     if (smtp.refreshed() && t instanceof SMTPException e && e.getReplyCode() == 535) {
       // the token was revoked or expired early: the retry refreshes it, and a refused refresh then fails for good
       tokens.rejected(ep);
-      return SendFailure.retryable("smtp_535", "the mail server refused the access token; it is refreshed for the retry");
+      return SendFailure.retryable(SendFailure.Cause.AUTH_REFUSED, "smtp_535", "the mail server refused the access token; it is refreshed for the retry");
     }
     return failure(t);
   }
@@ -214,9 +214,14 @@ final class EmailSender implements ChannelSender {
       String text = "the mail server answered " + e.getReplyCode() + " " + String.join(" ", e.getReplyMessages() == null
           ? List.of() : e.getReplyMessages());
       String code = "smtp_" + e.getReplyCode();
-      return e.getReplyCode() >= 500 ? SendFailure.permanent(code, text.trim()) : SendFailure.retryable(code, text.trim());
+      int reply = e.getReplyCode();
+      // 530/534/535: the login was refused; 550/551/553: the recipient's mailbox does not exist or is not accepted
+      SendFailure.Cause cause = reply == 530 || reply == 534 || reply == 535 ? SendFailure.Cause.AUTH_REFUSED
+          : reply == 550 || reply == 551 || reply == 553 ? SendFailure.Cause.INVALID_RECIPIENT
+          : reply >= 500 ? SendFailure.Cause.REFUSED : SendFailure.Cause.PROVIDER_ERROR;
+      return reply >= 500 ? SendFailure.permanent(cause, code, text.trim()) : SendFailure.retryable(cause, code, text.trim());
     }
     String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    return SendFailure.retryable("smtp_unreachable", "the mail server could not be reached: " + message);
+    return SendFailure.retryable(SendFailure.Cause.UNREACHABLE, "smtp_unreachable", "the mail server could not be reached: " + message);
   }
 }

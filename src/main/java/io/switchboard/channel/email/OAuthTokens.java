@@ -125,6 +125,9 @@ final class OAuthTokens {
                   .compose(r -> {
                     JsonObject secrets = r == null ? null : SecretBox.open(r.getJsonObject("secrets"));
                     if (secrets == null || secrets.getJsonObject("oauth2") == null) return Future.succeededFuture();
+                    String stored = secrets.getJsonObject("oauth2").getString("refresh_token");
+                    // only the grant this chain came from is replaced (a connection test may try another one)
+                    if (!refreshToken.equals(stored) && !origin.equals(stored)) return Future.succeededFuture();
                     secrets.getJsonObject("oauth2").put("refresh_token", next);
                     return Db.query(conn, "UPDATE endpoint SET secrets = $2 WHERE id = $1", ep.id(), SecretBox.seal(secrets));
                   }))

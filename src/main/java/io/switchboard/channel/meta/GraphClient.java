@@ -17,6 +17,10 @@ import java.util.Set;
 final class GraphClient {
 
   /** Graph error codes that mean "slow down" or "try again" (Meta's error-code reference). */
+  /** Graph's throttling codes (application, user, page, WhatsApp pair and account rate limits). */
+  private static final Set<Integer> RATE_LIMITS = Set.of(4, 17, 32, 613, 80007, 130429, 131056);
+  /** WhatsApp: the message cannot reach this recipient (undeliverable; not on the test number's allowed list). */
+  private static final Set<Integer> UNDELIVERABLE = Set.of(131026, 131030);
   private static final Set<Integer> RETRYABLE = Set.of(1, 2, 4, 17, 32, 341, 613, 80007, 130429, 131000, 131016, 131048, 131056, 133004);
 
   private final Node node;
@@ -42,14 +46,20 @@ final class GraphClient {
     return node.http().postAbs(url(path)).bearerTokenAuthentication(token).timeout(15_000)
         .putHeader("Content-Type", "application/json")
         .sendJsonObject(body)
-        .recover(t -> Future.failedFuture(SendFailure.retryable("unreachable", "the Graph API is not reachable: " + t.getMessage())))
+        .recover(t -> Future.failedFuture(SendFailure.retryable(SendFailure.Cause.UNREACHABLE, "unreachable", "the Graph API is not reachable: " + t.getMessage())))
         .compose(GraphClient::answer);
   }
 
   Future<JsonObject> get(String path, String token) {
     return node.http().getAbs(url(path)).bearerTokenAuthentication(token).timeout(timeoutMs).send()
-        .recover(t -> Future.failedFuture(SendFailure.retryable("unreachable", "the Graph API is not reachable: " + t.getMessage())))
+        .recover(t -> Future.failedFuture(SendFailure.retryable(SendFailure.Cause.UNREACHABLE, "unreachable", "the Graph API is not reachable: " + t.getMessage())))
         .compose(GraphClient::answer);
+  }
+
+  /** A GET for a connection test: the answer whatever its status, or null when none came within {@code timeoutMs}. */
+  Future<HttpResponse<Buffer>> probe(String path, String token, long timeoutMs) {
+    return node.http().getAbs(url(path)).bearerTokenAuthentication(token).timeout(timeoutMs).followRedirects(false).send()
+        .recover(t -> Future.succeededFuture(null));
   }
 
   private static Future<JsonObject> answer(HttpResponse<Buffer> res) {
@@ -74,20 +84,22 @@ final class GraphClient {
     JsonObject data = error.getJsonObject("error_data");
     if (data != null && data.getString("details") != null) message = message + " (" + data.getString("details") + ")";
     if (code == 131047) {
-      return SendFailure.permanent("whatsapp_window_closed", "More than 24 hours have passed since the customer last wrote: "
+      return SendFailure.permanent(SendFailure.Cause.WINDOW_CLOSED, "whatsapp_window_closed", "More than 24 hours have passed since the customer last wrote: "
           + "WhatsApp only accepts an approved template message now (error 131047)");
     }
     if (code == 10 && (sub == 2018278 || sub == 2534022)) {
-      return SendFailure.permanent("messaging_window_closed", "This message is outside the 24-hour standard messaging window: "
+      return SendFailure.permanent(SendFailure.Cause.WINDOW_CLOSED, "messaging_window_closed", "This message is outside the 24-hour standard messaging window: "
           + "the customer has to write first (error 10/" + sub + ")");
     }
     if (code == 190) {
-      return SendFailure.permanent("invalid_access_token", "The endpoint's access_token is invalid or expired: " + message);
+      return SendFailure.permanent(SendFailure.Cause.AUTH_REFUSED, "invalid_access_token", "The endpoint's access_token is invalid or expired: " + message);
     }
     if (status == 429 || status >= 500 || RETRYABLE.contains(code)) {
-      return SendFailure.retryable("graph_" + (code == 0 ? status : code), message);
+      return SendFailure.retryable(status == 429 || RATE_LIMITS.contains(code) ? SendFailure.Cause.RATE_LIMITED : SendFailure.Cause.PROVIDER_ERROR, "graph_" + (code == 0 ? status : code), message);
     }
-    return SendFailure.permanent("graph_" + (code == 0 ? status : code), message);
+    SendFailure.Cause cause = UNDELIVERABLE.contains(code) ? SendFailure.Cause.INVALID_RECIPIENT
+        : status == 401 || status == 403 ? SendFailure.Cause.AUTH_REFUSED : SendFailure.Cause.REFUSED;
+    return SendFailure.permanent(cause, "graph_" + (code == 0 ? status : code), message);
   }
 
   /** Downloads a file within meta.media_timeout_ms and the size limit; {@code token} (may be null) goes as a bearer token. */

@@ -2,6 +2,9 @@ package io.switchboard.channel.meta;
 
 import io.switchboard.attachment.AttachmentStore;
 import io.switchboard.channel.Channel;
+import io.switchboard.channel.ConnectionReport;
+import io.switchboard.inbox.Endpoints.Endpoint;
+import io.vertx.ext.web.client.HttpResponse;
 import io.switchboard.http.Files;
 import io.switchboard.http.Routes;
 import io.switchboard.inbox.EndpointCache;
@@ -78,6 +81,108 @@ public final class MetaChannel implements Channel {
     if (channel.equals("whatsapp") && waba != null && !(waba instanceof String w && PROVIDER_ID.matcher(w).matches())) {
       throw ApiError.validation("settings", "settings.waba_id must be the WhatsApp Business Account's numeric id");
     }
+  }
+
+  /** The fields of the app's webhook subscription each channel needs (what the hooks handle). */
+  private static final Map<String, List<String>> FIELDS = Map.of(
+      "whatsapp", List.of("messages"),
+      "messenger", List.of("messages", "messaging_postbacks", "message_deliveries", "message_reads"),
+      "instagram", List.of("messages", "messaging_postbacks", "messaging_seen"));
+
+  private static final long TEST_TIMEOUT_MS = 10_000;
+
+  /**
+   * The access token against the Graph API, resolving the endpoint's id (the WhatsApp phone number, the page, the
+   * Instagram account), and whether this hub can take Meta's webhooks (app secret and verify token set).
+   */
+  @Override
+  public Future<ConnectionReport> test(Endpoint ep) {
+    ConnectionReport t = new ConnectionReport();
+    String channel = ep.channel();
+    String token = ep.secret("access_token");
+    Future<ConnectionReport> graphChecks;
+    if (token == null || token.isBlank()) {
+      graphChecks = Future.succeededFuture(t.add("Access token", false, "Fill in the access token: replies cannot be sent without it."));
+    } else {
+      String fields = switch (channel) {
+        case "whatsapp" -> "id,display_phone_number,verified_name";
+        case "instagram" -> "id,username,name";
+        default -> "id,name";
+      };
+      graphChecks = graph.probe("/" + ep.address() + "?fields=" + fields, token, TEST_TIMEOUT_MS).map(res -> graphAnswer(t, ep, res));
+    }
+    return graphChecks.map(v -> {
+      List<String> missing = new ArrayList<>();
+      if (node.config().meta().appSecret().isEmpty()) missing.add("meta.app_secret");
+      if (node.config().meta().verifyToken().isEmpty()) missing.add("meta.verify_token");
+      if (missing.isEmpty()) {
+        t.add("Webhook", true, "This hub checks Meta's deliveries with the app secret and answers the subscription check at "
+            + callbackUrl() + "; subscribe the app to: " + String.join(", ", FIELDS.get(channel)) + ".");
+      } else {
+        t.add("Webhook", false, "This hub's configuration lacks " + String.join(" and ", missing)
+            + ": Meta's deliveries cannot be accepted until an operator sets it.");
+      }
+      return t;
+    });
+  }
+
+  private ConnectionReport graphAnswer(ConnectionReport t, Endpoint ep, HttpResponse<Buffer> res) {
+    String what = switch (ep.channel()) {
+      case "whatsapp" -> "WhatsApp phone number id";
+      case "instagram" -> "Instagram account id";
+      default -> "page id";
+    };
+    if (res == null) {
+      return t.add("Access token", false, "The Graph API could not be reached at " + node.config().meta().graphBase() + " within "
+          + TEST_TIMEOUT_MS / 1000 + " seconds.");
+    }
+    JsonObject body;
+    try {
+      body = res.bodyAsJsonObject();
+    } catch (RuntimeException e) {
+      body = null;
+    }
+    JsonObject error = body == null ? null : body.getJsonObject("error");
+    if (res.statusCode() == 200 && error == null && body != null) {
+      t.add("Access token", true, "Meta accepted the access token.");
+      String label = body.getString("verified_name") != null ? body.getString("verified_name") + " (" + body.getString("display_phone_number") + ")"
+          : body.getString("username") != null ? "@" + body.getString("username") : body.getString("name");
+      return t.add(capitalized(what), true, "The " + what + " " + ep.address() + " is " + (label == null ? "known to Meta" : label) + ".");
+    }
+    int code = error == null ? 0 : error.getInteger("code", 0);
+    String says = error == null || error.getString("message") == null ? "" : " (Meta said: " + error.getString("message") + ")";
+    if (res.statusCode() == 401 || code == 190) {
+      return t.add("Access token", false, "Meta refused the access token: it is wrong, expired or revoked" + says
+          + ". Create a new one (a system user's token does not expire).");
+    }
+    if (code == 10 || code == 200 || res.statusCode() == 403) {
+      t.add("Access token", true, "Meta accepted the access token.");
+      return t.add(capitalized(what), false, "The token may not read the " + what + " " + ep.address()
+          + ": give it the channel's permissions" + says + ".");
+    }
+    if (code == 100 || res.statusCode() == 404 || res.statusCode() == 400) {
+      t.add("Access token", true, "Meta accepted the access token.");
+      return t.add(capitalized(what), false, "Meta knows no " + what + " " + ep.address() + " for this token: check the id" + says + ".");
+    }
+    return t.add("Access token", false, "The Graph API answered HTTP " + res.statusCode() + says + ".");
+  }
+
+  private static String capitalized(String s) {
+    return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  private String callbackUrl() {
+    return node.config().http().publicUrl() + "/hooks/meta";
+  }
+
+  /** The callback URL and verify token for the app's webhook settings, and the fields to subscribe to. */
+  @Override
+  public JsonObject setup(String channel) {
+    return new JsonObject()
+        .put("callback_url", callbackUrl())
+        .put("verify_token", node.config().meta().verifyToken().isEmpty() ? null : node.config().meta().verifyToken())
+        .put("app_secret_set", !node.config().meta().appSecret().isEmpty())
+        .put("subscribed_fields", new JsonArray(FIELDS.get(channel)));
   }
 
   /** The Graph API senders of the three channels. */

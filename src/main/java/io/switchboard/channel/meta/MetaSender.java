@@ -79,7 +79,7 @@ final class MetaSender implements ChannelSender {
   @Override
   public Future<SendResult> send(Outgoing m) {
     String token = m.from().secret("access_token");
-    if (token == null) return Future.failedFuture(SendFailure.permanent("no_access_token", "the endpoint has no access_token setting"));
+    if (token == null) return Future.failedFuture(SendFailure.permanent(SendFailure.Cause.NOT_CONFIGURED, "no_access_token", "the endpoint has no access_token setting"));
     List<JsonObject> parts;
     try {
       parts = template(m) != null && channel.equals("whatsapp") ? List.of(templateMessage(m, template(m)))
@@ -87,7 +87,7 @@ final class MetaSender implements ChannelSender {
     } catch (SendFailure f) {
       return Future.failedFuture(f);
     }
-    if (parts.isEmpty()) return Future.failedFuture(SendFailure.permanent("empty", "nothing to send: no text and no stored files"));
+    if (parts.isEmpty()) return Future.failedFuture(SendFailure.permanent(SendFailure.Cause.ATTACHMENT, "empty", "nothing to send: no text and no stored files"));
     String path = channel.equals("whatsapp") ? "/" + m.from().address() + "/messages" : "/me/messages";
     List<String> ids = new ArrayList<>();
     JsonArray partErrors = new JsonArray();
@@ -195,7 +195,7 @@ final class MetaSender implements ChannelSender {
   private String link(Outgoing.File file) {
     String secret = node.config().meta().appSecret();
     if (secret.isEmpty()) {
-      throw SendFailure.permanent("no_app_secret", "files are sent by signed link, which needs meta.app_secret to be set");
+      throw SendFailure.permanent(SendFailure.Cause.NOT_CONFIGURED, "no_app_secret", "files are sent by signed link, which needs meta.app_secret to be set");
     }
     return MetaChannel.fileLink(node.config().http().publicUrl(), secret, file.id());
   }

@@ -3,6 +3,7 @@ package io.switchboard.channel.meta;
 import io.switchboard.conversation.Timeline;
 import io.switchboard.conversation.Activities;
 import io.switchboard.db.Db;
+import io.switchboard.outbound.SendFailure;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -37,7 +38,7 @@ final class Statuses {
         ep.id(), providerId).compose(row -> {
           if (row == null) return Future.succeededFuture(Outcome.UNKNOWN);
           if (!moves(row.getString("status"), status)) return Future.succeededFuture(Outcome.UNCHANGED);
-          return update(conn, row.getLong("id"), status, at, error).map(Outcome.CHANGED);
+          return update(conn, row.getLong("id"), ep.channel(), status, at, error).map(Outcome.CHANGED);
         }));
   }
 
@@ -52,7 +53,7 @@ final class Statuses {
         ORDER BY a.id DESC LIMIT 200 FOR UPDATE OF a""", ep.id(), contactAddress, before.toArray(String[]::new),
         watermark.atOffset(ZoneOffset.UTC)).compose(rows -> {
           Future<Void> f = Future.succeededFuture();
-          for (Row r : rows) f = f.compose(v -> update(conn, r.getLong(0), status, watermark, null));
+          for (Row r : rows) f = f.compose(v -> update(conn, r.getLong(0), ep.channel(), status, watermark, null));
           return f.map(rows.size());
         }));
   }
@@ -64,7 +65,7 @@ final class Statuses {
     return to >= 0 && (from < 0 ? !"failed".equals(current) : to > from);
   }
 
-  private static Future<Void> update(io.switchboard.db.Tx conn, long activityId, String status, Instant at,
+  private static Future<Void> update(io.switchboard.db.Tx conn, long activityId, String channel, String status, Instant at,
                                      JsonObject error) {
     JsonObject data = new JsonObject().put(status + "_at", (at == null ? Instant.now() : at).toString());
     String code = null;
@@ -79,10 +80,24 @@ final class Statuses {
       }
       data.put("provider_error", error);
     }
+    SendFailure.Cause cause = error == null ? null : cause(code);
+    JsonObject delivery = cause == null ? new JsonObject()
+        : new JsonObject().put("retrying", false).put("channel", channel).put("cause", cause.key())
+            .put("fault", cause.fault.name().toLowerCase());
     return Db.query(conn, """
         UPDATE activity SET status = $2, error_code = COALESCE($3, error_code), error_message = COALESCE($4, error_message),
-          data = data || $5, updated_at = now() WHERE id = $1""", activityId, status, code, message, data)
+          data = data || $5 || jsonb_build_object('delivery', COALESCE(data->'delivery', '{}'::jsonb) || $6), updated_at = now()
+        WHERE id = $1""", activityId, status, code, message, data, delivery)
         .compose(v -> Timeline.updated(conn, activityId));
+  }
+
+  /** A reported failure's cause: the closed 24-hour window (131047), a recipient WhatsApp cannot reach (131026, 131030). */
+  static SendFailure.Cause cause(String code) {
+    return switch (code == null ? "" : code) {
+      case "131047" -> SendFailure.Cause.WINDOW_CLOSED;
+      case "131026", "131030" -> SendFailure.Cause.INVALID_RECIPIENT;
+      default -> SendFailure.Cause.UNKNOWN;
+    };
   }
 
   static Instant epochSeconds(String s) {

@@ -134,7 +134,7 @@ final class CallsApi {
    * the caller already had with the contact keeps a trace of the attempt.
    */
   private Future<Long> refused(Actor a, Plan p, Throwable cause) {
-    SendFailure f = cause instanceof SendFailure s ? s : SendFailure.retryable("error", String.valueOf(cause.getMessage()));
+    SendFailure f = cause instanceof SendFailure s ? s : SendFailure.retryable(SendFailure.Cause.UNKNOWN, "error", String.valueOf(cause.getMessage()));
     ApiError answer = f.retryable
         ? ApiError.unavailable("the telephony provider could not be reached; try again: " + f.getMessage())
         : ApiError.conflict("to", "the provider refused the call: " + f.getMessage() + " (" + f.code + ")");

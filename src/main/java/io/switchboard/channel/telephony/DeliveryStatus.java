@@ -3,6 +3,7 @@ package io.switchboard.channel.telephony;
 import io.switchboard.conversation.Timeline;
 import io.switchboard.conversation.Activities;
 import io.switchboard.db.Db;
+import io.switchboard.outbound.SendFailure;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -34,6 +35,21 @@ final class DeliveryStatus implements EarlyCallbacks.Applier {
     };
   }
 
+  /**
+   * What a failure report's error code means for the agent: the handset or number cannot be reached (30003 unreachable,
+   * 30005 unknown, 30006 landline, 30004 blocked, 21211/21614/21610 as on sending) is the recipient's; 30007 (carrier
+   * filtering) refused the message; 20003 refused the account; anything else is not known.
+   */
+  static SendFailure.Cause cause(String errorCode) {
+    if (errorCode == null) return SendFailure.Cause.UNKNOWN;
+    return switch (errorCode) {
+      case "30003", "30004", "30005", "30006", "21211", "21614", "21610", "21612" -> SendFailure.Cause.INVALID_RECIPIENT;
+      case "30007" -> SendFailure.Cause.REFUSED;
+      case "20003" -> SendFailure.Cause.AUTH_REFUSED;
+      default -> SendFailure.Cause.UNKNOWN;
+    };
+  }
+
   @Override
   public Future<Void> apply(Tx conn, Row activity, JsonObject params) {
     if (!"out".equals(activity.getString("direction"))) return Future.succeededFuture();
@@ -46,9 +62,13 @@ final class DeliveryStatus implements EarlyCallbacks.Applier {
     String message = !failed ? null : params.getString("ErrorMessage") != null ? params.getString("ErrorMessage")
         : "the provider reports the message as " + raw + (params.getString("ErrorCode") == null ? "" : " (error " + params.getString("ErrorCode") + ")");
     long id = activity.getLong("id");
+    JsonObject delivery = !failed ? new JsonObject()
+        : new JsonObject().put("retrying", false).put("channel", "phone").put("cause", cause(params.getString("ErrorCode")).key())
+            .put("fault", cause(params.getString("ErrorCode")).fault.name().toLowerCase());
     return Db.query(conn, """
-            UPDATE activity SET status = $2, error_code = $3, error_message = $4, data = data || $5, updated_at = now()
-            WHERE id = $1""", id, next, code, message, new JsonObject().put("provider_status", raw))
+            UPDATE activity SET status = $2, error_code = $3, error_message = $4,
+              data = data || $5 || jsonb_build_object('delivery', COALESCE(data->'delivery', '{}'::jsonb) || $6), updated_at = now()
+            WHERE id = $1""", id, next, code, message, new JsonObject().put("provider_status", raw), delivery)
         .compose(v -> Timeline.updated(conn, id));
   }
 }

@@ -54,7 +54,7 @@ final class SmsSender implements ChannelSender {
   @Override
   public Future<SendResult> send(Outgoing m) {
     if (m.attachments().size() > MAX_MEDIA) {
-      return Future.failedFuture(SendFailure.permanent("too_many_media", "an MMS carries at most " + MAX_MEDIA + " attachments"));
+      return Future.failedFuture(SendFailure.permanent(SendFailure.Cause.ATTACHMENT, "too_many_media", "an MMS carries at most " + MAX_MEDIA + " attachments"));
     }
     MultiMap form = MultiMap.caseInsensitiveMultiMap()
         .add("To", m.to())
@@ -64,7 +64,7 @@ final class SmsSender implements ChannelSender {
     if (text != null && !text.isBlank()) form.add("Body", text);
     for (Outgoing.File f : m.attachments()) {
       if (f.path() == null) {
-        return Future.failedFuture(SendFailure.permanent("attachment_missing", "the attachment " + f.filename() + " was not stored"));
+        return Future.failedFuture(SendFailure.permanent(SendFailure.Cause.ATTACHMENT, "attachment_missing", "the attachment " + f.filename() + " was not stored"));
       }
       form.add("MediaUrl", links.url(m.from(), f.id()));
     }

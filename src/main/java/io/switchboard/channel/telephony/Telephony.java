@@ -3,6 +3,10 @@ package io.switchboard.channel.telephony;
 import io.switchboard.channel.MediaFetcher;
 import io.switchboard.attachment.AttachmentStore;
 import io.switchboard.channel.Channel;
+import io.switchboard.channel.ConnectionReport;
+import io.switchboard.inbox.Endpoints.Endpoint;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.switchboard.common.ApiError;
 import io.switchboard.http.Rest;
 import io.switchboard.http.Routes;
@@ -30,12 +34,13 @@ public final class Telephony implements Channel {
   private final VoiceHook voice;
   private final CallsApi callsApi;
   private final MediaLinks links;
+  private final TwilioClient api;
 
   public Telephony(Node node, EndpointCache endpoints, Ingest ingest, AttachmentStore attachments) {
     this.node = node;
     MediaFetcher media = new MediaFetcher(node.vertx(), node.config().twilio().mediaMaxBytes(),
         node.config().twilio().mediaTimeoutMs());
-    TwilioClient api = new TwilioClient(node);
+    this.api = new TwilioClient(node);
     CallRouter router = new CallRouter(node);
     CallLog calls = new CallLog(node, ingest, media);
     this.links = new MediaLinks(node, attachments);
@@ -68,6 +73,31 @@ public final class Telephony implements Channel {
     if (!(secrets.getValue("auth_token") instanceof String t) || t.isBlank()) {
       throw ApiError.validation("settings", "settings.auth_token (the account's auth token) is required");
     }
+  }
+
+  /** The account SID and auth token against the account API, the number on that account, its webhooks. */
+  @Override
+  public Future<ConnectionReport> test(Endpoint ep) {
+    String base = node.config().http().publicUrl();
+    return api.test(ep.setting("account_sid"), ep.secret("auth_token"), ep.address(), base + "/hooks/twilio/sms",
+        base + "/hooks/twilio/voice");
+  }
+
+  /** The webhook URLs to paste into the provider's console. */
+  @Override
+  public JsonObject setup(String channel) {
+    String base = node.config().http().publicUrl();
+    JsonArray hooks = new JsonArray()
+        .add(hook("sms", "A message comes in (SMS and MMS)", base + "/hooks/twilio/sms"))
+        .add(hook("sms_status", "SMS status callback", base + "/hooks/twilio/sms/status"))
+        .add(hook("voice", "A call comes in", base + "/hooks/twilio/voice"))
+        .add(hook("voice_status", "Call status changes", base + "/hooks/twilio/voice/status"))
+        .add(hook("recording", "Recording status callback", base + "/hooks/twilio/voice/recording"));
+    return new JsonObject().put("webhooks", hooks);
+  }
+
+  private static JsonObject hook(String id, String label, String url) {
+    return new JsonObject().put("id", id).put("label", label).put("url", url);
   }
 
   @Override

@@ -3,6 +3,8 @@ package io.switchboard.channel.widget;
 import io.switchboard.attachment.AttachmentStore;
 import io.switchboard.http.Files;
 import io.switchboard.channel.Channel;
+import io.switchboard.channel.ConnectionReport;
+import io.switchboard.inbox.Endpoints.Endpoint;
 import io.switchboard.http.Input;
 import io.switchboard.http.Routes;
 import io.switchboard.ingest.Ingest;
@@ -19,6 +21,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -68,6 +72,51 @@ public final class WidgetChannel implements Channel {
         throw ApiError.validation("settings", "settings.allowed_origins: " + o + " is not an origin like https://example.com");
       }
     }
+  }
+
+  /** The allowed origins are origins (scheme, host and port, nothing more), and the widget has its secret. */
+  @Override
+  public Future<ConnectionReport> test(Endpoint ep) {
+    ConnectionReport t = new ConnectionReport();
+    List<String> bad = new ArrayList<>();
+    int count = 0;
+    boolean any = false;
+    if (ep.settings().getValue("allowed_origins") instanceof JsonArray list) {
+      for (Object o : list) {
+        count++;
+        if ("*".equals(o)) any = true;
+        else if (!(o instanceof String s) || !isOrigin(s)) bad.add(String.valueOf(o));
+      }
+    }
+    if (!bad.isEmpty()) {
+      t.add("Allowed origins", false, String.join(", ", bad) + (bad.size() == 1 ? " is not an origin" : " are not origins")
+          + ": an origin is a scheme and host with an optional port and nothing after it, e.g. https://www.example.com");
+    } else if (count == 0 || any) {
+      t.add("Allowed origins", true, "Any web site may embed this widget: list your sites' origins to allow only them.");
+    } else {
+      t.add("Allowed origins", true, count + (count == 1 ? " origin is" : " origins are") + " allowed to embed the widget.");
+    }
+    if (ep.id() == 0) t.add("Identity secret", true, "The widget's secret is made when you save it and shown once.");
+    else if (ep.secret("secret") == null) t.add("Identity secret", false, "The widget has no secret: generate a new one.");
+    else t.add("Identity secret", true, "The widget has its secret for signing visitors' identities.");
+    return Future.succeededFuture(t);
+  }
+
+  /** {@code scheme://host[:port]} with http or https, no path, query or user. */
+  static boolean isOrigin(String s) {
+    try {
+      java.net.URI u = new java.net.URI(s);
+      return ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null && u.getRawUserInfo() == null
+          && (u.getRawPath() == null || u.getRawPath().isEmpty()) && u.getRawQuery() == null && u.getRawFragment() == null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
+
+  /** The script a site embeds. */
+  @Override
+  public JsonObject setup(String channel) {
+    return new JsonObject().put("script_url", node.config().http().publicUrl() + "/widget.js");
   }
 
   /** Agents' replies reach visitors over their sockets. */

@@ -33,7 +33,7 @@ final class WidgetSender implements ChannelSender {
     // the visitor talks to the conversation's widget, which may differ from the endpoint the reply names
     return Db.one(node.db().pool(), "SELECT e.* FROM conversation c JOIN endpoint e ON e.id = c.endpoint_id WHERE c.id = $1",
         m.conversationId()).compose(row -> {
-          if (row == null) return Future.failedFuture(SendFailure.permanent("gone", "the conversation no longer exists"));
+          if (row == null) return Future.failedFuture(SendFailure.permanent(SendFailure.Cause.GONE, "gone", "the conversation no longer exists"));
           Endpoint widget = Endpoint.of(row);
           JsonArray files = new JsonArray();
           for (Outgoing.File f : m.attachments()) {

@@ -141,6 +141,8 @@ class EmailReplyTest {
     });
     assertThat(failed.getJsonObject("error").getString("code")).isEqualTo("smtp_550");
     assertThat(failed.getJsonObject("error").getString("message")).contains("550").contains("no such mailbox");
+    assertThat(failed.getJsonObject("delivery").getString("explanation"))
+        .isEqualTo("The mail server refused the recipient's address. Check the contact's e-mail address.");
 
     long c2 = conversation("Unreachable reply");
     long a2 = admin.post("/api/v1/conversations/" + c2 + "/messages", new JsonObject().put("text", "answer")).expect(201).json().getLong("id");
@@ -151,6 +153,9 @@ class EmailReplyTest {
     assertThat(retrying.getString("status")).isEqualTo("queued");
     assertThat(retrying.getJsonObject("error").getString("code")).isEqualTo("smtp_unreachable");
     assertThat(retrying.getJsonObject("data").getBoolean("retrying")).isTrue();
+    assertThat(retrying.getJsonObject("delivery").getBoolean("retrying")).isTrue();
+    assertThat(retrying.getJsonObject("delivery").getString("explanation"))
+        .startsWith("The mail server could not be reached. An admin can check the outgoing mail server (SMTP) settings.");
     assertThat(refusing).isNotEqualTo(unreachable);
   }
 

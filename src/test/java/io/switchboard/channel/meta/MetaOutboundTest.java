@@ -151,6 +151,8 @@ class MetaOutboundTest {
     JsonObject failed = awaitActivity(conv, second, "failed");
     assertThat(failed.getJsonObject("error").getString("code")).isEqualTo("131026");
     assertThat(failed.getJsonObject("error").getString("message")).isEqualTo("Message undeliverable: the number is not on WhatsApp");
+    assertThat(failed.getJsonObject("delivery").getString("explanation"))
+        .isEqualTo("The recipient's number cannot receive WhatsApp messages. Check the contact's phone number.");
   }
 
   @Test
@@ -258,6 +260,8 @@ class MetaOutboundTest {
     JsonObject failed = awaitActivity(conv, reply, "failed");
     assertThat(failed.getJsonObject("error").getString("code")).isEqualTo("whatsapp_window_closed");
     assertThat(failed.getJsonObject("error").getString("message")).contains("template");
+    assertThat(failed.getJsonObject("delivery").getString("explanation")).isEqualTo("The 24-hour WhatsApp window is closed: send a template.");
+    assertThat(failed.getJsonObject("delivery").getString("cause")).isEqualTo("window_closed");
 
     long conv2 = whatsappConversation("31650000003", "wamid.C4");
     graph.sendErrors.put("31650000003", new JsonObject().put("code", 1).put("message", "An unknown error occurred").put("http", 500));
