@@ -5,6 +5,7 @@ import { debounce, fill, h, toast } from './dom.js';
 import { Live } from './live.js';
 import * as notify from './notify.js';
 import { emit, loadInboxes, loadPresence, loadTags, loadUsers, store, userById } from './store.js';
+import { inviteToken, showInvite } from './views/invite.js';
 import { showLogin } from './views/login.js';
 import { Shell } from './views/shell.js';
 
@@ -12,6 +13,11 @@ const root = document.getElementById('root');
 let shell = null;
 
 async function boot() {
+  const invite = inviteToken();
+  if (invite) {
+    showInvite(root, invite, start, () => showLogin(root, start));
+    return;
+  }
   try {
     const me = await api.get('/me', null, { quiet: true });
     start(me);
@@ -29,6 +35,8 @@ function start({ user, csrf_token: csrf }) {
   setCsrf(csrf);
   store.me = user;
   store.perms = new Set(user.permissions || []);
+  // a fresh start with no page asked for opens the user's default inbox
+  if (user.default_inbox_id && /^#?\/?$/.test(location.hash)) history.replaceState(null, '', '#/inbox/' + user.default_inbox_id);
   const live = new Live();
   store.live = live;
   shell = new Shell(root, { live, logout });
@@ -53,6 +61,9 @@ function wireLive(live) {
         break;
       case 'conversation.created':
       case 'conversation.updated':
+      case 'conversation.deleted':
+      case 'contact.deleted':
+        // a merge or a deletion takes conversations (and what was unread in them) away: the counts follow
         refreshInboxes();
         if (f.data && f.data.changes && f.data.changes.includes('tags')) loadTags().catch(() => {});
         break;
@@ -115,4 +126,6 @@ async function logout() {
 }
 
 onUnauthorized(() => signedOut('Your session ended. Sign in again.'));
+// an invite link opened in a tab that runs the app already: the page becomes the invite's
+window.addEventListener('hashchange', () => { if (inviteToken()) location.reload(); });
 boot();

@@ -100,3 +100,25 @@ export function endpointLabel(ep) {
   const a = ep.address || '';
   return a.startsWith('k_') ? a.slice(0, 10) + '…' : a;
 }
+
+/**
+ * How a conversation's contact is named on screen: their name, e-mail or number; a website visitor who gave none is
+ * "Website visitor" with the short code the widget shows them (never the raw visitor id).
+ */
+export function contactTitle(c) {
+  const k = c.contact || {};
+  const name = k.name || k.email || k.phone;
+  if (name) return name;
+  if (c.channel === 'widget') {
+    const m = /^v_([A-Za-z0-9_-]{4})/.exec(c.contact_address || '');
+    return m ? `Website visitor ${m[1].toUpperCase()}` : 'Website visitor';
+  }
+  return c.contact_address || 'Unknown';
+}
+
+/** The contact's address under a conversation's title: a website visitor's generated id says nothing, so it is left out. */
+export function contactAddressLabel(c) {
+  const a = c.contact_address || '';
+  if (c.channel !== 'widget') return a;
+  return /^v_/.test(a) ? 'website visitor' : `visitor ID ${a}`;
+}

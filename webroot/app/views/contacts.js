@@ -104,7 +104,7 @@ export class ContactsPage extends EntityListPage {
       h('header', { class: 'detail-head' }, avatar(c.name || c.email, '#64748b', 'avatar-lg'),
         h('div', { class: 'conv-title' }, h('h2', { text: c.name || c.email || c.phone || 'Unnamed contact' }),
           h('p', { class: 'muted', text: 'Created ' + dateOnly(c.created_at) })),
-        editable ? h('button', { type: 'button', class: 'btn btn-small', onclick: () => this.merge(c) }, 'Merge duplicate…') : null,
+        editable ? h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'merge', onclick: () => this.merge(c) }, 'Merge duplicate…') : null,
         editable ? h('button', { type: 'button', class: 'btn btn-small btn-danger', 'data-action': 'delete-contact', onclick: () => this.remove(c) }, icon('trash'), 'Delete') : null),
       h('h3', { class: 'detail-sub', text: 'Details' }),
       h('dl', { class: 'fields' }, CONTACT_FIELDS.map(([key, label, type]) => inlineField({ key, label, type, value: c[key], editable,
@@ -175,7 +175,9 @@ export class ContactsPage extends EntityListPage {
     const find = debounce(async () => {
       const page = await api.get('/contacts', { q: q.value.trim(), limit: 10 });
       fill(results, page.items.filter(x => x.id !== c.id).map(x => h('li', {}, h('button', { type: 'button', class: 'choice', onclick: async () => {
-        if (!await confirmDialog({ title: 'Merge contacts?', message: `${x.name || x.email} will be merged into ${c.name || c.email} and removed.`, confirm: 'Merge' })) return;
+        const dup = mergeLabel(x);
+        const kept = mergeLabel(c);
+        if (!await confirmDialog({ title: 'Merge these two contacts?', message: `${dup} will be merged into ${kept}: its conversations, identities and details move to ${kept}, and ${dup} is removed.`, confirm: 'Merge' })) return;
         try {
           await api.post(`/contacts/${c.id}/merge`, { from_contact_id: x.id });
           m.close();
@@ -224,4 +226,15 @@ export function notesBlock(path, editable) {
     }
   } }, text, error, h('div', {}, h('button', { type: 'submit', class: 'btn btn-small', text: 'Add note' }))) : null;
   return { el: h('div', { class: 'stack' }, form, list), load };
+}
+
+/**
+ * How a contact is named when two are merged: the name with the address that tells it apart ("Jan de Vries
+ * (jan@example.com)"), or the address alone, or its number for a contact with nothing else: never "null".
+ */
+function mergeLabel(c) {
+  const name = c.name && String(c.name).trim();
+  const address = c.email || c.phone;
+  if (name && address) return `${name} (${address})`;
+  return name || address || `contact #${c.id}`;
 }

@@ -5,7 +5,7 @@
 import { api } from '../api.js';
 import { avatar, colorDot, debounce, fill, h, icon, shortTime, timeEl } from '../dom.js';
 import { conversationHref, navigate } from '../router.js';
-import { CHANNELS, channelLabel, inboxById, memberInboxes, on, store } from '../store.js';
+import { CHANNELS, channelLabel, contactTitle, inboxById, memberInboxes, on, store } from '../store.js';
 
 const FILTERS_KEY = 'sb.filters';
 const STATUSES = [['open', 'Open'], ['pending', 'Pending'], ['snoozed', 'Snoozed'], ['resolved', 'Resolved'], ['', 'All statuses']];
@@ -258,7 +258,7 @@ export class ConversationList {
       this.rows.set(c.id, li);
     }
     const inbox = inboxById(c.inbox_id);
-    const name = (c.contact && (c.contact.name || c.contact.email || c.contact.phone)) || c.contact_address || 'Unknown';
+    const name = contactTitle(c);
     const lm = c.last_message;
     const fallback = { call: 'Call', voicemail: 'Voicemail' }[lm && lm.kind] || c.subject || 'Message';
     const preview = !lm ? c.subject || 'New conversation' : previewPrefix(lm) + (lm.text || fallback);

@@ -5,7 +5,7 @@
 import { all, api } from '../api.js';
 import { announce, avatar, debounce, fill, h, icon, toast, toLocalInput, fromLocalInput, modal, field, showError } from '../dom.js';
 import { conversationHref, navigate } from '../router.js';
-import { CHANNELS, can, channelLabel, emit, endpointLabel, inboxById, loadInboxes, on, store } from '../store.js';
+import { CHANNELS, can, channelLabel, contactAddressLabel, contactTitle, emit, endpointLabel, inboxById, loadInboxes, on, store } from '../store.js';
 import { failing } from './endpoint-health.js';
 import { callContact } from './calls.js';
 import { Composer } from './composer.js';
@@ -68,7 +68,7 @@ export class ConversationView {
     if (!this.conv) return;
     const c = this.conv;
     const inbox = inboxById(c.inbox_id);
-    const name = (c.contact && (c.contact.name || c.contact.email || c.contact.phone)) || c.contact_address;
+    const name = contactTitle(c);
     const status = h('select', { class: 'status-select', 'aria-label': 'Status', onchange: () => this.setStatus(status.value) },
       ['open', 'pending', 'snoozed', 'resolved'].map(s => h('option', { value: s, text: s[0].toUpperCase() + s.slice(1), selected: c.status === s })));
     const assignee = h('select', { class: 'assignee-select', 'aria-label': 'Assignee', onchange: () => this.assign(assignee.value) });
@@ -84,7 +84,7 @@ export class ConversationView {
       avatar(name, inbox && inbox.color, 'avatar-lg'),
       h('div', { class: 'conv-title' },
         h('h2', { text: name }),
-        h('p', { class: 'muted' }, channelLabel(c.channel), ' · ', c.contact_address || '', inbox ? ` · ${inbox.name}` : '',
+        h('p', { class: 'muted' }, channelLabel(c.channel), ' · ', contactAddressLabel(c), inbox ? ` · ${inbox.name}` : '',
           c.status === 'snoozed' && c.snoozed_until ? ` · snoozed until ${new Date(c.snoozed_until).toLocaleString()}` : '')),
       h('div', { class: 'conv-actions' },
         h('label', { class: 'inline-label' }, h('span', { class: 'visually-hidden', text: 'Status' }), status),

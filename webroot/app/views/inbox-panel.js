@@ -2,7 +2,7 @@
 // and the team's presence below.
 
 import { colorDot, fill, h, icon } from '../dom.js';
-import { memberInboxes, on, store } from '../store.js';
+import { can, memberInboxes, on, store } from '../store.js';
 
 export class InboxPanel {
   constructor(el, selected) {
@@ -44,6 +44,14 @@ export class InboxPanel {
       const li = row('#/inbox/' + i.id, i.name, i.color, i.unread, this.selected === i.id, { inbox: String(i.id) });
       if (isDefault) li.firstChild.append(h('span', { class: 'tag-default', title: 'Your default inbox', text: 'default' }));
       items.push(li);
+    }
+    // an admin is shown the inboxes nobody is a member of: what arrives there reaches nobody until they add someone
+    if (can('settings.manage')) {
+      for (const i of store.inboxes.filter(x => x.member_count === 0 && (!this.filter || x.name.toLowerCase().includes(this.filter)))) {
+        items.push(h('li', {}, h('a', { href: '#/settings/inboxes/' + i.id, class: 'inbox-flag',
+          title: 'No members: its messages reach nobody. Open its settings to add members.', dataset: { inbox: String(i.id), warning: 'no-members' } },
+          colorDot(i.color), h('span', { class: 'inbox-name', text: i.name }), h('span', { class: 'chip chip-warn', text: 'No members' }))));
+      }
     }
     if (!inboxes.length) {
       items.push(h('li', { class: 'empty-note', text: 'You are not a member of any inbox yet. An admin can add you in Settings.' }));

@@ -46,7 +46,8 @@ export class InboxSettings {
       h('ul', { class: 'settings-list' }, this.inboxes.map(i => h('li', {}, h('a', { href: '#/settings/inboxes/' + i.id, class: 'settings-row',
         'aria-current': i.id === this.id ? 'true' : null, dataset: { inbox: String(i.id) } }, colorDot(i.color), h('span', { class: 'inbox-name', text: i.name }),
         h('span', { class: 'muted', text: `${(i.endpoints || []).length} endpoint${(i.endpoints || []).length === 1 ? '' : 's'}` }),
-        i.member ? null : h('span', { class: 'chip', title: 'You are not a member: you manage its settings but do not see its conversations', text: 'not a member' }))))));
+        i.member ? null : h('span', { class: 'chip', title: 'You are not a member: you manage its settings but do not see its conversations', text: 'not a member' }),
+        noMembers(i))))));
   }
 
   async showInbox(id) {
@@ -75,12 +76,15 @@ export class InboxSettings {
   }
 
   general(inbox, changed) {
+    const warning = inbox.member_count === 0 ? h('p', { class: 'warning', role: 'status', 'data-warning': 'no-members',
+      text: 'No members: its messages reach nobody. Add a member under Members.' }) : null;
     const name = h('input', { type: 'text', value: inbox.name, required: true, 'data-field': 'inbox-name' });
     const color = h('input', { type: 'color', value: inbox.color || '#4f46e5' });
     const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
     return h('div', { class: 'settings-card' },
       h('div', { class: 'card-head' }, h('h2', {}, colorDot(inbox.color), ' ', inbox.name),
         h('button', { type: 'button', class: 'btn btn-small btn-danger', onclick: () => this.remove(inbox) }, icon('trash'), 'Delete inbox')),
+      warning,
       h('form', { class: 'grid-form inbox-general', onsubmit: async e => {
         e.preventDefault();
         try {
@@ -108,14 +112,28 @@ export class InboxSettings {
       const ids = new Set(members.map(m => m.id));
       const candidates = store.users.filter(u => u.active !== false && !ids.has(u.id));
       const pick = h('select', { 'aria-label': 'User to add' }, candidates.map(u => h('option', { value: String(u.id), text: `${u.name} (${u.role})` })));
+      const active = members.filter(m => m.active !== false);
       fill(card, h('h2', { text: 'Members' }),
         h('p', { class: 'muted', text: 'Members see and answer this inbox\'s conversations, whatever their role.' }),
+        active.length ? null : h('p', { class: 'warning', role: 'status', 'data-warning': 'no-members',
+          text: 'No members: its messages reach nobody. Add at least one member below.' }),
         h('ul', { class: 'side-list' }, members.map(m => h('li', { dataset: { member: String(m.id) } },
           h('span', { class: 'presence', 'data-status': store.presence.get(m.id) || 'offline' }),
           h('span', { class: 'side-item-main' }, h('strong', { text: m.name }), h('span', { class: 'muted', text: `${m.email} · ${m.role}` })),
           h('button', { type: 'button', class: 'btn btn-small', text: 'Remove', onclick: async () => {
-            if (!await confirmDialog({ title: `Remove ${m.name}?`, message: 'They stop seeing this inbox at once, and lose the conversations assigned to them here.', confirm: 'Remove' })) return;
-            try { await api.del(`/inboxes/${inbox.id}/members/${m.id}`); await changed(); paint(); } catch (e) { toast(e.message, 'error'); }
+            const last = m.active !== false && active.length === 1;
+            if (!await confirmDialog(last
+              ? { title: `Remove ${m.name}, the last member?`, message: `${inbox.name} will have no members: its messages will reach nobody until someone is added.`, confirm: 'Remove anyway' }
+              : { title: `Remove ${m.name}?`, message: 'They stop seeing this inbox at once, and lose the conversations assigned to them here.', confirm: 'Remove' })) return;
+            try {
+              // the hub refuses to empty an inbox unless told it was confirmed (someone may have left meanwhile)
+              await api.del(`/inboxes/${inbox.id}/members/${m.id}`, { params: last ? { confirm: true } : null });
+              await changed(); paint();
+            } catch (e) {
+              if (e.status === 409 && await confirmDialog({ title: 'Leave the inbox without members?', message: `${inbox.name} would have no members left: its messages would reach nobody.`, confirm: 'Remove anyway' })) {
+                try { await api.del(`/inboxes/${inbox.id}/members/${m.id}`, { params: { confirm: true } }); await changed(); paint(); } catch (e2) { toast(e2.message, 'error'); }
+              } else if (e.status !== 409) toast(e.message, 'error');
+            }
           } })))),
         candidates.length ? h('form', { class: 'inline-add', 'data-action': 'add-member', onsubmit: async e => {
           e.preventDefault();
@@ -158,4 +176,10 @@ export class InboxSettings {
     h('div', { class: 'dialog-actions' }, h('button', { type: 'submit', class: 'btn btn-primary', text: 'Create inbox' }))));
     name.focus();
   }
+}
+
+/** The warning badge of an inbox whose messages reach nobody (no active member). */
+export function noMembers(inbox) {
+  return inbox.member_count === 0 ? h('span', { class: 'chip chip-warn', 'data-warning': 'no-members',
+    title: 'No members: its messages reach nobody', text: 'No members' }) : null;
 }

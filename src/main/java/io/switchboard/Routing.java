@@ -3,6 +3,7 @@ package io.switchboard;
 import io.switchboard.apidocs.ApiDocs;
 import io.switchboard.attachment.AttachmentStore;
 import io.switchboard.auth.web.Authenticator;
+import io.switchboard.auth.InviteMailer;
 import io.switchboard.auth.LoginLimiter;
 import io.switchboard.auth.Passwords;
 import io.switchboard.auth.Roles;
@@ -30,6 +31,7 @@ import io.switchboard.rest.ConversationApi;
 import io.switchboard.rest.EndpointApi;
 import io.switchboard.rest.ConnectionTestApi;
 import io.switchboard.rest.InboxApi;
+import io.switchboard.rest.InviteApi;
 import io.switchboard.rest.MembersApi;
 import io.switchboard.rest.MergeApi;
 import io.switchboard.rest.MomentsApi;
@@ -51,16 +53,17 @@ import io.switchboard.rest.UsersApi;
  */
 record Routing(Node node, Authenticator auth, ClientAddress clients, Passwords passwords, Roles roles, LoginLimiter loginLimiter,
                AttachmentStore attachments, EndpointCache endpoints, Presence presence, Timeline timeline, Env automation,
-               Channels channels, Sandbox sandbox) {
+               Channels channels, Sandbox sandbox, InviteMailer inviteMailer) {
 
   void mount(Routes r) {
     Ops.mount(r.root(), node, clients);
 
     AuthApi.mountPublic(r.api(), node, auth, passwords, roles, loginLimiter);
+    InviteApi.mountPublic(r.api(), node, auth, passwords, roles);
     ApiDocs.mount(r.root(), r.api());
     r.api().route().handler(auth.required());
     AuthApi.mount(r.api(), node, auth, passwords, roles, loginLimiter);
-    UsersApi.mount(r.api(), node, passwords, roles);
+    UsersApi.mount(r.api(), node, passwords, roles, inviteMailer);
     InboxApi.mount(r.api(), node);
     EndpointApi.mount(r.api(), node, endpoints, channels);
     SimulateApi.mount(r.api(), node, sandbox);

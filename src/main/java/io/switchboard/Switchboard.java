@@ -138,14 +138,15 @@ public final class Switchboard {
     registry.gauge("switchboard.live.sockets", LiveGateway.class, c -> LiveGateway.openSockets());
     Env automation = new Env(node, timeline, userId -> "online".equals(presence.status(userId)));
     Sandbox sandbox = new Sandbox(node);
+    EmailChannel email = new EmailChannel(node, ingest, attachments);
     Channels channels = new Channels(List.of(
-        new EmailChannel(node, ingest, attachments),
+        email,
         new Telephony(node, endpoints, ingest, attachments),
         new MetaChannel(node, endpoints, ingest, attachments, sandbox.simulatorSecret()),
         new WidgetChannel(node, ingest, attachments),
         new ApiChannel(node, endpoints, ingest)));
     Routing routing = new Routing(node, auth, clients, passwords, roles, loginLimiter, attachments, endpoints, presence,
-        timeline, automation, channels, sandbox);
+        timeline, automation, channels, sandbox, email.inviteMailer());
 
     Switchboard s = new Switchboard(database, node, presence, ingest);
     try {

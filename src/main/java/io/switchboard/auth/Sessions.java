@@ -46,6 +46,7 @@ public final class Sessions {
             // sliding expiry, written at most every ten minutes per session
             db.query("UPDATE session SET last_seen_at = now(), expires_at = now() + make_interval(secs => $2) WHERE token_hash = $1",
                 hash, (double) ttl.toSeconds());
+            db.query("UPDATE app_user SET last_seen_at = now() WHERE id = $1", r.getLong("id"));
           }
           return Users.actor(r, roles, r.getString("csrf_token"), false);
         });
@@ -60,6 +61,7 @@ public final class Sessions {
         VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))""",
         Secrets.sha256(token), workspaceId, userId, csrf, ip,
         userAgent == null ? null : userAgent.substring(0, Math.min(300, userAgent.length())), (double) ttl.toSeconds())
+        .compose(v -> db.query("UPDATE app_user SET last_seen_at = now() WHERE id = $1", userId))
         .map(v -> new Started(token, csrf));
   }
 

@@ -18,7 +18,13 @@ public final class Users {
   private Users() {
   }
 
-  public static final String COLUMNS = "id, email, name, role, active, default_inbox_id, phone, created_at";
+  /** A user's columns; {@code invited}: no password yet (they were invited by link and have not set one). */
+  public static final String COLUMNS = "id, email, name, role, active, default_inbox_id, phone, created_at, last_seen_at, "
+      + "password_hash IS NULL AS invited";
+
+  /** The ids of the user's inboxes, for a query on {@code app_user} under its own name. */
+  private static final String INBOX_IDS =
+      ", ARRAY(SELECT m.inbox_id FROM membership m WHERE m.user_id = app_user.id ORDER BY m.inbox_id) AS inbox_ids";
 
   /** A page of the user list: the filter ({@code q} in name or e-mail, a role; null for any) and where it starts. */
   public record Search(String q, String role, String afterName, long afterId, int limit) {
@@ -28,7 +34,12 @@ public final class Users {
   public record Listed(JsonObject user, String sortName) {
   }
 
+  /** A new user; a null password hash makes an invited user, who sets their password through an invite link. */
   public record NewUser(String email, String name, String role, String passwordHash, String phone) {
+
+    public NewUser withPasswordHash(String hash) {
+      return new NewUser(email, name, role, hash, phone);
+    }
   }
 
   /**
@@ -41,6 +52,11 @@ public final class Users {
     /** What deactivating a user changes. */
     public static Change deactivation() {
       return new Change(null, null, null, null, false, false, null, false, null);
+    }
+
+    /** What setting the default inbox changes. */
+    public static Change defaultInbox(Long inboxId) {
+      return new Change(null, null, null, null, null, true, inboxId, false, null);
     }
   }
 
@@ -57,11 +73,26 @@ public final class Users {
         .put("active", r.getBoolean("active"))
         .put("default_inbox_id", r.getLong("default_inbox_id"))
         .put("phone", r.getString("phone"))
-        .put("created_at", Times.iso(r, "created_at"));
+        .put("created_at", Times.iso(r, "created_at"))
+        .put("last_seen_at", Times.iso(r, "last_seen_at"))
+        .put("status", status(r.getBoolean("active"), r.getBoolean("invited")));
+  }
+
+  /** deactivated, invited (no password set yet) or active. */
+  private static String status(boolean active, boolean invited) {
+    if (!active) return "deactivated";
+    return invited ? "invited" : "active";
+  }
+
+  /** A user with the ids of their inboxes ({@code inbox_ids}). */
+  private static JsonObject withInboxes(Row r) {
+    JsonArray inboxes = new JsonArray();
+    for (Long id : r.getArrayOfLongs("inbox_ids")) inboxes.add(id);
+    return json(r).put("inbox_ids", inboxes);
   }
 
   public static Future<List<Listed>> list(SqlClient c, long workspaceId, Search s) {
-    return Db.list(c, "SELECT " + COLUMNS + """
+    return Db.list(c, "SELECT " + COLUMNS + INBOX_IDS + """
         , lower(name) AS sort FROM app_user
         WHERE workspace_id = $1
           AND ($2::text IS NULL OR name ILIKE $2 OR email ILIKE $2)
@@ -69,15 +100,30 @@ public final class Users {
           AND (lower(name), id) > ($4, $5)
         ORDER BY lower(name), id LIMIT $6""", workspaceId, Db.contains(s.q()), s.role(), s.afterName(),
         s.afterId(), s.limit())
-        .map(rows -> rows.stream().map(r -> new Listed(json(r), r.getString("sort"))).toList());
+        .map(rows -> rows.stream().map(r -> new Listed(withInboxes(r), r.getString("sort"))).toList());
   }
 
-  /** The user of the workspace; 404 when there is none. */
+  /** The user of the workspace, with {@code inbox_ids}; 404 when there is none. */
   public static Future<JsonObject> get(SqlClient c, long workspaceId, long id) {
-    return Db.one(c, "SELECT " + COLUMNS + " FROM app_user WHERE id = $1 AND workspace_id = $2", id, workspaceId).map(r -> {
+    return Db.one(c, "SELECT " + COLUMNS + INBOX_IDS + " FROM app_user WHERE id = $1 AND workspace_id = $2", id, workspaceId).map(r -> {
       if (r == null) throw ApiError.notFound("user");
-      return json(r);
+      return withInboxes(r);
     });
+  }
+
+  /** The user for an update: locked until the transaction ends, so two changes of one user's inboxes run one after the other. */
+  public static Future<JsonObject> lock(Tx conn, long workspaceId, long id) {
+    return Db.one(conn, "SELECT " + COLUMNS + INBOX_IDS + " FROM app_user WHERE id = $1 AND workspace_id = $2 FOR UPDATE",
+        id, workspaceId).map(r -> {
+          if (r == null) throw ApiError.notFound("user");
+          return withInboxes(r);
+        });
+  }
+
+  /** Sets the password of a user who had none (an invited user); false when they have one already. */
+  public static Future<Boolean> setFirstPassword(Tx conn, long userId, String passwordHash) {
+    return Db.one(conn, "UPDATE app_user SET password_hash = $2, updated_at = now() WHERE id = $1 AND password_hash IS NULL "
+        + "AND active RETURNING id", userId, passwordHash).map(r -> r != null);
   }
 
   public static Future<JsonObject> create(Tx conn, long workspaceId, NewUser u) {

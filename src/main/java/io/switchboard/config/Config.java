@@ -62,7 +62,8 @@ public final class Config {
     this.admin = new Sections.Admin(string("admin.email"), string("admin.password"));
     this.secrets = new Sections.Secrets(string("secrets.key"), string("secrets.previous_key"));
     this.auth = new Sections.Auth(integer("auth.session_ttl_hours"), integer("auth.login_attempts_per_minute"),
-        integer("auth.password_threads"), integer("auth.password_queue"));
+        integer("auth.password_threads"), integer("auth.password_queue"),
+        integer("auth.invite_ttl_hours"));
     this.live = new Sections.Live(longValue("live.retention_hours"), integer("live.resume_limit"),
         integer("live.queue_limit"), integer("live.max_frame_bytes"), integer("live.frames_per_second"),
         integer("live.sockets_per_user"), longValue("live.heartbeat_seconds"));

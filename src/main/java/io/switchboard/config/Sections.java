@@ -83,7 +83,8 @@ public final class Sections {
   public record Auth(int sessionTtlHours,
                      int loginAttemptsPerMinute,
                      int passwordThreads,
-                     int passwordQueue) {
+                     int passwordQueue,
+                     int inviteTtlHours) {
   }
 
   /** Agents' live sockets. */

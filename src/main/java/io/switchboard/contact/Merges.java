@@ -108,6 +108,7 @@ public final class Merges {
                 ON CONFLICT (conversation_id, tag_id) DO NOTHING""", kept, gone))
             .compose(v -> Db.query(conn, "DELETE FROM conversation_tag WHERE conversation_id = $1", gone))
             .compose(v -> Db.query(conn, "SELECT 1 FROM sb_fold_conversation($1, $2) AS done", gone, kept))
+            .compose(v -> carryReads(conn, kept, gone))
             .compose(v -> Db.query(conn, """
                 UPDATE conversation k SET
                   last_activity_at = GREATEST(k.last_activity_at, g.last_activity_at),
@@ -124,6 +125,25 @@ public final class Merges {
       }
       return f.map(folded);
     });
+  }
+
+  /**
+   * Who had read both conversations to the end has read the folded one: their read mark moves past both. Without
+   * it, a reader of both would find the kept conversation unread once it takes the later incoming time of the other
+   * (and the inbox's unread count stay up until something else refreshed it). Anyone who had not read one of them
+   * keeps the kept one's mark, so what they had not read stays unread. Runs before the two are joined.
+   */
+  private static Future<Void> carryReads(Tx conn, long kept, long gone) {
+    return Db.query(conn, """
+        INSERT INTO conversation_read (user_id, conversation_id, last_read_at)
+        SELECT r.user_id, k.id, GREATEST(kr.last_read_at, gr.last_read_at)
+        FROM (SELECT DISTINCT user_id FROM conversation_read WHERE conversation_id IN ($1, $2)) r
+        JOIN conversation k ON k.id = $1 JOIN conversation g ON g.id = $2
+        LEFT JOIN conversation_read kr ON kr.user_id = r.user_id AND kr.conversation_id = $1
+        LEFT JOIN conversation_read gr ON gr.user_id = r.user_id AND gr.conversation_id = $2
+        WHERE (k.last_incoming_at IS NULL OR kr.last_read_at >= k.last_incoming_at)
+          AND (g.last_incoming_at IS NULL OR gr.last_read_at >= g.last_incoming_at)
+        ON CONFLICT (user_id, conversation_id) DO UPDATE SET last_read_at = EXCLUDED.last_read_at""", kept, gone).mapEmpty();
   }
 
   /** Every conversation of the kept contact shows a changed contact: one conversation.updated each. */

@@ -38,6 +38,8 @@ public final class Inboxes {
   private static final String SELECT = """
       SELECT i.id, i.name, i.color, i.business_hours, i.call_routing, i.settings, i.created_at, lower(i.name) AS sort,
         (m.user_id IS NOT NULL) AS member,
+        (SELECT count(*) FROM membership mc JOIN app_user uc ON uc.id = mc.user_id AND uc.active
+         WHERE mc.inbox_id = i.id) AS member_count,
         COALESCE((SELECT json_agg(json_build_object('id', e.id, 'channel', e.channel, 'address', e.address,
                    'name', e.name, 'primary', e.is_primary, 'enabled', e.enabled) ORDER BY e.id)
                   FROM endpoint e WHERE e.inbox_id = i.id), '[]') AS endpoints,
@@ -95,6 +97,16 @@ public final class Inboxes {
         f.callRouting(), f.settings()).mapEmpty();
   }
 
+  /** The names of those of the ids that are inboxes of the workspace, by id. */
+  public static Future<java.util.Map<Long, String>> names(SqlClient c, long workspaceId, List<Long> ids) {
+    return Db.list(c, "SELECT id, name FROM inbox WHERE workspace_id = $1 AND id = ANY($2)", workspaceId, ids.toArray(Long[]::new))
+        .map(rows -> {
+          java.util.Map<Long, String> out = new java.util.HashMap<>();
+          rows.forEach(r -> out.put(r.getLong("id"), r.getString("name")));
+          return out;
+        });
+  }
+
   /** Deletes the inbox and, with it, everything in it. */
   public static Future<Void> delete(Tx conn, long id) {
     return Db.query(conn, "DELETE FROM inbox WHERE id = $1", id).mapEmpty();
@@ -109,6 +121,7 @@ public final class Inboxes {
         .put("call_routing", r.getJsonObject("call_routing"))
         .put("settings", r.getJsonObject("settings"))
         .put("member", r.getBoolean("member"))
+        .put("member_count", r.getLong("member_count"))
         .put("endpoints", r.getJsonArray("endpoints"))
         .put("created_at", Times.iso(r, "created_at"));
     if (r.getBoolean("member")) {

@@ -49,6 +49,18 @@ public final class Members {
         : Future.failedFuture(ApiError.validation("default_inbox_id", "the default inbox must be an inbox the user is a member of")));
   }
 
+  /**
+   * Whether taking the user out of the inbox would leave it with no active member, so that its messages reach
+   * nobody. Locks the inbox row until the transaction ends: two removals at once cannot each leave the other's
+   * member as the last one and both pass. Callers lock several inboxes in id order.
+   */
+  public static Future<Boolean> wouldEmpty(Tx conn, long inboxId, long userId) {
+    return Db.one(conn, "SELECT id FROM inbox WHERE id = $1 FOR UPDATE", inboxId).compose(v -> Db.one(conn, """
+        SELECT coalesce(bool_or(m.user_id = $2), false) AS member, count(*) FILTER (WHERE m.user_id <> $2) AS others
+        FROM membership m JOIN app_user u ON u.id = m.user_id AND u.active WHERE m.inbox_id = $1""", inboxId, userId))
+        .map(r -> r.getBoolean("member") && r.getLong("others") == 0);
+  }
+
   /** Makes the user a member, granted by {@code by}; false when they already were. */
   public static Future<Boolean> add(Tx conn, Actor by, long inboxId, long userId) {
     return Db.one(conn, """

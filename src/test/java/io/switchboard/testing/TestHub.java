@@ -100,7 +100,7 @@ public final class TestHub implements AutoCloseable {
   }
 
   public void removeMember(long inbox, long userId) {
-    check(admin().delete("/api/v1/inboxes/" + inbox + "/members/" + userId), 204);
+    check(admin().delete("/api/v1/inboxes/" + inbox + "/members/" + userId + "?confirm=true"), 204);
   }
 
   /** An API-channel endpoint on the inbox: {key, secret, id}. */

@@ -1,6 +1,7 @@
 package io.switchboard.channel.email;
 
 import io.switchboard.attachment.AttachmentStore;
+import io.switchboard.auth.InviteMailer;
 import io.switchboard.channel.Channel;
 import io.switchboard.channel.ConnectionReport;
 import io.switchboard.inbox.Endpoints.Endpoint;
@@ -39,6 +40,11 @@ public final class EmailChannel implements Channel {
     this.node = node;
     this.intake = new MailIntake(node, ingest, attachments.maxBytes());
     this.tokens = new OAuthTokens(node);
+  }
+
+  /** Invite links by e-mail, through the workspace's outgoing mail server. */
+  public InviteMailer inviteMailer() {
+    return new InviteMail(node, tokens);
   }
 
   @Override
