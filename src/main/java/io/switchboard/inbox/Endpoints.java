@@ -182,6 +182,13 @@ public final class Endpoints {
     return v == null ? null : v.toString();
   }
 
+  /** The endpoint's settings and secrets, as {settings, secrets}, with a settings patch (null: none) applied. */
+  public static JsonObject[] patched(Endpoint ep, JsonObject patch) {
+    if (patch == null) return new JsonObject[] {ep.settings(), ep.secrets()};
+    JsonObject[] split = split(patch);
+    return new JsonObject[] {merge(ep.settings(), split[0]), merge(ep.secrets(), split[1])};
+  }
+
   /** Splits client settings into what may be shown and what is secret, at any depth. Returns {public, secrets}. */
   public static JsonObject[] split(JsonObject in) {
     JsonObject pub = new JsonObject();

@@ -82,13 +82,9 @@ public final class ConnectionTestApi {
         if (normal == null) throw ApiError.validation("address", "a generated key cannot be changed");
         address = normal;
       }
-      JsonObject settings = before.settings();
-      JsonObject secrets = before.secrets();
-      if (patch != null) {
-        JsonObject[] split = Endpoints.split(patch);
-        settings = Endpoints.merge(settings, split[0]);
-        secrets = Endpoints.merge(secrets, split[1]);
-      }
+      JsonObject[] after = Endpoints.patched(before, patch);
+      JsonObject settings = after[0];
+      JsonObject secrets = after[1];
       check(adapter, before.channel(), settings, secrets);
       return run(adapter, Endpoint.draft(id, before.workspaceId(), before.inboxId(), before.channel(), address, before.name(),
           settings, secrets));

@@ -138,14 +138,10 @@ public final class EndpointApi {
       if (Boolean.FALSE.equals(primary) && before.primary()) {
         throw ApiError.validation("primary", "an inbox keeps exactly one primary number: make another number primary instead");
       }
-      JsonObject settings = before.settings();
-      JsonObject secrets = before.secrets();
-      if (patch != null) {
-        JsonObject[] split = Endpoints.split(patch);
-        settings = Endpoints.merge(settings, split[0]);
-        secrets = Endpoints.merge(secrets, split[1]);
-        validateSettings(adapter, channel, settings, secrets);
-      }
+      JsonObject[] after = Endpoints.patched(before, patch);
+      JsonObject settings = after[0];
+      JsonObject secrets = after[1];
+      if (patch != null) validateSettings(adapter, channel, settings, secrets);
       boolean enabledNow = enabled == null ? before.enabled() : enabled;
       String reason = enabledNow ? null : (disabledReason != null ? disabledReason : before.disabledReason());
       InboxEndpoints.Change change = new InboxEndpoints.Change(in.has("name"), name, address, primary, enabledNow, reason,

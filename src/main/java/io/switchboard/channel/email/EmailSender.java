@@ -12,13 +12,11 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mail.LoginOption;
 import io.vertx.ext.mail.MailAttachment;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
 import io.vertx.ext.mail.SMTPException;
-import io.vertx.ext.mail.StartTLSOptions;
 import io.vertx.sqlclient.Row;
 
 import java.util.ArrayList;
@@ -168,23 +166,7 @@ final class EmailSender implements ChannelSender {
     String fingerprint = a.host() + "|" + a.port() + "|" + a.security() + "|" + a.username() + "|" + a.secret();
     Pooled p = clients.get(ep.id());
     if (p != null && p.fingerprint().equals(fingerprint)) return p.client();
-    MailConfig config = new MailConfig()
-        .setHostname(a.host())
-        .setPort(a.port())
-        .setSsl(a.security().equals("tls"))
-        .setStarttls(a.security().equals("starttls") ? StartTLSOptions.REQUIRED : StartTLSOptions.DISABLED)
-        .setOwnHostname(hostname())
-        .setKeepAlive(true)
-        .setMaxPoolSize(4)
-        .setConnectTimeout(10_000)
-        .setIdleTimeout(60)
-        .setUserAgent("Switchboard");
-    if (a.username() != null && !a.username().isBlank()) {
-      config.setLogin(a.oauth2() ? LoginOption.XOAUTH2 : LoginOption.REQUIRED).setUsername(a.username()).setPassword(a.secret());
-      if (a.oauth2()) config.setAuthMethods("XOAUTH2");
-    } else {
-      config.setLogin(LoginOption.DISABLED);
-    }
+    MailConfig config = a.mailConfig(SmtpServer.ownName(node)).setKeepAlive(true).setMaxPoolSize(4).setIdleTimeout(60);
     MailClient client = MailClient.create(node.vertx(), config);
     Pooled old = clients.put(ep.id(), new Pooled(fingerprint, client));
     if (old != null) old.client().close();
@@ -197,10 +179,6 @@ final class EmailSender implements ChannelSender {
     return new EmailSettings.Account("127.0.0.1", node.state().sandboxSmtpPort(), "none", null, null, null, false);
   }
 
-  private String hostname() {
-    String h = node.config().smtp().hostname();
-    return h.isBlank() ? SmtpServer.localName() : h.trim();
-  }
 
   /** SMTP 4xx: try again later; 5xx: refused for good; no answer at all (network, TLS): try again. */
   private SendFailure failure(Endpoint ep, EmailSettings.Account smtp, Throwable t) {

@@ -3,6 +3,9 @@ package io.switchboard.channel.email;
 import io.switchboard.common.ApiError;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mail.LoginOption;
+import io.vertx.ext.mail.MailConfig;
+import io.vertx.ext.mail.StartTLSOptions;
 
 import java.util.Set;
 
@@ -35,6 +38,25 @@ public final class EmailSettings {
 
     String secret() {
       return oauth2() ? oauth2Token : password;
+    }
+
+    /** The mail client's settings for sending through this account, greeting as {@code ownHostname}. */
+    MailConfig mailConfig(String ownHostname) {
+      MailConfig config = new MailConfig()
+          .setHostname(host)
+          .setPort(port)
+          .setSsl(security.equals("tls"))
+          .setStarttls(security.equals("starttls") ? StartTLSOptions.REQUIRED : StartTLSOptions.DISABLED)
+          .setOwnHostname(ownHostname)
+          .setConnectTimeout(10_000)
+          .setUserAgent("Switchboard");
+      if (username != null && !username.isBlank()) {
+        config.setLogin(oauth2() ? LoginOption.XOAUTH2 : LoginOption.REQUIRED).setUsername(username).setPassword(secret());
+        if (oauth2()) config.setAuthMethods("XOAUTH2");
+      } else {
+        config.setLogin(LoginOption.DISABLED);
+      }
+      return config;
     }
   }
 

@@ -6,11 +6,9 @@ import io.switchboard.inbox.Endpoints;
 import io.switchboard.inbox.Endpoints.Endpoint;
 import io.switchboard.node.Node;
 import io.vertx.core.Future;
-import io.vertx.ext.mail.LoginOption;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
-import io.vertx.ext.mail.StartTLSOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,22 +65,6 @@ final class InviteMail implements InviteMailer {
   }
 
   private MailConfig config(EmailSettings.Account a) {
-    String own = node.config().smtp().hostname();
-    MailConfig config = new MailConfig()
-        .setHostname(a.host())
-        .setPort(a.port())
-        .setSsl(a.security().equals("tls"))
-        .setStarttls(a.security().equals("starttls") ? StartTLSOptions.REQUIRED : StartTLSOptions.DISABLED)
-        .setOwnHostname(own.isBlank() ? SmtpServer.localName() : own.trim())
-        .setKeepAlive(false)
-        .setConnectTimeout(10_000)
-        .setUserAgent("Switchboard");
-    if (a.username() != null && !a.username().isBlank()) {
-      config.setLogin(a.oauth2() ? LoginOption.XOAUTH2 : LoginOption.REQUIRED).setUsername(a.username()).setPassword(a.secret());
-      if (a.oauth2()) config.setAuthMethods("XOAUTH2");
-    } else {
-      config.setLogin(LoginOption.DISABLED);
-    }
-    return config;
+    return a.mailConfig(SmtpServer.ownName(node)).setKeepAlive(false);
   }
 }

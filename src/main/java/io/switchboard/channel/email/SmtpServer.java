@@ -42,7 +42,7 @@ final class SmtpServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    String hostname = node.config().smtp().hostname().isBlank() ? localName() : node.config().smtp().hostname().trim();
+    String hostname = ownName(node);
     ServerSSLOptions tls;
     try {
       tls = tls(node.config().smtp().tlsCertPath(), node.config().smtp().tlsKeyPath());
@@ -89,6 +89,12 @@ final class SmtpServer extends VerticleBase {
       if (!Files.isReadable(Path.of(p))) throw new IllegalArgumentException("cannot read " + p + " (smtp TLS)");
     }
     return new ServerSSLOptions().setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert).setKeyPath(key));
+  }
+
+  /** The name this hub greets with, as a server and as a client: {@code smtp.hostname}, else the machine's name. */
+  static String ownName(Node node) {
+    String h = node.config().smtp().hostname();
+    return h == null || h.isBlank() ? localName() : h.trim();
   }
 
   static String localName() {
