@@ -1,6 +1,8 @@
 package io.switchboard.rest;
 
+import io.switchboard.audit.Audit;
 import io.switchboard.auth.Actor;
+import io.switchboard.auth.Permission;
 import io.switchboard.auth.web.Authenticator;
 import io.switchboard.common.ApiError;
 import io.switchboard.http.Input;
@@ -11,6 +13,7 @@ import io.switchboard.inbox.InboxEndpoints;
 import io.switchboard.node.Node;
 import io.switchboard.sandbox.Sandbox;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -18,7 +21,8 @@ import io.vertx.ext.web.RoutingContext;
  * {@code POST /api/v1/endpoints/{id}/simulate {"from","name","text","subject"}}: a customer's message, delivered
  * through the endpoint's real inbound path (signed webhook or SMTP listener) as if the customer had written. Open to
  * who may see the endpoint's inbox settings (members of the inbox, {@code settings.manage}); 404 for anyone else.
- * Works on every endpoint but the website chat's, in sandbox mode or not.
+ * Works on every endpoint but the website chat's. On a real (not sandbox) endpoint it needs {@code settings.manage}
+ * and is audited: the message lands among real customers' messages, looking like one of theirs.
  */
 public final class SimulateApi {
 
@@ -55,7 +59,12 @@ public final class SimulateApi {
             throw ApiError.validation("subject", "only e-mail and API messages have a subject");
           }
           String from = sandbox.from(ep.channel(), rawFrom);
-          return sandbox.simulate(ep, from, name == null || name.isBlank() ? null : name.strip(), text, subject);
+          String sender = name == null || name.isBlank() ? null : name.strip();
+          if (ep.sandbox()) return sandbox.simulate(ep, from, sender, text, subject);
+          a.require(Permission.SETTINGS_MANAGE);
+          return node.db().tx(tx -> Audit.record(tx, a, "endpoint.test_message", "endpoint", ep.id(),
+                  new JsonObject().put("from", from)))
+              .compose(v -> sandbox.simulate(ep, from, sender, text, subject));
         })
         .map(Reply::created);
   }

@@ -208,13 +208,19 @@ class SandboxTest {
         .put("address", "+14155550900").put("settings", new JsonObject().put("account_sid", "AC" + "7".repeat(32))
             .put("auth_token", "a-real-token"))).expect(201).json();
     assertThat(number.getBoolean("sandbox")).isFalse();
-    JsonObject in = simulate(agent, number.getLong("id"), message("+14155550901", "Routing check"));
+    // a member may not put words in a real customer's mouth: on a real endpoint it takes settings.manage, audited
+    assertThat(agent.post("/api/v1/endpoints/" + number.getLong("id") + "/simulate", message("+14155550901", "Routing check"))
+        .expect(403).errorCode()).isEqualTo("forbidden");
+    JsonObject in = simulate(hub.admin(), number.getLong("id"), message("+14155550901", "Routing check"));
+    assertThat(hub.admin().get("/api/v1/audit").expect(200).items().stream().map(o -> (JsonObject) o)
+        .anyMatch(e -> "endpoint.test_message".equals(e.getString("action")) && number.getLong("id").equals(e.getLong("target_id"))))
+        .isTrue();
     JsonObject a = onlyActivity(in.getLong("conversation_id"), in.getString("provider_id"));
     assertThat(a.getJsonObject("data").getString("account_sid")).isEqualTo("AC" + "7".repeat(32));
     // after the token is rotated, test messages are signed with the new one, which the webhook now checks
     hub.admin().patch("/api/v1/endpoints/" + number.getLong("id"), new JsonObject().put("settings",
         new JsonObject().put("auth_token", "rotated-token"))).expect(200);
-    JsonObject again = simulate(agent, number.getLong("id"), message("+14155550902", "After rotation"));
+    JsonObject again = simulate(hub.admin(), number.getLong("id"), message("+14155550902", "After rotation"));
     onlyActivity(again.getLong("conversation_id"), again.getString("provider_id"));
   }
 
