@@ -1,11 +1,14 @@
 package io.switchboard.conversation;
 
 import io.switchboard.testing.ApiClient;
+import io.switchboard.testing.ApiContract;
 import io.switchboard.testing.TestHub;
 import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Canned replies over REST: who sees which kind (the workspace's, an inbox's, an agent's own), who may change them,
- * the 400s and 409s, the audit of shared ones, and placeholders filled in for a conversation.
+ * the 400s and 409s, the audit of shared ones, and placeholders filled in for a conversation. Every answer is also
+ * held to the OpenAPI document.
  */
 @WithHub
 class CannedRepliesTest {
@@ -33,6 +37,7 @@ class CannedRepliesTest {
   static long secretReply;
   static long annOwn;
   static long bobOwn;
+  ApiContract.Recording recording;
 
   @BeforeAll
   static void setUp() {
@@ -62,6 +67,18 @@ class CannedRepliesTest {
     secretReply = create(admin, body("secret-thanks", "Secret", "hush").put("inbox_id", secret)).getLong("id");
     annOwn = create(ann, body("mine", "Ann's", "Cheers, Ann").put("scope", "personal")).getLong("id");
     bobOwn = create(bob, body("mine", "Bob's", "Cheers, Bob").put("scope", "personal")).getLong("id");
+  }
+
+  @BeforeEach
+  void record() {
+    recording = ApiContract.record();
+  }
+
+  @AfterEach
+  void matchesTheDocument() {
+    recording.close();
+    assertThat(recording.answers()).as("answers checked").isGreaterThanOrEqualTo(5);
+    assertThat(recording.violations()).as("answers that differ from the OpenAPI document").isEmpty();
   }
 
   static JsonObject body(String shortcut, String title, String text) {
