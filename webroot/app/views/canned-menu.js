@@ -4,7 +4,7 @@
 // previewed as it will be inserted.
 
 import { api } from '../api.js';
-import { fill, h, uid } from '../dom.js';
+import { fill, h, toast, uid } from '../dom.js';
 
 const SHOWN = 8;
 // "/" and the shortcut typed so far, right before the caret, at the start or after whitespace
@@ -50,16 +50,14 @@ export class CannedMenu {
     this.token = { start, end: caret, query: m[2] };
     if (!this.items) {
       const conv = this.conversation();
-      if (this.convId !== conv.id) this.rendered.clear();
-      this.convId = conv.id;
       try {
         const r = await api.get('/canned_replies', { inbox_id: conv.inbox_id });
         this.items = r.items || [];
       } catch (e) {
         this.items = [];
       }
-      // the text may have changed while the list loaded
-      if (!this.token || this.text.selectionStart !== caret) return;
+      // the text may have changed, or the focus moved away, while the list loaded
+      if (!this.token || this.text.selectionStart !== caret || document.activeElement !== this.text) return;
     }
     this.filter();
   }
@@ -134,12 +132,13 @@ export class CannedMenu {
     const reply = this.shown[this.active];
     const token = this.token;
     if (!reply || !token) return;
+    const filled = this.render(reply);
     this.close();
     let text;
     try {
-      text = await this.render(reply);
+      text = await filled;
     } catch (e) {
-      this.preview.textContent = e.message;
+      toast(e.message, 'error');
       return;
     }
     const v = this.text.value;
@@ -165,5 +164,7 @@ export class CannedMenu {
     this.hide();
     this.token = null;
     this.items = null;
+    // a reply may change before the menu next opens
+    this.rendered.clear();
   }
 }

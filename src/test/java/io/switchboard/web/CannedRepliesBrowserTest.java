@@ -73,6 +73,7 @@ class CannedRepliesBrowserTest {
     text.sendKeys(Keys.ARROW_DOWN);
     assertThat(b.attribute(".canned-item[aria-selected=true]", "data-shortcut")).isEqualTo("greet-formal");
     b.awaitText(".canned-preview", "Dear Grace Hopper,");
+    b.screenshot("canned-menu");
     text.sendKeys(Keys.ARROW_UP);
     assertThat(b.attribute(".canned-item[aria-selected=true]", "data-shortcut")).isEqualTo("greet");
     text.sendKeys(Keys.ENTER);
