@@ -109,7 +109,7 @@ export class CannedMenu {
 
   /** The composer's keydown: true when the menu used the key. */
   keydown(e) {
-    if (!this.open || e.altKey || e.ctrlKey || e.metaKey) return false;
+    if (!this.open || e.isComposing || e.altKey || e.ctrlKey || e.metaKey) return false;
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       const n = this.shown.length;
       this.active = (this.active + (e.key === 'ArrowDown' ? 1 : n - 1)) % n;
