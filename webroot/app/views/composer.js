@@ -9,6 +9,7 @@ import { failing, healthText } from './endpoint-health.js';
 const sendTime = r => r && (r.send_at || (r.scheduled && r.scheduled.send_at));
 import { size } from './activity.js';
 import { pickTemplate } from './template-picker.js';
+import { CannedMenu } from './canned-menu.js';
 
 const TYPING_EVERY_MS = 3000;
 const TYPING_IDLE_MS = 5000;
@@ -36,8 +37,11 @@ export class Composer {
     this.fromRow = h('div', { class: 'from-block' }, h('label', { class: 'from-row' }, h('span', { text: 'From' }), this.from), this.fromHealth);
     this.disabledNote = h('p', { class: 'composer-disabled', role: 'note', hidden: true });
     this.text = h('textarea', { class: 'composer-text', rows: '3', 'aria-label': 'Message',
-      oninput: () => this.typed(), onkeydown: e => this.keys(e), onblur: () => this.stopTyping() });
+      oninput: () => { this.typed(); this.canned.update(); }, onkeydown: e => this.keys(e),
+      onblur: () => { this.stopTyping(); this.canned.close(); } });
     this.text.value = drafts.get(this.conv.id) || '';
+    // "/shortcut" offers canned replies
+    this.canned = new CannedMenu(this.text, () => this.conv, () => this.typed());
     this.fileInput = h('input', { type: 'file', multiple: true, class: 'visually-hidden', tabindex: '-1', 'aria-hidden': 'true',
       onchange: () => this.attach([...this.fileInput.files]) });
     this.fileList = h('ul', { class: 'upload-list', 'aria-label': 'Files to send' });
@@ -52,7 +56,7 @@ export class Composer {
     this.error = h('p', { class: 'form-error', role: 'alert', hidden: true });
     this.send = h('button', { type: 'submit', class: 'btn btn-primary send-btn' }, icon('send'), h('span', { text: 'Send' }));
     this.form = h('form', { class: 'composer', 'data-mode': this.mode, onsubmit: e => { e.preventDefault(); this.submit(); } },
-      this.tabs, this.disabledNote, this.fromRow, this.text, this.fileList, this.error,
+      this.tabs, this.disabledNote, this.fromRow, this.canned.el, this.text, this.fileList, this.error,
       h('div', { class: 'composer-actions' }, this.attachBtn, this.fileInput, this.laterBtn, this.templateBtn, this.when,
         h('span', { class: 'composer-hint muted', text: 'Ctrl+Enter to send' }), this.send));
     fill(this.el, this.form);
@@ -137,6 +141,7 @@ export class Composer {
   }
 
   keys(e) {
+    if (this.canned.keydown(e)) return;
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
       this.submit();

@@ -1,9 +1,10 @@
-// Settings: everyone's own account; for admins (settings.manage) inboxes, users and roles, property definitions,
+// Settings: everyone's own account and canned replies; for admins (settings.manage) inboxes, users and roles, property definitions,
 // sequences and chatbots.
 
 import { fill, h } from '../dom.js';
 import { can } from '../store.js';
 import { AccountSettings } from './settings-account.js';
+import { CannedSettings } from './settings-canned.js';
 import { ChatbotSettings } from './settings-chatbots.js';
 import { InboxSettings } from './settings-inboxes.js';
 import { PropertySettings } from './settings-properties.js';
@@ -18,6 +19,7 @@ const SECTIONS = [
   { key: 'properties', label: 'Properties', View: PropertySettings, admin: true },
   { key: 'sequences', label: 'Sequences', View: SequenceSettings, admin: true },
   { key: 'chatbots', label: 'Chatbots', View: ChatbotSettings, admin: true },
+  { key: 'canned', label: 'Canned replies', View: CannedSettings, admin: false },
 ];
 
 export class SettingsPage {

@@ -24,6 +24,7 @@ import io.switchboard.rest.AttachmentApi;
 import io.switchboard.rest.AuditApi;
 import io.switchboard.rest.AuthApi;
 import io.switchboard.rest.CalendarEventApi;
+import io.switchboard.rest.CannedReplyApi;
 import io.switchboard.rest.ChatbotApi;
 import io.switchboard.rest.ContactApi;
 import io.switchboard.rest.ContactChannelsApi;
@@ -82,6 +83,7 @@ record Routing(Node node, Authenticator auth, ClientAddress clients, Passwords p
     MergeApi.mount(r.api(), node);
     ProfileApi.mount(r.api(), node);
     PropertyApi.mount(r.api(), node);
+    CannedReplyApi.mount(r.api(), node);
     MomentsApi.mount(r.api(), node);
     NotesApi.mount(r.api(), node);
     OpportunityApi.mount(r.api(), node);
