@@ -39,6 +39,11 @@ public final class Secrets {
     }
   }
 
+  /** The key a stored credential (session or personal token) is known by outside the database: its hash in hex. */
+  public static String key(byte[] hash) {
+    return HexFormat.of().formatHex(hash);
+  }
+
   public static byte[] hmac(String algorithm, byte[] key, byte[] data) {
     try {
       Mac mac = Mac.getInstance(algorithm);

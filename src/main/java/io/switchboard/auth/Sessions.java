@@ -5,7 +5,7 @@ import io.switchboard.db.Tx;
 import io.vertx.core.Future;
 
 import java.time.Duration;
-import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -75,23 +75,23 @@ public final class Sessions {
   public Future<Ended> end(String token) {
     byte[] hash = Secrets.sha256(token);
     return db.one("DELETE FROM session WHERE token_hash = $1 RETURNING user_id", hash)
-        .map(r -> r == null ? null : new Ended(r.getLong(0), key(hash)));
+        .map(r -> r == null ? null : new Ended(r.getLong(0), Secrets.key(hash)));
   }
 
   /**
    * What a change of access ends, in the transaction of the change: deactivation ends every session and personal
    * token of the user, a new password every one but {@code keep} (the key of the credential that changed one's own
-   * password; null for none). Returns the keys of the sessions ended.
+   * password; null for none). Returns the keys of the sessions and tokens ended, so that their live sockets close.
    */
   public static Future<List<String>> afterAccessChange(Tx conn, long userId, boolean active, boolean passwordChanged,
                                                        byte[] keep) {
     if (active && !passwordChanged) return Future.succeededFuture(List.of());
     return Db.list(conn, "DELETE FROM session WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2 RETURNING token_hash", userId, keep)
-        .compose(ended -> Tokens.revokeAll(conn, userId, keep)
-            .map(v -> ended.stream().map(r -> key(r.getBuffer("token_hash").getBytes())).toList()));
+        .compose(ended -> Tokens.revokeAll(conn, userId, keep).map(tokens -> {
+          List<String> keys = new ArrayList<>(tokens);
+          ended.forEach(r -> keys.add(Secrets.key(r.getBuffer("token_hash").getBytes())));
+          return keys;
+        }));
   }
 
-  private static String key(byte[] hash) {
-    return HexFormat.of().formatHex(hash);
-  }
 }

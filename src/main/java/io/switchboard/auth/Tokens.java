@@ -60,16 +60,20 @@ public final class Tokens {
             .put("created_at", Times.iso(r, "created_at")).put("expires_at", Times.iso(r, "expires_at")));
   }
 
-  /** Revokes one of the user's tokens; false when they have no such token in force. */
-  public Future<Boolean> revoke(long id, long userId) {
-    return db.query("UPDATE access_token SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL", id, userId)
-        .map(rs -> rs.rowCount() > 0);
+  /**
+   * Revokes one of the user's tokens; answers the token's key (hex SHA-256, as live sockets opened with it carry it),
+   * or null when they have no such token in force.
+   */
+  public Future<String> revoke(long id, long userId) {
+    return db.one("UPDATE access_token SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING token_hash",
+        id, userId).map(r -> r == null ? null : Secrets.key(r.getBuffer("token_hash").getBytes()));
   }
 
-  /** Revokes every token of the user in force but {@code keep} (a token's key; null for none). */
-  static Future<Void> revokeAll(Tx conn, long userId, byte[] keep) {
-    return Db.query(conn, """
+  /** Revokes every token of the user in force but {@code keep} (a token's key; null for none); answers their keys. */
+  static Future<List<String>> revokeAll(Tx conn, long userId, byte[] keep) {
+    return Db.list(conn, """
         UPDATE access_token SET revoked_at = now()
-        WHERE user_id = $1 AND revoked_at IS NULL AND token_hash IS DISTINCT FROM $2""", userId, keep).mapEmpty();
+        WHERE user_id = $1 AND revoked_at IS NULL AND token_hash IS DISTINCT FROM $2 RETURNING token_hash""", userId, keep)
+        .map(rows -> rows.stream().map(r -> Secrets.key(r.getBuffer("token_hash").getBytes())).toList());
   }
 }

@@ -18,7 +18,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
@@ -32,7 +31,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,8 +143,8 @@ public final class LiveGateway {
         Rest.fail(ctx, new ApiError(429, "rate_limited", "at most " + socketsPerUser + " live connections per user", null, 5));
         return;
       }
-      Cookie cookie = req.getCookie(Authenticator.COOKIE);
-      String sessionKey = a.viaToken() || cookie == null ? null : HexFormat.of().formatHex(Secrets.sha256(cookie.getValue()));
+      // the key of the session or personal token it came with: ending either closes the socket
+      String sessionKey = Secrets.key(Authenticator.credentialKey(req, a, true));
       req.toWebSocket().onComplete(ws -> {
         if (ws.failed()) {
           mine.decrementAndGet();

@@ -160,8 +160,10 @@ public final class AuthApi {
   private Future<?> revokeToken(RoutingContext ctx) {
     Actor a = Authenticator.actor(ctx);
     long id = Rest.pathId(ctx, "id", "token");
-    return tokens.revoke(id, a.userId()).map(revoked -> {
-      if (!revoked) throw ApiError.notFound("token");
+    return tokens.revoke(id, a.userId()).map(key -> {
+      if (key == null) throw ApiError.notFound("token");
+      // live sockets opened with the token close at once
+      UserSignals.sessionsEnded(node.vertx(), a.userId(), List.of(key));
       return null;
     });
   }

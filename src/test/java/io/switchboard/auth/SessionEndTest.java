@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,6 +71,38 @@ class SessionEndTest {
       assertThat(hereLive.isOpen()).isTrue();
     }
     hub.login(email, "Brand-new-secret-42").get("/api/v1/me").expect(200);
+  }
+
+  @Test
+  @DisplayName("revoking a personal token closes the live sockets opened with it at once; another token's socket stays")
+  void revokedTokenClosesItsSockets() {
+    ApiClient user = hub.user("socket-token-owner@example.com", "agent");
+    JsonObject first = user.post("/api/v1/tokens", new JsonObject().put("name", "crm")).expect(201).json();
+    String second = user.post("/api/v1/tokens", new JsonObject().put("name", "wallboard")).expect(201).json().getString("token");
+    try (LiveClient revoked = LiveClient.connect(hub.wsUrl("/live?access_token=" + first.getString("token")), Map.of(), true);
+         LiveClient kept = LiveClient.connect(hub.wsUrl("/live?access_token=" + second), Map.of(), true)) {
+      revoked.awaitType("hello");
+      kept.awaitType("hello");
+      user.delete("/api/v1/tokens/" + first.getLong("id")).expect(204);
+      assertThat(revoked.closeCode(Duration.ofSeconds(10))).isEqualTo(4401);
+      kept.send(new JsonObject().put("op", "ping"));
+      kept.awaitType("pong");
+      assertThat(kept.isOpen()).isTrue();
+    }
+  }
+
+  @Test
+  @DisplayName("a new password closes the sockets of the user's personal tokens too")
+  void passwordChangeClosesTokenSockets() {
+    String email = "socket-password-mover@example.com";
+    ApiClient user = hub.user(email, "agent");
+    String token = user.post("/api/v1/tokens", new JsonObject()).expect(201).json().getString("token");
+    try (LiveClient live = LiveClient.connect(hub.wsUrl("/live?access_token=" + token), Map.of(), true)) {
+      live.awaitType("hello");
+      user.patch("/api/v1/me", new JsonObject().put("password", "Another-secret-42").put("current_password", TestHub.password(email)))
+          .expect(200);
+      assertThat(live.closeCode(Duration.ofSeconds(10))).isEqualTo(4401);
+    }
   }
 
   @Test

@@ -105,7 +105,12 @@ public final class Authenticator {
    * session cookie.
    */
   public static byte[] credentialKey(HttpServerRequest req, Actor actor) {
-    if (actor.viaToken()) return Secrets.sha256(bearer(req, false));
+    return credentialKey(req, actor, false);
+  }
+
+  /** The same, for a request that may carry its token as {@code ?access_token=} (a live socket's upgrade). */
+  public static byte[] credentialKey(HttpServerRequest req, Actor actor, boolean allowQueryToken) {
+    if (actor.viaToken()) return Secrets.sha256(bearer(req, allowQueryToken));
     return Secrets.sha256(req.getCookie(COOKIE).getValue());
   }
 
