@@ -1,6 +1,7 @@
 package io.switchboard.review;
 
 import io.switchboard.testing.ApiClient;
+import io.switchboard.testing.ApiContract;
 import io.switchboard.testing.Eventually;
 import io.switchboard.testing.LiveClient;
 import io.switchboard.testing.TestDatabase;
@@ -8,7 +9,9 @@ import io.switchboard.testing.TestHub;
 import io.switchboard.testing.WithHub;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +64,21 @@ class ReviewsTest {
         new JsonObject().put("enabled", true).put("channels", new JsonArray().add("phone")).put("message", "How did we do?")
             .put("low_rating_action", "reopen")))).expect(200).json();
     assertThat(saved.getJsonObject("settings").getJsonObject("reviews").getInteger("low_rating_threshold")).isEqualTo(2);
+  }
+
+  ApiContract.Recording recording;
+
+  @BeforeEach
+  void record() {
+    recording = ApiContract.record();
+  }
+
+  /** Every answer of the API in these tests (inboxes with their review settings, /reviews) is as documented. */
+  @AfterEach
+  void asDocumented() {
+    recording.close();
+    assertThat(recording.answers()).as("answers checked").isGreaterThan(3);
+    assertThat(recording.violations()).as("answers that differ from the OpenAPI document").isEmpty();
   }
 
   /** A customer's SMS on the sandbox number; returns the conversation. */
