@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.SearchContext;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.time.Duration;
@@ -122,6 +123,34 @@ class ReviewBrowserTest {
       SearchContext again = widget();
       awaitIn(again, ".msg[data-from=agent]");
       assertThat(again.findElements(By.cssSelector("[data-sb=review] [data-sb=star-1]"))).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("the inbox's Customer reviews card saves settings.reviews: on, for the chosen channels, with the message and the low-rating action")
+  void reviewsCard() {
+    long inbox = hub.inbox("Review settings");
+    try (Browser b = Browser.start(hub.base())) {
+      AgentApp.signIn(b, TestHub.ADMIN_EMAIL, TestHub.ADMIN_PASSWORD);
+      b.open("/#/settings/inboxes/" + inbox);
+      b.await("[data-card=reviews] [data-field=reviews-enabled]");
+      b.click("[data-card=reviews] [data-field=reviews-enabled]");
+      b.click("[data-card=reviews] [data-field=reviews-channel][value=phone]");
+      b.click("[data-card=reviews] [data-field=reviews-channel][value=widget]");
+      b.find("[data-card=reviews] [data-field=reviews-message]").clear();
+      b.type("[data-card=reviews] [data-field=reviews-message]", "Rate us, please!");
+      new Select(b.find("[data-card=reviews] [data-field=reviews-action]")).selectByValue("assign");
+      new Select(b.find("[data-card=reviews] [data-field=reviews-threshold]")).selectByValue("3");
+      b.click("[data-card=reviews] button[type=submit]");
+      b.until("the review settings are saved", () -> hub.admin().get("/api/v1/inboxes/" + inbox).expect(200).json()
+          .getJsonObject("settings", new JsonObject()).getJsonObject("reviews") != null);
+      JsonObject r = hub.admin().get("/api/v1/inboxes/" + inbox).expect(200).json().getJsonObject("settings").getJsonObject("reviews");
+      assertThat(r.getBoolean("enabled")).isTrue();
+      assertThat(r.getJsonArray("channels").getList()).containsExactlyInAnyOrder("phone", "widget");
+      assertThat(r.getString("message")).isEqualTo("Rate us, please!");
+      assertThat(r.getString("low_rating_action")).isEqualTo("assign");
+      assertThat(r.getInteger("low_rating_threshold")).isEqualTo(3);
+      assertThat(b.pageErrors()).isEmpty();
     }
   }
 }
