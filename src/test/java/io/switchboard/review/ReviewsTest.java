@@ -214,6 +214,37 @@ class ReviewsTest {
   }
 
   @Test
+  @DisplayName("low_rating_action assign: a low rating reopens the conversation assigned back to the agent it is about, who is the review's agent")
+  void lowRatingAssignsBack() {
+    long teamInbox = hub.inbox("Reviewed team");
+    hub.member(teamInbox, lead.userId());
+    hub.member(teamInbox, agent.userId());
+    long line = hub.admin().post("/api/v1/inboxes/" + teamInbox + "/endpoints", new JsonObject().put("channel", "phone").put("sandbox", true))
+        .expect(201).json().getLong("id");
+    hub.admin().patch("/api/v1/inboxes/" + teamInbox, reviews(new JsonObject().put("enabled", true).put("message", "Rate us")
+        .put("low_rating_action", "assign").put("low_rating_threshold", 3))).expect(200);
+    long conversation = lead.post("/api/v1/endpoints/" + line + "/simulate", new JsonObject().put("from", "+14155550171")
+        .put("text", "My order is late")).expect(201).json().getLong("conversation_id");
+    lead.patch("/api/v1/conversations/" + conversation, new JsonObject().put("assignee_id", agent.userId())).expect(200);
+    resolve(conversation);
+    JsonObject msg = Eventually.value("the rating request is sent", 20_000, () -> requests(conversation), l -> l.size() == 1).get(0);
+    Matcher m = LINK.matcher(msg.getString("text"));
+    assertThat(m.find()).isTrue();
+    // meanwhile someone else took it
+    lead.patch("/api/v1/conversations/" + conversation, new JsonObject().put("assignee_id", lead.userId())).expect(200);
+    assertThat(rate(m.group(1), "3", null, hub.base()).statusCode()).isEqualTo(200);
+    JsonObject now = lead.get("/api/v1/conversations/" + conversation).expect(200).json();
+    assertThat(now.getString("status")).isEqualTo("open");
+    assertThat(now.getLong("assignee_id")).isEqualTo(agent.userId());
+    assertThat(activities(conversation).stream().map(a -> a.getString("text")))
+        .contains("Assigned back to the rated agent after a low rating (3/5)");
+    JsonObject item = lead.get("/api/v1/reviews?inbox_id=" + teamInbox).expect(200).items().getJsonObject(0);
+    assertThat(item.getJsonObject("agent").getLong("id")).isEqualTo(agent.userId());
+    assertThat(item.getInteger("rating")).isEqualTo(3);
+    assertThat(item.getString("comment")).isNull();
+  }
+
+  @Test
   @DisplayName("a request waiting for its answer is not sent again when the conversation is resolved again")
   void askedOncePerOpenRequest() {
     long conversation = customerWrites("+14155550163");
