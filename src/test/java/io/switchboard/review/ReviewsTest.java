@@ -245,6 +245,66 @@ class ReviewsTest {
   }
 
   @Test
+  @DisplayName("widget protocol: a resolved chat gets review_request, hello carries the waiting request, rate answers once, others' and bad ratings are refused")
+  void widgetProtocol() {
+    long chatInbox = hub.inbox("Reviewed chat");
+    hub.member(chatInbox, lead.userId());
+    JsonObject w = hub.admin().post("/api/v1/inboxes/" + chatInbox + "/endpoints", new JsonObject().put("channel", "widget")
+        .put("name", "Chat")).expect(201).json();
+    hub.admin().patch("/api/v1/inboxes/" + chatInbox, reviews(new JsonObject().put("enabled", true).put("message", "Stars, please"))).expect(200);
+    String url = hub.wsUrl("/widget/ws?key=" + w.getString("key"));
+    String token;
+    long review;
+    try (LiveClient visitor = LiveClient.connect(url, java.util.Map.of(), true)) {
+      visitor.send(new JsonObject().put("op", "hello"));
+      JsonObject hello = visitor.awaitType("hello");
+      assertThat(hello.getValue("review")).isNull();
+      token = hello.getString("token");
+      visitor.send(new JsonObject().put("op", "message").put("id", "m1").put("text", "Hi there"));
+      long conversation = visitor.awaitType("ack").getLong("conversation");
+      resolve(conversation);
+      JsonObject asked = visitor.await(f -> "review_request".equals(f.getString("type")), Duration.ofSeconds(20));
+      review = asked.getJsonObject("review").getLong("id");
+      assertThat(asked.getJsonObject("review").getString("message")).isEqualTo("Stars, please");
+      assertThat(asked.getLong("conversation")).isEqualTo(conversation);
+
+      visitor.send(new JsonObject().put("op", "rate").put("review", review).put("rating", 7));
+      assertThat(visitor.awaitType("error").getString("code")).isEqualTo("validation");
+      visitor.send(new JsonObject().put("op", "rate").put("review", review).put("rating", 5).put("comment", 12));
+      assertThat(visitor.awaitType("error").getString("code")).isEqualTo("validation");
+    }
+    // another visitor cannot answer it
+    try (LiveClient stranger = LiveClient.connect(url, java.util.Map.of(), true)) {
+      stranger.send(new JsonObject().put("op", "hello"));
+      stranger.awaitType("hello");
+      stranger.send(new JsonObject().put("op", "message").put("id", "s1").put("text", "Me too"));
+      stranger.awaitType("ack");
+      stranger.send(new JsonObject().put("op", "rate").put("review", review).put("rating", 1));
+      assertThat(stranger.awaitType("error").getString("code")).isEqualTo("not_found");
+    }
+    // coming back, the visitor is still asked; rating takes once
+    try (LiveClient back = LiveClient.connect(url, java.util.Map.of(), true)) {
+      back.send(new JsonObject().put("op", "hello").put("token", token));
+      JsonObject hello = back.awaitType("hello");
+      assertThat(hello.getJsonObject("review").getLong("id")).isEqualTo(review);
+      back.send(new JsonObject().put("op", "rate").put("review", review).put("rating", 5).put("comment", "Lovely"));
+      JsonObject rated = back.awaitType("rated");
+      assertThat(rated.getLong("review")).isEqualTo(review);
+      assertThat(rated.getInteger("rating")).isEqualTo(5);
+      back.send(new JsonObject().put("op", "rate").put("review", review).put("rating", 1));
+      assertThat(back.awaitType("rated").getBoolean("already")).isTrue();
+    }
+    try (LiveClient again = LiveClient.connect(url, java.util.Map.of(), true)) {
+      again.send(new JsonObject().put("op", "hello").put("token", token));
+      assertThat(again.awaitType("hello").getValue("review")).isNull();
+    }
+    JsonObject item = lead.get("/api/v1/reviews?inbox_id=" + chatInbox).expect(200).items().getJsonObject(0);
+    assertThat(item.getInteger("rating")).isEqualTo(5);
+    assertThat(item.getString("comment")).isEqualTo("Lovely");
+    assertThat(item.getString("channel")).isEqualTo("widget");
+  }
+
+  @Test
   @DisplayName("a request waiting for its answer is not sent again when the conversation is resolved again")
   void askedOncePerOpenRequest() {
     long conversation = customerWrites("+14155550163");
