@@ -91,7 +91,14 @@
     'textarea{flex:1;resize:none;border:1px solid #d1d5db;border-radius:8px;padding:8px;font:inherit;height:40px;max-height:120px;color:inherit;background:#fff}',
     'textarea:disabled{background:#f9fafb}',
     '.send{background:var(--sb-color);color:#fff;border:0;border-radius:8px;padding:0 14px;cursor:pointer;font:inherit}',
-    '.send:disabled{opacity:.5;cursor:default}'
+    '.send:disabled{opacity:.5;cursor:default}',
+    '.review{align-self:stretch;border:1px solid #e5e7eb;border-radius:12px;padding:10px 12px;background:#fafafa;display:flex;flex-direction:column;gap:6px}',
+    '.review .stars{display:flex;gap:2px}',
+    '.review .star{background:none;border:0;font-size:26px;line-height:1;color:#d1d5db;cursor:pointer;padding:0 2px}',
+    '.review .star[aria-pressed=true]{color:#f59e0b}',
+    '.review textarea{height:56px;flex:none}',
+    '.review .send{padding:6px 14px;align-self:flex-end}',
+    '.review .done{color:#065f46}'
   ].join('\n');
   shadow.appendChild(style);
 
@@ -243,12 +250,64 @@
     shown = {};
     var boxes = list.querySelectorAll('.msg');
     for (var i = 0; i < boxes.length; i++) list.removeChild(boxes[i]);
+    var reviews = list.querySelectorAll('.review');
+    for (var j = 0; j < reviews.length; j++) list.removeChild(reviews[j]);
+    reviewBox = null;
   }
   function setNotice(text) { notice.textContent = text || ''; notice.hidden = !text; }
   function setEnabled(on, reason) {
     enabled = on;
     input.disabled = !on; sendBtn.disabled = !on;
     setNotice(on ? '' : 'This chat is not available right now' + (reason ? ': ' + reason : '.') + ' Your conversation is kept.');
+  }
+
+  // ---- the rating prompt (a review request after the conversation was resolved) ----
+  var reviewBox = null;
+  function showReview(r) {
+    if (!r || !r.id) return;
+    if (reviewBox && reviewBox._id === r.id) return;
+    if (reviewBox && reviewBox.parentNode) reviewBox.parentNode.removeChild(reviewBox);
+    var box = el('div', 'review', { 'data-sb': 'review', 'data-review-id': String(r.id) });
+    box._id = r.id;
+    box._rating = 0;
+    var label = el('div', '', { 'data-sb': 'review-label' });
+    label.textContent = 'How would you rate this conversation?';
+    var stars = el('div', 'stars', { role: 'group', 'aria-label': 'Rating from 1 to 5' });
+    var buttons = [];
+    for (var i = 1; i <= 5; i++) {
+      var b = el('button', 'star', { type: 'button', 'data-sb': 'star-' + i, 'aria-label': i + ' out of 5', 'aria-pressed': 'false' });
+      b.textContent = '\u2605';
+      (function (n) {
+        b.addEventListener('click', function () {
+          box._rating = n;
+          buttons.forEach(function (x, j) { x.setAttribute('aria-pressed', j < n ? 'true' : 'false'); });
+          sendReview.disabled = false;
+        });
+      })(i);
+      buttons.push(b);
+      stars.appendChild(b);
+    }
+    var comment = el('textarea', '', { 'data-sb': 'review-comment', maxlength: '2000', placeholder: 'Anything to add? (optional)', 'aria-label': 'Comment' });
+    var sendReview = el('button', 'send', { type: 'button', 'data-sb': 'review-send' });
+    sendReview.textContent = 'Send rating';
+    sendReview.disabled = true;
+    sendReview.addEventListener('click', function () {
+      if (!box._rating || !ready) return;
+      sendReview.disabled = true;
+      send({ op: 'rate', review: r.id, rating: box._rating, comment: comment.value.replace(/^\s+|\s+$/g, '') || null });
+    });
+    box.appendChild(label); box.appendChild(stars); box.appendChild(comment); box.appendChild(sendReview);
+    reviewBox = box;
+    list.appendChild(box);
+    scrollDown();
+  }
+  function reviewDone(text) {
+    if (!reviewBox) return;
+    while (reviewBox.firstChild) reviewBox.removeChild(reviewBox.firstChild);
+    var done = el('div', 'done', { 'data-sb': 'review-done' });
+    done.textContent = text;
+    reviewBox.appendChild(done);
+    reviewBox = null;
   }
 
   // ---- the connection ----
@@ -305,6 +364,7 @@
         more = !!f.more; moreBtn.hidden = !more;
         setEnabled(w.enabled !== false, w.disabled_reason);
         pending.forEach(function (p) { showPending(p); send({ op: 'message', id: p.id, text: p.text }); });
+        if (f.review) showReview(f.review);
         scrollDown();
         receipts();
         break;
@@ -340,7 +400,18 @@
       case 'status':
         setEnabled(f.enabled !== false, f.disabled_reason);
         break;
+      case 'review_request':
+        showReview(f.review);
+        break;
+      case 'rated':
+        if (reviewBox && reviewBox._id === f.review) reviewDone('Thanks for your rating!');
+        break;
       case 'error':
+        if (reviewBox && (f.code === 'expired' || f.code === 'not_found')) { reviewDone(f.message); break; }
+        if (reviewBox && !f.id && (f.code === 'unavailable' || f.code === 'validation')) {
+          var again = reviewBox.querySelector('[data-sb=review-send]');
+          if (again) again.disabled = false;
+        }
         if (f.id) {
           var box = list.querySelector('.msg[data-client-id="' + cssEscape(f.id) + '"]');
           if (f.code === 'unavailable' || f.code === 'internal' || f.code === 'rate_limited') {

@@ -28,6 +28,7 @@ export function renderActivity(a) {
     dataset: { activity: String(a.id), kind: a.kind, status: a.status || '' } });
   switch (a.kind) {
     case 'system':
+      if (a.data && a.data.change === 'review') return fill(el, review(a));
       return fill(el, h('div', { class: 'system-line' }, h('span', { class: 'system-text', text: a.text || '' }), ' · ', timeEl(a.created_at, clockTime(a.created_at))));
     case 'note':
       return fill(el, h('article', { class: 'note-card', 'aria-label': 'Internal note' },
@@ -44,6 +45,19 @@ export function renderActivity(a) {
     default:
       return fill(el, message(a));
   }
+}
+
+/** A customer's rating: stars, the comment, who and when. */
+function review(a) {
+  const rating = Math.max(0, Math.min(5, Number(a.data.rating) || 0));
+  return h('article', { class: 'review-card', 'aria-label': `Rating: ${rating} out of 5`, dataset: { rating: String(rating) } },
+    h('header', { class: 'bubble-head' },
+      h('span', { class: 'review-stars', 'aria-hidden': 'true' }, h('span', { class: 'on', text: '\u2605'.repeat(rating) }),
+        h('span', { class: 'off', text: '\u2605'.repeat(5 - rating) })),
+      h('strong', { text: `${rating}/5` }),
+      h('span', { class: 'muted', text: `rated by ${(a.sender && a.sender.name) || 'the customer'}` }),
+      timeEl(a.created_at, clockTime(a.created_at))),
+    a.data.comment ? h('blockquote', { class: 'review-comment', text: a.data.comment }) : null);
 }
 
 function callTitle(a) {

@@ -72,6 +72,7 @@ export class InboxSettings {
       new BusinessHoursCard(inbox, reload).el,
       new CallRoutingCard(inbox, reload).el,
       new AutomationCard(inbox, reload).el,
+      new (await import('./settings-reviews.js')).ReviewsCard(inbox, reload).el,
       new RoutingTestCard(inbox, this.inboxes).el);
   }
 

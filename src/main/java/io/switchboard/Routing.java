@@ -20,6 +20,8 @@ import io.switchboard.node.Node;
 import io.switchboard.ops.Ops;
 import io.switchboard.rest.ActivityApi;
 import io.switchboard.rest.RetryApi;
+import io.switchboard.rest.RatingPage;
+import io.switchboard.rest.ReviewApi;
 import io.switchboard.rest.AttachmentApi;
 import io.switchboard.rest.AuditApi;
 import io.switchboard.rest.AuthApi;
@@ -62,6 +64,7 @@ record Routing(Node node, Authenticator auth, ClientAddress clients, Passwords p
     AuthApi.mountPublic(r.api(), node, auth, passwords, roles, loginLimiter);
     InviteApi.mountPublic(r.api(), node, auth, passwords, roles);
     ApiDocs.mount(r.root(), r.api());
+    RatingPage.mount(r.root(), node);
     r.api().route().handler(auth.required());
     AuthApi.mount(r.api(), node, auth, passwords, roles, loginLimiter);
     UsersApi.mount(r.api(), node, passwords, roles, inviteMailer);
@@ -91,6 +94,7 @@ record Routing(Node node, Authenticator auth, ClientAddress clients, Passwords p
     AttachmentApi.mount(r.api(), node, attachments);
     AuditApi.mount(r.api(), node);
     PresenceApi.mount(r.api(), node, presence);
+    ReviewApi.mount(r.api(), node);
 
     for (Channel c : channels.all()) c.mount(r);
     sandbox.mount(r);

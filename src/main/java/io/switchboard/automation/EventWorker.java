@@ -136,7 +136,7 @@ final class EventWorker extends VerticleBase {
     // others cost no lock, savepoint or look-up (and ingest never waits on this worker for them)
     return Db.list(conn, """
         SELECT c.id FROM conversation c JOIN inbox i ON i.id = c.inbox_id
-        WHERE c.id = ANY($1) AND (i.settings ?| ARRAY['auto_assign', 'auto_reply_outside_hours', 'default_chatbot_id']
+        WHERE c.id = ANY($1) AND (i.settings ?| ARRAY['auto_assign', 'auto_reply_outside_hours', 'default_chatbot_id', 'reviews']
           OR EXISTS (SELECT 1 FROM sequence_enrollment e WHERE e.conversation_id = c.id AND e.status = 'active')
           OR EXISTS (SELECT 1 FROM conversation_chatbot cb WHERE cb.conversation_id = c.id))""", (Object) ids)
         .compose(found -> {

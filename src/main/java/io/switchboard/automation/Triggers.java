@@ -3,6 +3,7 @@ package io.switchboard.automation;
 import io.switchboard.conversation.Timeline;
 import io.switchboard.db.Db;
 import io.switchboard.event.EventType;
+import io.switchboard.review.Reviews;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +21,8 @@ import java.util.Set;
  *   <li>an agent's reply: bots that were attending step back;</li>
  *   <li>a conversation that starts or reopens unassigned: automatic assignment (unless the inbox's default bot
  *       will attend it first; its hand-over assigns);</li>
- *   <li>a conversation resolved: its sequences stop and the default bot leaves, to attend again if it reopens.</li>
+ *   <li>a conversation resolved: its sequences stop and the default bot leaves, to attend again if it reopens; the
+ *       contact is asked for a rating when the inbox asks for reviews.</li>
  * </ul>
  */
 final class Triggers {
@@ -155,7 +157,10 @@ final class Triggers {
           .compose(v -> Db.list(conn, """
               DELETE FROM conversation_chatbot WHERE conversation_id = $1 AND source = 'inbox' RETURNING active""", conversationId))
           .compose(rows -> rows.stream().anyMatch(r -> r.getBoolean(0))
-              ? ConversationBots.announce(conn, conv).mapEmpty() : Future.succeededFuture());
+              ? ConversationBots.announce(conn, conv).mapEmpty() : Future.succeededFuture())
+          // the contact is asked for a rating once per resolution (the worker acts on each event exactly once)
+          .compose(v -> Reviews.ask(conn, env.timeline(), conv, conv.getJsonObject("inbox_settings"), conv.getString("inbox_name"),
+              env.config().http().publicUrl()).mapEmpty());
     });
   }
 }

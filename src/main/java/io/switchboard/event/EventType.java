@@ -42,6 +42,8 @@ public final class EventType {
   public static final String ENROLLMENT_CREATED = "enrollment.created";
   /** a step sent, or the sequence completed, stopped or canceled; data: enrollment */
   public static final String ENROLLMENT_UPDATED = "enrollment.updated";
+  /** a customer rated a conversation; data: review (see /api/v1/reviews) */
+  public static final String REVIEW_CREATED = "review.created";
 
   // sent to one socket, never logged
   public static final String INBOX_ACCESS_GRANTED = "inbox.access_granted";

@@ -13,12 +13,16 @@ import java.util.Set;
  * <pre>
  * {"auto_assign": {"enabled": true, "max_open_per_agent": 10},
  *  "auto_reply_outside_hours": "Thanks! We are closed now and answer from 9:00.",
- *  "default_chatbot_id": 3}
+ *  "default_chatbot_id": 3,
+ *  "reviews": {"enabled": true, "ask_after": "resolved", "channels": [], "message": "How did we do?"}}
+ * </pre>
+ * ({@code reviews}: see {@link ReviewSettings})
+ * <pre>
  * </pre>
  */
 public final class InboxSettings {
 
-  private static final Set<String> KEYS = Set.of("auto_assign", "auto_reply_outside_hours", "default_chatbot_id");
+  private static final Set<String> KEYS = Set.of("auto_assign", "auto_reply_outside_hours", "default_chatbot_id", "reviews");
 
   private InboxSettings() {
   }
@@ -39,6 +43,7 @@ public final class InboxSettings {
       }
       switch (key) {
         case "auto_assign" -> out.put(key, autoAssign(field, v));
+        case "reviews" -> out.put(key, ReviewSettings.validate(field, v));
         case "auto_reply_outside_hours" -> {
           if (!(v instanceof String s) || s.length() > 4000) throw ApiError.validation(field, field + " must be text (at most 4000 characters)");
           if (s.isBlank()) out.putNull(key);

@@ -7,6 +7,7 @@ import io.switchboard.ingest.InboundMessage;
 import io.switchboard.ingest.Ingest;
 import io.switchboard.ingest.IngestResult;
 import io.switchboard.ingest.UnknownEndpoint;
+import io.switchboard.review.Reviews;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -88,9 +89,10 @@ final class VisitorOps {
         .compose(v -> {
           if (v.contactId() != null) s.contactId = v.contactId();
           if (v.name() != null) s.name = v.name();
-          if (v.conversationId() == null) return Future.succeededFuture(new Hello(v, new JsonObject().put("messages", new JsonArray()).put("more", false)));
+          if (v.conversationId() == null) return Future.succeededFuture(new Hello(v, new JsonObject().put("messages", new JsonArray()).put("more", false), null));
           gateway.follow(s, v.conversationId());
-          return store.history(ep, v.conversationId(), Long.MAX_VALUE, PAGE).map(h -> new Hello(v, h));
+          return store.history(ep, v.conversationId(), Long.MAX_VALUE, PAGE)
+              .compose(h -> Reviews.pendingForWidget(node.db().pool(), v.conversationId()).map(review -> new Hello(v, h, review)));
         })
         .onComplete(ar -> {
           if (s.closed()) return;
@@ -108,7 +110,8 @@ final class VisitorOps {
               .put("widget", widget(ep))
               .put("messages", h.history.getJsonArray("messages"))
               .put("more", h.history.getBoolean("more"))
-              .put("agent_read_at", h.visitor.agentReadAt());
+              .put("agent_read_at", h.visitor.agentReadAt())
+              .put("review", h.review);
           s.send(hello);
           Set<Long> shown = new HashSet<>();
           h.history.getJsonArray("messages").forEach(m -> shown.add(((JsonObject) m).getLong("id")));
@@ -116,7 +119,7 @@ final class VisitorOps {
         });
   }
 
-  private record Hello(WidgetStore.Visitor visitor, JsonObject history) {
+  private record Hello(WidgetStore.Visitor visitor, JsonObject history, JsonObject review) {
   }
 
   private static Long messageId(String frame) {
@@ -250,6 +253,44 @@ final class VisitorOps {
     else s.lastDelivered = upTo;
     store.receipt(s.conversationId, upTo, read)
         .onFailure(t -> log.debug("widget receipt failed: {}", t.toString()));
+  }
+
+  /** The visitor's answer to a rating request of their conversation: {@code rated}, or an error saying why not. */
+  void rate(VisitorSocket s, JsonObject f) {
+    if (!s.ready() || s.conversationId == null || s.contactId == null) {
+      s.error("not_found", "there is no rating request in this chat", null);
+      return;
+    }
+    if (!(f.getValue("review") instanceof Number id) || id.longValue() <= 0) {
+      s.bad("bad_frame", "rate needs \"review\": the id of the rating request");
+      return;
+    }
+    String problem = Reviews.problem(f.getValue("rating"), f.getValue("comment"));
+    if (problem != null) {
+      s.error("validation", problem, null);
+      return;
+    }
+    long review = id.longValue();
+    int rating = ((Number) f.getValue("rating")).intValue();
+    node.db().tx(tx -> Reviews.answerFromWidget(tx, review, s.conversationId, s.contactId, rating, f.getString("comment")))
+        .onComplete(ar -> {
+          if (s.closed()) return;
+          if (ar.failed()) {
+            log.warn("widget {}: a rating failed: {}", s.endpoint.id(), ar.cause().toString());
+            s.error("unavailable", "the rating was not stored; try again shortly", null);
+            return;
+          }
+          switch (ar.result().state()) {
+            case OPEN -> {
+              JsonObject rated = new JsonObject().put("type", "rated").put("review", review).put("rating", rating);
+              s.send(rated);
+              gateway.toVisitor(s, s.conversationId, rated);
+            }
+            case ANSWERED -> s.send(new JsonObject().put("type", "rated").put("review", review).put("already", true));
+            case EXPIRED -> s.error("expired", "this rating request has expired", null);
+            default -> s.error("not_found", "there is no such rating request in this chat", null);
+          }
+        });
   }
 
   private static String text(JsonObject f, String field, int max) {

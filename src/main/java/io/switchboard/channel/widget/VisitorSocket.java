@@ -103,8 +103,9 @@ final class VisitorSocket {
         }
         gateway.receipt(this, n.longValue(), op.equals("read"));
       }
+      case "rate" -> gateway.rate(this, f);
       case "ping" -> send(new JsonObject().put("type", "pong"));
-      default -> bad("unknown_op", "unknown op " + op + " (ops: hello, message, history, typing, received, read, ping)");
+      default -> bad("unknown_op", "unknown op " + op + " (ops: hello, message, history, typing, received, read, rate, ping)");
     }
   }
 

@@ -349,6 +349,10 @@ public final class WidgetGateway {
     ops.receipt(s, upTo, read);
   }
 
+  void rate(VisitorSocket s, JsonObject f) {
+    ops.rate(s, f);
+  }
+
   // ---- upkeep ----
 
   private void beat() {

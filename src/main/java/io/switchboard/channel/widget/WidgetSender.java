@@ -18,7 +18,8 @@ import java.time.Instant;
  * Delivers agents' replies to a visitor: published on the visitor's event-bus address, so every open tab on any
  * node shows it at once. The reply counts as {@code sent} whether or not a tab is open: it is stored, and the
  * visitor's history shows it when they come back. {@code delivered} and {@code read} come later from the visitor's
- * browser (see {@link WidgetStore#receipt}).
+ * browser (see {@link WidgetStore#receipt}). A rating request (data {@code review_id}) is followed by a
+ * {@code review_request} frame, for the widget's inline rating prompt.
  */
 final class WidgetSender implements ChannelSender {
 
@@ -48,8 +49,15 @@ final class WidgetSender implements ChannelSender {
               .put("created_at", Instant.now().toString())
               .put("attachments", files);
           JsonObject frame = new JsonObject().put("type", "message").put("conversation", m.conversationId()).put("message", message);
-          node.vertx().eventBus().publish(WidgetGateway.address(widget.id(), m.to()), frame.encode(),
-              new DeliveryOptions().addHeader("conversation", String.valueOf(m.conversationId())));
+          DeliveryOptions opts = new DeliveryOptions().addHeader("conversation", String.valueOf(m.conversationId()));
+          node.vertx().eventBus().publish(WidgetGateway.address(widget.id(), m.to()), frame.encode(), opts);
+          Long review = m.data() == null ? null : m.data().getLong("review_id");
+          if (review != null) {
+            // a rating request: the widget shows its inline rating prompt under the message
+            JsonObject ask = new JsonObject().put("type", "review_request").put("conversation", m.conversationId())
+                .put("review", new JsonObject().put("id", review).put("message", m.text()));
+            node.vertx().eventBus().publish(WidgetGateway.address(widget.id(), m.to()), ask.encode(), opts);
+          }
           return Future.succeededFuture(new SendResult(null, "sent", new JsonObject()));
         });
   }
