@@ -18,6 +18,7 @@ import io.switchboard.live.LiveGateway;
 import io.switchboard.live.Presence;
 import io.switchboard.node.Node;
 import io.switchboard.ops.Ops;
+import io.switchboard.rest.ReportsApi;
 import io.switchboard.rest.ActivityApi;
 import io.switchboard.rest.RetryApi;
 import io.switchboard.rest.AttachmentApi;
@@ -88,6 +89,7 @@ record Routing(Node node, Authenticator auth, ClientAddress clients, Passwords p
     CalendarEventApi.mount(r.api(), node);
     AttachmentApi.mount(r.api(), node, attachments);
     AuditApi.mount(r.api(), node);
+    ReportsApi.mount(r.api(), node);
     PresenceApi.mount(r.api(), node, presence);
 
     for (Channel c : channels.all()) c.mount(r);
