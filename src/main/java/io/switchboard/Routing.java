@@ -62,6 +62,7 @@ record Routing(Node node, Authenticator auth, ClientAddress clients, Passwords p
     AuthApi.mountPublic(r.api(), node, auth, passwords, roles, loginLimiter);
     InviteApi.mountPublic(r.api(), node, auth, passwords, roles);
     ApiDocs.mount(r.root(), r.api());
+    ReportsApi.mountAssets(r.root());
     r.api().route().handler(auth.required());
     AuthApi.mount(r.api(), node, auth, passwords, roles, loginLimiter);
     UsersApi.mount(r.api(), node, passwords, roles, inviteMailer);

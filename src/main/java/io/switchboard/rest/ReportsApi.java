@@ -13,6 +13,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -24,6 +29,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -36,6 +42,22 @@ public final class ReportsApi {
   private static final Set<String> CHANNELS = Set.of("email", "sms", "phone", "whatsapp", "messenger", "instagram", "widget", "api");
 
   private ReportsApi() {
+  }
+
+  /** Where the web app loads uPlot from: its WebJar's {@code dist} folder, served from the jar under the hub's CSP. */
+  public static final String UPLOT_PATH = "/app/vendor/uplot/";
+  private static final String UPLOT_POM = "META-INF/maven/org.webjars.npm/uplot/pom.properties";
+
+  /** Serves the chart library of the Reports page (call it on the hub's router, before its catch-all static handler). */
+  public static void mountAssets(Router root) {
+    Properties p = new Properties();
+    try (InputStream in = ReportsApi.class.getClassLoader().getResourceAsStream(UPLOT_POM)) {
+      if (in == null) throw new IllegalStateException(UPLOT_POM + " is missing from the classpath");
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    root.get(UPLOT_PATH + "*").handler(StaticHandler.create("META-INF/resources/webjars/uplot/" + p.getProperty("version") + "/dist"));
   }
 
   public static void mount(Router api, Node node) {
