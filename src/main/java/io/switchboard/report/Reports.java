@@ -337,12 +337,15 @@ public final class Reports {
     Params p = new Params();
     String inb = p.add(ids(s));
     String zone = p.add(s.zone().getId());
+    // counted per quarter hour first (plain arithmetic per row; every time zone's offset is a whole number of quarter
+    // hours), then the few thousand quarters are placed in the zone
     String sql = """
-        SELECT extract(isodow FROM a.created_at AT TIME ZONE %2$s)::int AS dow, extract(hour FROM a.created_at AT TIME ZONE %2$s)::int AS hour,
-          count(*) AS n
-        FROM activity a WHERE a.kind = 'message' AND a.direction = 'in' AND a.inbox_id = ANY(%1$s) AND a.created_at >= %3$s
-          AND a.created_at < %4$s""".formatted(inb, zone, p.add(at(s.from())), p.add(at(s.to())))
-        + conversationFilter(s, p, "a", inb) + " GROUP BY 1, 2";
+        SELECT extract(isodow FROM to_timestamp(q * 900) AT TIME ZONE %2$s)::int AS dow,
+          extract(hour FROM to_timestamp(q * 900) AT TIME ZONE %2$s)::int AS hour, sum(n)::bigint AS n
+        FROM (SELECT floor(extract(epoch FROM a.created_at) / 900)::bigint AS q, count(*) AS n
+          FROM activity a WHERE a.kind = 'message' AND a.direction = 'in' AND a.inbox_id = ANY(%1$s) AND a.created_at >= %3$s
+            AND a.created_at < %4$s""".formatted(inb, zone, p.add(at(s.from())), p.add(at(s.to())))
+        + conversationFilter(s, p, "a", inb) + " GROUP BY 1) quarters GROUP BY 1, 2";
     return Db.list(db, sql, p.array()).map(rows -> {
       long[][] grid = new long[7][24];
       for (Row r : rows) grid[r.getInteger("dow") - 1][r.getInteger("hour")] = r.getLong("n");
@@ -364,7 +367,8 @@ public final class Reports {
     String zone = p.add(s.zone().getId());
     String from = p.add(at(s.from()));
     String to = p.add(at(s.to()));
-    String bucket = "date_trunc(" + unit + ", %s AT TIME ZONE " + zone + ")";
+    // rows are counted per quarter hour (plain arithmetic), the quarters then placed in the zone's days or weeks
+    String bucket = "floor(extract(epoch FROM %s) / 900)::bigint";
     String sql = switch (metric) {
       case "conversations_opened" -> "SELECT " + bucket.formatted("c.created_at") + " AS b, count(*) AS n FROM conversation c WHERE c.inbox_id = ANY("
           + inb + ") AND c.created_at >= " + from + " AND c.created_at < " + to
@@ -386,6 +390,8 @@ public final class Reports {
             + " AND a.inbox_id = ANY(" + inb + ") AND a.created_at >= " + from + " AND a.created_at < " + to + conversationFilter(s, p, "a", inb);
       }
     } + " GROUP BY 1";
+    sql = "SELECT date_trunc(" + unit + ", to_timestamp(b * 900) AT TIME ZONE " + zone + ") AS b, sum(n)::bigint AS n FROM ("
+        + sql + ") quarters GROUP BY 1";
     return Db.list(db, sql, p.array()).map(rows -> {
       Map<LocalDateTime, Long> counts = new HashMap<>();
       for (Row r : rows) counts.put(r.getLocalDateTime("b"), r.getLong("n"));
