@@ -8,8 +8,9 @@ import { ContactsPage } from './contacts.js';
 import { InboxPage } from './inbox-page.js';
 import { ProfilesPage } from './profiles.js';
 import { SettingsPage } from './settings.js';
+import { ReportsPage } from './reports.js';
 
-const PAGES = { inbox: InboxPage, contacts: ContactsPage, profiles: ProfilesPage, settings: SettingsPage };
+const PAGES = { inbox: InboxPage, contacts: ContactsPage, profiles: ProfilesPage, settings: SettingsPage, reports: ReportsPage };
 
 export class Shell {
   constructor(root, { live, logout }) {
@@ -51,7 +52,7 @@ export class Shell {
   }
 
   route({ page, params }) {
-    if (!PAGES[page]) page = 'inbox';
+    if (!PAGES[page] || (page === 'reports' && !can('reports.view'))) page = 'inbox';
     // a dialog belongs to the screen that opened it
     for (const d of document.querySelectorAll('dialog[open]')) {
       d.close();
@@ -90,7 +91,7 @@ export class Shell {
     return h('nav', { class: 'rail', 'aria-label': 'Main' },
       h('a', { href: '#/inbox/all', class: 'rail-brand', 'aria-label': 'Switchboard home' }, h('span', { class: 'brand-mark' })),
       [link('inbox', 'Inbox', 'inbox'), link('contacts', 'Contacts', 'contacts'),
-        link('profiles', 'Profiles', 'profiles'), link('settings', can('settings.manage') ? 'Settings' : 'Account', 'settings')],
+        link('profiles', 'Profiles', 'profiles'), can('reports.view') ? link('reports', 'Reports', 'reports') : null, link('settings', can('settings.manage') ? 'Settings' : 'Account', 'settings')],
       h('div', { class: 'rail-spacer' }),
       this.bell,
       h('div', { class: 'me-wrap' }, this.meButton, this.menu),

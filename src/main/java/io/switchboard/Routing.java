@@ -18,6 +18,7 @@ import io.switchboard.live.LiveGateway;
 import io.switchboard.live.Presence;
 import io.switchboard.node.Node;
 import io.switchboard.ops.Ops;
+import io.switchboard.rest.ReportsApi;
 import io.switchboard.rest.ActivityApi;
 import io.switchboard.rest.RetryApi;
 import io.switchboard.rest.RatingPage;
@@ -65,6 +66,7 @@ record Routing(Node node, Authenticator auth, ClientAddress clients, Passwords p
     InviteApi.mountPublic(r.api(), node, auth, passwords, roles);
     ApiDocs.mount(r.root(), r.api());
     RatingPage.mount(r.root(), node);
+    ReportsApi.mountAssets(r.root());
     r.api().route().handler(auth.required());
     AuthApi.mount(r.api(), node, auth, passwords, roles, loginLimiter);
     UsersApi.mount(r.api(), node, passwords, roles, inviteMailer);
@@ -93,6 +95,7 @@ record Routing(Node node, Authenticator auth, ClientAddress clients, Passwords p
     CalendarEventApi.mount(r.api(), node);
     AttachmentApi.mount(r.api(), node, attachments);
     AuditApi.mount(r.api(), node);
+    ReportsApi.mount(r.api(), node);
     PresenceApi.mount(r.api(), node, presence);
     ReviewApi.mount(r.api(), node);
 

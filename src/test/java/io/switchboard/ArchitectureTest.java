@@ -41,11 +41,11 @@ class ArchitectureTest {
   static final String[] FEATURES = {"io.switchboard.attachment..", "io.switchboard.audit..", "io.switchboard.auth..",
       "io.switchboard.automation..", "io.switchboard.channel..", "io.switchboard.contact..", "io.switchboard.conversation..", "io.switchboard.crm..",
       "io.switchboard.delivery..", "io.switchboard.inbox..", "io.switchboard.ingest..", "io.switchboard.live..",
-      "io.switchboard.ops..", "io.switchboard.outbound..", "io.switchboard.rest..", "io.switchboard.review..", "io.switchboard.sandbox.."};
+      "io.switchboard.ops..", "io.switchboard.outbound..", "io.switchboard.report..", "io.switchboard.rest..", "io.switchboard.review..", "io.switchboard.sandbox.."};
   /** Domain code and its stores: no request, no socket. */
   static final String[] DOMAIN = {"io.switchboard.attachment", "io.switchboard.audit", "io.switchboard.auth",
       "io.switchboard.automation", "io.switchboard.contact", "io.switchboard.conversation", "io.switchboard.crm", "io.switchboard.delivery",
-      "io.switchboard.event", "io.switchboard.inbox", "io.switchboard.ingest", "io.switchboard.outbound", "io.switchboard.review"};
+      "io.switchboard.event", "io.switchboard.inbox", "io.switchboard.ingest", "io.switchboard.outbound", "io.switchboard.report", "io.switchboard.review"};
   /** The concrete channels; only the wiring names them. */
   static final String[] CHANNELS = {"io.switchboard.channel.api..", "io.switchboard.channel.email..",
       "io.switchboard.channel.meta..", "io.switchboard.channel.telephony..", "io.switchboard.channel.widget.."};

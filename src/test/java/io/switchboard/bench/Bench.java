@@ -72,6 +72,12 @@ public final class Bench {
       h.settle();
       System.out.println("scenario 6: idle connections");
       JsonObject idle = LiveBench.connections(h, 50, quick ? 40 : 200);
+      System.out.println("scenario 7: reports over a million activities");
+      JsonObject reports;
+      try (java.sql.Connection pg = h.pg()) {
+        reports = ReportsBench.run(pg, h.admin);
+      }
+      report.put("reports", reports);
       report.put("ceiling_raw_postgresql", raw).put("ingest", new JsonObject().put("api", api).put("sms", sms))
           .put("end_to_end", new JsonObject().put("at_1000", e2e).put("at_half_sustained", e2eHalf)).put("overload", overload)
           .put("fan_out", new JsonObject().put("hub", fanHub).put("bare_broadcast", fanBare)).put("connections", idle);

@@ -36,6 +36,7 @@ final class Report {
     sb.append("\nFan-out, hub:  ").append(f.getJsonObject("hub").copy().put("exactly_once", (Object) null).encode()).append('\n');
     sb.append("Fan-out, bare: ").append(f.getJsonObject("bare_broadcast").encode()).append('\n');
     sb.append("\nIdle connections: ").append(r.getJsonObject("connections").encode()).append('\n');
+    if (r.containsKey("reports")) sb.append(ReportsBench.text(r.getJsonObject("reports")));
     return sb.toString();
   }
 
