@@ -96,8 +96,16 @@ class ReviewBrowserTest {
       AgentApp.awaitLive(agent);
       AgentApp.openConversation(agent, conversation);
       agent.awaitText(".history", "My teapot lid does not fit");
-      agent.until("the Resolve button", () -> agent.all(".btn").stream().anyMatch(b -> "Resolve".equals(b.getText())));
-      agent.all(".btn").stream().filter(b -> "Resolve".equals(b.getText())).findFirst().orElseThrow().click();
+      // the header re-renders as events arrive: find and click in one step, again if the button went stale
+      agent.until("the Resolve button clicked", () -> {
+        for (WebElement b : agent.all(".btn")) {
+          if ("Resolve".equals(b.getText())) {
+            b.click();
+            return true;
+          }
+        }
+        return false;
+      });
 
       // the visitor's widget asks, under the inbox's message
       SearchContext root = widget();
