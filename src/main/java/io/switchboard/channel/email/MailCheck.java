@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
+import jakarta.mail.Service;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
@@ -136,13 +137,7 @@ final class MailCheck {
     } catch (MessagingException e) {
       t.add("IMAP folder", false, "The server failed while looking at the folders: " + e.getMessage());
     } finally {
-      if (store != null) {
-        try {
-          store.close();
-        } catch (MessagingException ignored) {
-          // closing after a test
-        }
-      }
+      close(store);
     }
     return t;
   }
@@ -207,13 +202,7 @@ final class MailCheck {
     } catch (MessagingException e) {
       t.add("SMTP", false, "The SMTP test failed: " + e.getMessage());
     } finally {
-      if (transport != null) {
-        try {
-          transport.close();
-        } catch (MessagingException ignored) {
-          // closing after a test
-        }
-      }
+      close(transport);
     }
     return t;
   }
@@ -276,6 +265,16 @@ final class MailCheck {
       return names.isEmpty() ? "" : " (it has: " + String.join(", ", names) + ")";
     } catch (MessagingException e) {
       return "";
+    }
+  }
+
+  /** Closes a store or transport after a test; a failure to close says nothing about the settings. */
+  private static void close(Service service) {
+    if (service == null) return;
+    try {
+      service.close();
+    } catch (MessagingException ignored) {
+      // closing after a test
     }
   }
 }
